@@ -1,0 +1,72 @@
+/** Why a call to the merchant's backend failed. The widget picks its message from this. */
+export type CardkeepErrorCode =
+  | 'network'
+  | 'timeout'
+  | 'unauthorized'
+  | 'invalid_expiry'
+  | 'card_declined'
+  | 'rate_limited'
+  | 'server';
+
+/** Codes worth one more try without the shopper changing anything. */
+const RETRYABLE: ReadonlySet<CardkeepErrorCode> = new Set([
+  'network',
+  'timeout',
+  'rate_limited',
+  'server',
+]);
+
+/** Options for {@link CardkeepError}. */
+export interface CardkeepErrorOptions {
+  /** Overrides the default for the code (network, timeout, rate_limited and server retry). */
+  retryable?: boolean;
+  /** Seconds the server asked us to wait (429 Retry-After). */
+  retryAfter?: number;
+  /** HTTP status, when the failure came from a response. */
+  status?: number;
+  /** The underlying error, kept for debugging; never shown to the shopper. */
+  cause?: unknown;
+}
+
+/**
+ * The one error type every adapter rejects with. `message` is for developers;
+ * shoppers see a localised text chosen by `code`.
+ */
+export class CardkeepError extends Error {
+  /** What went wrong, in terms the widget can act on. */
+  readonly code: CardkeepErrorCode;
+  /** Whether trying the same call again may succeed. */
+  readonly retryable: boolean;
+  /** Seconds to wait before retrying, when the server said so. */
+  readonly retryAfter: number | undefined;
+  /** HTTP status, when there was a response. */
+  readonly status: number | undefined;
+
+  constructor(code: CardkeepErrorCode, message?: string, options: CardkeepErrorOptions = {}) {
+    super(message ?? code, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CardkeepError';
+    this.code = code;
+    this.retryable = options.retryable ?? RETRYABLE.has(code);
+    this.retryAfter = options.retryAfter;
+    this.status = options.status;
+  }
+}
+
+/** True for every error code the protocol knows. */
+export function isCardkeepErrorCode(value: unknown): value is CardkeepErrorCode {
+  return (
+    value === 'network' ||
+    value === 'timeout' ||
+    value === 'unauthorized' ||
+    value === 'invalid_expiry' ||
+    value === 'card_declined' ||
+    value === 'rate_limited' ||
+    value === 'server'
+  );
+}
+
+/** Whatever was thrown, as a CardkeepError (an AbortError stays an AbortError). */
+export function toCardkeepError(error: unknown): CardkeepError {
+  if (error instanceof CardkeepError) return error;
+  return new CardkeepError('server', 'Unexpected error', { cause: error });
+}

@@ -1,0 +1,3 @@
+// The ESM entry: classes, types and pure helpers. Importing it registers nothing.
+export * from './core/index.js';
+export type * from './adapter/types.js';
