@@ -1,0 +1,133 @@
+import type { ExpiryErrorReason } from '../core/expiry.js';
+import type { CardkeepErrorCode } from '../core/errors.js';
+
+/**
+ * Every string the elements show. `en` and `ja` are complete; a merchant overrides any entry
+ * with the `messages` property or JSON attribute. Entries that interpolate are functions;
+ * an override may give them as a string with `{placeholders}` (see {@link mergeMessages}).
+ */
+export interface Messages {
+  /** BCP 47 tag used for Intl formatting (amounts). */
+  locale: string;
+
+  // Banner
+  /** A greeting line when the backend knows the shopper's name. */
+  greeting: (name: string) => string;
+  /** The personal thank-you; the year is shown as the backend gave it. */
+  customerSince: (year: number) => string;
+  expiredTitle: string;
+  expiredBody: (card: string, expiry: string) => string;
+  paymentFailedTitle: string;
+  paymentFailedBody: (card: string, expiry: string) => string;
+  expiringTitle: string;
+  expiringBody: (card: string, expiry: string) => string;
+  /** The primary action; its accessible name must contain this text. */
+  updateExpiry: string;
+  useDifferentCard: string;
+  remindLater: string;
+  updatedTitle: string;
+  updatedBody: (card: string, expiry: string) => string;
+  paymentSucceeded: (amount: string) => string;
+  paymentStillFailed: string;
+
+  // Expiry form
+  formTitle: (card: string) => string;
+  formHint: string;
+  /** The field's label; must contain "Expiry date" / 有効期限. */
+  expiryLabel: string;
+  expiryPlaceholder: string;
+  save: string;
+  saving: string;
+  cancel: string;
+  tryAgain: string;
+  /** What to do about an entry `parseExpiry` rejected. */
+  invalid: Record<ExpiryErrorReason, string>;
+  /** What to do about a failed call, by error code. */
+  errors: Record<CardkeepErrorCode, string>;
+
+  // Replacement and authentication
+  replaceTitle: string;
+  replaceIntro: string;
+  replaceLoading: string;
+  replaceLoadFailed: string;
+  replaceFallback: string;
+  saveCard: string;
+  replaced: (card: string) => string;
+  authenticating: string;
+  authFailed: string;
+}
+
+/** Which keys hold nested records rather than a string or a function. */
+const NESTED = ['invalid', 'errors'] as const;
+
+/** A partial override: strings anywhere, template strings for function entries. */
+export type MessageOverrides = {
+  [K in keyof Messages]?: Messages[K] extends (...args: never[]) => string
+    ? Messages[K] | string
+    : Messages[K] extends Record<string, string>
+      ? Partial<Messages[K]>
+      : Messages[K];
+};
+
+const BRANDS: Record<string, string> = {
+  visa: 'Visa',
+  mastercard: 'Mastercard',
+  amex: 'American Express',
+  jcb: 'JCB',
+  diners: 'Diners Club',
+  discover: 'Discover',
+  unionpay: 'UnionPay',
+};
+
+/** "Visa •••• 4242": the card as the shopper knows it. Brand names are the same in every language. */
+export function cardLabel(brand: string, last4: string): string {
+  const name = BRANDS[brand.toLowerCase()] ?? brand;
+  return `${name} •••• ${last4}`;
+}
+
+/** Turns "since {0}" / "since {year}" into a function of the entry's arguments, in order. */
+function template(text: string): (...args: unknown[]) => string {
+  return (...args) => {
+    let index = 0;
+    return text.replace(/\{(\w*)\}/g, () => String(args[index++] ?? ''));
+  };
+}
+
+/**
+ * Lays `overrides` over `base`. Unknown keys and values of the wrong kind are ignored, so a
+ * typo in a merchant's JSON attribute never breaks the widget.
+ */
+export function mergeMessages(base: Messages, overrides?: MessageOverrides | null): Messages {
+  if (!overrides || typeof overrides !== 'object') return base;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overrides)) {
+    const current = merged[key];
+    if (current === undefined) continue;
+    if ((NESTED as readonly string[]).includes(key)) {
+      if (value && typeof value === 'object') {
+        const strings = Object.entries(value).filter(
+          ([k, v]) => typeof v === 'string' && k in (current as object),
+        );
+        merged[key] = { ...(current as object), ...Object.fromEntries(strings) };
+      }
+    } else if (typeof current === 'function') {
+      if (typeof value === 'function') merged[key] = value;
+      else if (typeof value === 'string') merged[key] = template(value);
+    } else if (typeof value === 'string') {
+      merged[key] = value;
+    }
+  }
+  return merged as unknown as Messages;
+}
+
+/** `ja` for any Japanese tag, `en` otherwise. */
+export type Locale = 'en' | 'ja';
+
+/** The language for `element`: its own or nearest ancestor's `lang`, else the document's. */
+export function localeOf(element: Element): Locale {
+  const lang =
+    element.closest('[lang]')?.getAttribute('lang') ||
+    element.ownerDocument.documentElement.getAttribute('lang') ||
+    '';
+  return /^ja\b/i.test(lang) ? 'ja' : 'en';
+}
