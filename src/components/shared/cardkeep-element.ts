@@ -1,0 +1,145 @@
+import { LitElement } from 'lit';
+import type { PropertyValues } from 'lit';
+import { property } from 'lit/decorators.js';
+import type { CardkeepAdapter } from '../../adapter/types.js';
+import { HttpAdapter } from '../../adapter/http-adapter.js';
+import { toCardkeepError } from '../../core/errors.js';
+import type { CardkeepError } from '../../core/errors.js';
+import { CardkeepErrorEvent } from '../../events/error.js';
+import { en } from '../../i18n/en.js';
+import { ja } from '../../i18n/ja.js';
+import { mergeMessages } from '../../i18n/messages.js';
+import type { MessageOverrides, Messages } from '../../i18n/messages.js';
+
+/** Elements to re-render when any `lang` attribute in the document changes. */
+const connected = new Set<CardkeepElement>();
+let langObserver: MutationObserver | undefined;
+
+/**
+ * The language of `node`: the nearest `lang` attribute, looking through shadow roots to their
+ * hosts (so a form inside a `lang="ja"` banner speaks Japanese), else the document's.
+ */
+export function langOf(node: Node): 'en' | 'ja' {
+  let current: Node | null = node;
+  while (current) {
+    if (current instanceof Element && current.hasAttribute('lang')) {
+      return /^ja\b/i.test(current.getAttribute('lang')!) ? 'ja' : 'en';
+    }
+    current = current.parentNode ?? (current as ShadowRoot).host ?? null;
+  }
+  return 'en';
+}
+
+/** Parses the `messages` attribute; a merchant's typo must not break the widget. */
+const jsonConverter = {
+  fromAttribute(value: string | null): MessageOverrides | undefined {
+    try {
+      return value ? (JSON.parse(value) as MessageOverrides) : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+};
+
+/** True for the AbortError a call rejects with once we abort it ourselves. */
+export function isAbort(error: unknown): boolean {
+  return (error as Error | null)?.name === 'AbortError';
+}
+
+/**
+ * What every Cardkeep element shares: the backend (an `adapter` property, or the HTTP adapter
+ * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
+ * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
+ */
+export class CardkeepElement extends LitElement {
+  static override shadowRootOptions: ShadowRootInit = {
+    ...LitElement.shadowRootOptions,
+    delegatesFocus: true,
+  };
+
+  /** Re-render when the element's own `lang` changes; the native `lang` property stays. */
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  /** Base URL of the merchant's Cardkeep routes (`/card`, `/card/expiry`, …). */
+  @property() accessor endpoint: string | undefined;
+
+  /** A signed link token sent as `Authorization: Bearer`; else `cardkeep_token` from the page URL. */
+  @property() accessor token: string | undefined;
+
+  /** `credentials` mode for the HTTP adapter's requests (default `same-origin`). */
+  @property() accessor credentials: RequestCredentials | undefined;
+
+  /** Name of the header that carries `csrf-token` on every POST, e.g. `X-CSRF-Token`. */
+  @property({ attribute: 'csrf-header' }) accessor csrfHeader: string | undefined;
+
+  /** The page's CSRF token, sent in `csrf-header`. */
+  @property({ attribute: 'csrf-token' }) accessor csrfToken: string | undefined;
+
+  /** The backend to use instead of the HTTP adapter (e.g. a MemoryAdapter or your own). */
+  @property({ attribute: false }) accessor adapter: CardkeepAdapter | undefined;
+
+  /** Overrides for any message, as an object or a JSON attribute; laid over the language's. */
+  @property({ converter: jsonConverter }) accessor messages: MessageOverrides | undefined;
+
+  /** The messages in effect: the language's, with `messages` laid over them. */
+  protected t: Messages = en;
+
+  #http: HttpAdapter | undefined;
+  #httpKey = '';
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null) {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    connected.add(this);
+    if (!langObserver) {
+      langObserver = new MutationObserver(() => connected.forEach((el) => el.requestUpdate()));
+      langObserver.observe(document.documentElement, {
+        attributes: true,
+        attributeFilter: ['lang'],
+        subtree: true,
+      });
+    }
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    connected.delete(this);
+  }
+
+  /** The backend: the `adapter` property, else an HTTP adapter for `endpoint`, else none. */
+  protected get backend(): CardkeepAdapter | undefined {
+    if (this.adapter) return this.adapter;
+    if (!this.endpoint) return undefined;
+    const options = {
+      endpoint: this.endpoint,
+      ...(this.token ? { token: this.token } : {}),
+      ...(this.credentials ? { credentials: this.credentials } : {}),
+      ...(this.csrfHeader ? { csrfHeader: this.csrfHeader } : {}),
+      ...(this.csrfToken ? { csrfToken: this.csrfToken } : {}),
+    };
+    // Rebuilt only when an attribute it depends on changed.
+    const key = JSON.stringify(options);
+    if (key !== this.#httpKey || !this.#http) {
+      this.#httpKey = key;
+      this.#http = new HttpAdapter(options);
+    }
+    return this.#http;
+  }
+
+  override willUpdate(_changed: PropertyValues<this>) {
+    this.t = mergeMessages(langOf(this) === 'ja' ? ja : en, this.messages);
+  }
+
+  /** Tells the merchant a call failed (never an abort: that was us) and returns the error. */
+  protected report(error: unknown): CardkeepError {
+    const failure = toCardkeepError(error);
+    this.dispatchEvent(new CardkeepErrorEvent(failure));
+    return failure;
+  }
+}
