@@ -59,4 +59,6 @@ export const en: Messages = {
   replaced: (card) => `Your new ${card} is saved.`,
   authenticating: 'Please confirm with your bank to finish.',
   authFailed: 'Your bank couldn’t confirm the card. Try again, or use a different card.',
+  close: 'Close',
+  paymentWentThrough: 'Your payment went through.',
 };

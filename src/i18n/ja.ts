@@ -61,4 +61,6 @@ export const ja: Messages = {
   authenticating: 'カード会社の画面で本人確認を行ってください。',
   authFailed:
     'カード会社で本人確認ができませんでした。もう一度お試しいただくか、別のカードをご利用ください。',
+  close: '閉じる',
+  paymentWentThrough: 'お支払いが完了しました。',
 };

@@ -55,6 +55,12 @@ export interface Messages {
   replaced: (card: string) => string;
   authenticating: string;
   authFailed: string;
+
+  // Added for the banner and the expiry form
+  /** Closes the banner's confirmation; the banner then goes quiet. */
+  close: string;
+  /** A retried payment succeeded but the backend gave no amount to show. */
+  paymentWentThrough: string;
 }
 
 /** Which keys hold nested records rather than a string or a function. */
