@@ -1,0 +1,83 @@
+// Idempotency keys: the first response to (customer, route, key) is replayed for 24 hours.
+// A retry that arrives while the first request is still running waits for it rather than
+// running twice. In memory: one process.
+
+/** A response as the handler stores it for replay. */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+interface Entry {
+  /** The request body as the handler understood it, to spot a key reused for another request. */
+  fingerprint: string;
+  expires: number;
+  result: Promise<StoredResponse | null>;
+}
+
+/** How long a key is remembered: 24 hours. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** The outcome of {@link IdempotencyCache.run}. */
+export type IdempotentResult =
+  { kind: 'fresh' | 'replayed'; response: StoredResponse } | { kind: 'conflict' };
+
+/** Remembers responses per scoped key. */
+export class IdempotencyCache {
+  readonly #entries = new Map<string, Entry>();
+  #lastSweep = 0;
+
+  constructor(readonly ttlMs = IDEMPOTENCY_TTL_MS) {}
+
+  /** Whether a stored (or running) response exists for the scoped key. */
+  has(scope: string, now: number): boolean {
+    const entry = this.#entries.get(scope);
+    return !!entry && entry.expires > now;
+  }
+
+  /**
+   * Runs `work` once per scoped key. `work` resolves to the response to store, or to a
+   * response plus `store: false` for outcomes a retry should redo (server errors).
+   */
+  async run(
+    scope: string,
+    fingerprint: string,
+    now: number,
+    work: () => Promise<{ response: StoredResponse; store: boolean }>,
+  ): Promise<IdempotentResult> {
+    this.#sweep(now);
+    const existing = this.#entries.get(scope);
+    if (existing && existing.expires > now) {
+      if (existing.fingerprint !== fingerprint) return { kind: 'conflict' };
+      const stored = await existing.result;
+      // null: the first attempt failed in a way worth redoing, and has been forgotten.
+      if (stored) return { kind: 'replayed', response: stored };
+      return this.run(scope, fingerprint, now, work);
+    }
+    let settle!: (value: StoredResponse | null) => void;
+    const entry: Entry = {
+      fingerprint,
+      expires: now + this.ttlMs,
+      result: new Promise((resolve) => (settle = resolve)),
+    };
+    this.#entries.set(scope, entry);
+    try {
+      const { response, store } = await work();
+      if (!store) this.#entries.delete(scope);
+      settle(store ? response : null);
+      return { kind: 'fresh', response };
+    } catch (error) {
+      this.#entries.delete(scope);
+      settle(null);
+      throw error;
+    }
+  }
+
+  #sweep(now: number): void {
+    if (now - this.#lastSweep < 60_000) return;
+    this.#lastSweep = now;
+    for (const [scope, entry] of this.#entries) {
+      if (entry.expires <= now) this.#entries.delete(scope);
+    }
+  }
+}

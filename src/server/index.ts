@@ -1,0 +1,33 @@
+// `cardkeep/server`: the Node reference backend for the Cardkeep widget.
+export {
+  createCardkeepHandler,
+  type CardkeepHandler,
+  type CardkeepHandlerOptions,
+  type CardkeepLogger,
+  type ClientInfo,
+} from './handler.js';
+export { toNodeListener, createNodeServer, type NodeListener } from './node.js';
+export {
+  createLinkToken,
+  verifyLinkToken,
+  createUpdateLink,
+  parseTtl,
+  DEFAULT_LINK_TTL,
+  type LinkClaims,
+  type LinkTokenOptions,
+  type LinkTokenProblem,
+  type UpdateLinkOptions,
+} from './signed-link.js';
+export {
+  MemoryStore,
+  demoCustomer,
+  DEMO_CUSTOMER_ID,
+  type DemoSeed,
+  type MemoryCard,
+  type MemoryCustomer,
+  type MemoryStoreOptions,
+} from './memory-store.js';
+export { ProtocolError } from './protocol-error.js';
+export type { RateLimitOptions } from './rate-limit.js';
+export type { CardStore, StoreContext } from './store.js';
+export { CardkeepError, type CardkeepErrorCode } from '../core/errors.js';

@@ -1,0 +1,103 @@
+// Mounts the web-standard handler in Node's http server, Express or Connect.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createCardkeepHandler,
+  type CardkeepHandler,
+  type CardkeepHandlerOptions,
+} from './handler.js';
+
+/** A Node/Express/Connect request listener; calls `next` for paths outside the mount. */
+export type NodeListener = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  next?: (error?: unknown) => void,
+) => void;
+
+const ERROR_BODY = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+/** Reads the body, stopping at `limit` bytes: null when it is larger. */
+function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        // Drain the rest so the 413 still reaches a client that is busy sending.
+        req.resume();
+        resolve(null);
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Adapts a Cardkeep handler to Node's `(req, res)` signature. Express:
+ * `app.use(toNodeListener(createCardkeepHandler({ store, basePath: '/cardkeep', … })))`.
+ */
+export function toNodeListener(handler: CardkeepHandler): NodeListener {
+  const { basePath, maxBodyBytes } = handler;
+  return (req, res, next) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (next && !(path === basePath || path.startsWith(`${basePath}/`))) {
+      next();
+      return;
+    }
+    void (async () => {
+      try {
+        const method = req.method ?? 'GET';
+        let body: Buffer | null = null;
+        if (method !== 'GET' && method !== 'HEAD') {
+          body = await readNodeBody(req, maxBodyBytes);
+          if (body === null) {
+            res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
+            res.end(
+              ERROR_BODY('payload_too_large', `Bodies are limited to ${maxBodyBytes} bytes.`),
+            );
+            return;
+          }
+        }
+        const headers = new Headers();
+        for (const [name, value] of Object.entries(req.headers)) {
+          if (value === undefined) continue;
+          for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+        }
+        // Only the path matters to the handler; a bogus Host header must not break the URL.
+        const host = /^[\w.:[\]-]{1,255}$/.test(req.headers.host ?? '')
+          ? req.headers.host
+          : 'localhost';
+        let url: URL;
+        try {
+          url = new URL(req.url ?? '/', `http://${host}`);
+        } catch {
+          url = new URL('http://localhost/');
+        }
+        const request = new Request(url, {
+          method,
+          headers,
+          ...(body && body.length ? { body: new Uint8Array(body) } : {}),
+        });
+        const response = await handler(request, { ip: req.socket.remoteAddress });
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+      } catch (error) {
+        if (next) {
+          next(error);
+          return;
+        }
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end(ERROR_BODY('server', 'Something went wrong on our side.'));
+      }
+    })();
+  };
+}
+
+/** A plain Node http server that answers the Cardkeep routes (and 404 for anything else). */
+export function createNodeServer(handler: CardkeepHandler | CardkeepHandlerOptions): Server {
+  const h = typeof handler === 'function' ? handler : createCardkeepHandler(handler);
+  return createServer(toNodeListener(h));
+}
