@@ -1,0 +1,273 @@
+// The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch. Ships in the
+// script-tag bundle, so it stays small and dependency-free.
+import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
+import { takeLinkToken } from './link-token.js';
+import type {
+  CallOptions,
+  CardkeepAdapter,
+  CardSummary,
+  ExpiryUpdate,
+  SetupSession,
+  UpdateResult,
+} from './types.js';
+
+/** Options of {@link HttpAdapter}; the elements fill them from their attributes. */
+export interface HttpAdapterOptions {
+  /** Base URL of the backend routes, e.g. `/cardkeep`. */
+  endpoint: string;
+  /** Signed-link token; default: the page URL's `cardkeep_token` (see takeLinkToken). */
+  token?: string | null | undefined;
+  /** Cookie policy for fetch. Default `same-origin`. */
+  credentials?: RequestCredentials | undefined;
+  /** Name of a CSRF header to send with every request, e.g. `X-CSRF-Token`. */
+  csrfHeader?: string | undefined;
+  /** Value of the CSRF header. */
+  csrfToken?: string | undefined;
+  /** Milliseconds before one attempt gives up with `timeout`. Default 10 000. */
+  timeout?: number | undefined;
+  /** The fetch to use (tests, instrumentation). Default: the global one. */
+  fetch?: typeof fetch | undefined;
+  /** Base back-off before the one automatic retry, in ms (jittered ×0.5–1.5). Default 400. */
+  retryDelay?: number | undefined;
+}
+
+/** The longest Retry-After the adapter waits out by itself; longer ones go to the widget. */
+const MAX_AUTO_WAIT_MS = 5000;
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): v is string => typeof v === 'string';
+const int = (v: unknown): v is number => Number.isInteger(v);
+
+/** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
+function readCard(v: unknown): CardSummary | undefined {
+  if (!obj(v)) return undefined;
+  const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
+  if (!str(id) || !str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
+  if (status !== 'ok' && status !== 'payment_failed') return undefined;
+  return {
+    id,
+    brand,
+    last4,
+    expMonth,
+    expYear,
+    status,
+    ...(str(customerName) ? { customerName } : {}),
+    ...(int(customerSince) ? { customerSince } : {}),
+  };
+}
+
+function readUpdate(v: unknown): UpdateResult | undefined {
+  const card = obj(v) ? readCard(v.card) : undefined;
+  if (!card || !obj(v)) return undefined;
+  const { action, payment } = v;
+  const result: UpdateResult = card;
+  if (action != null) {
+    if (!obj(action) || action.type !== 'authenticate') return undefined;
+    if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
+    const { clientSecret, publishableKey } = action;
+    result.action = { type: 'authenticate', clientSecret, publishableKey };
+  }
+  if (payment != null) {
+    if (!obj(payment) || !['succeeded', 'failed', 'none'].includes(payment.status as string)) {
+      return undefined;
+    }
+    result.payment = {
+      status: payment.status as 'succeeded' | 'failed' | 'none',
+      ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
+      ...(str(payment.currency) ? { currency: payment.currency } : {}),
+    };
+  }
+  return result;
+}
+
+/** Seconds from a Retry-After header (delta seconds or an HTTP date). */
+function retryAfterOf(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header.trim())
+    ? Number(header)
+    : (Date.parse(header) - Date.now()) / 1000;
+  return Number.isFinite(seconds) ? Math.max(0, Math.ceil(seconds)) : undefined;
+}
+
+/** The CardkeepError an HTTP error response stands for. */
+function errorOf(status: number, data: unknown, retryAfterHeader: string | null): CardkeepError {
+  const error = obj(data) && obj(data.error) ? data.error : {};
+  const wire = str(error.code) ? error.code : '';
+  const message = `${status} ${wire || 'error'}: ${str(error.message) ? error.message : 'no message'}`;
+  const options = { status };
+  if (status === 401 || status === 403) return new CardkeepError('unauthorized', message, options);
+  if (status === 429) {
+    const retryAfter = retryAfterOf(retryAfterHeader);
+    return new CardkeepError('rate_limited', message, {
+      ...options,
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    });
+  }
+  if (status === 408) return new CardkeepError('timeout', message, options);
+  if (status >= 500) return new CardkeepError('server', message, options);
+  if (wire === 'invalid_expiry' || wire === 'card_declined') {
+    return new CardkeepError(wire, message, options);
+  }
+  if (status === 422 && !isCardkeepErrorCode(wire) && !wire.startsWith('idempotency')) {
+    return new CardkeepError('invalid_expiry', message, options);
+  }
+  // Other 4xx: the request itself is wrong; repeating it would not help.
+  return new CardkeepError('server', message, { ...options, retryable: false });
+}
+
+const abortError = () => new DOMException('The call was aborted.', 'AbortError');
+
+/** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      reject(abortError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** 128 random bits as hex; works on plain-http pages where randomUUID is missing. */
+const newKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+
+/**
+ * Talks to the merchant's backend over HTTP. Every call has a timeout and one automatic retry
+ * for retryable failures (a POST retried with the same Idempotency-Key), and rejects only with
+ * a `CardkeepError` or, when its signal aborts, an AbortError.
+ */
+export class HttpAdapter implements CardkeepAdapter {
+  readonly #options: HttpAdapterOptions;
+  readonly #base: string;
+  readonly #token: string | null;
+
+  /** An adapter for the backend at `options.endpoint`. */
+  constructor(options: HttpAdapterOptions) {
+    this.#options = options;
+    this.#base = options.endpoint.replace(/\/+$/, '');
+    this.#token = options.token ?? takeLinkToken();
+  }
+
+  getCard(options?: CallOptions): Promise<CardSummary | null> {
+    return this.#call('GET', '/card', undefined, options, (data) =>
+      obj(data) && data.card === null ? null : obj(data) ? readCard(data.card) : undefined,
+    );
+  }
+
+  updateExpiry({ cardId, month, year }: ExpiryUpdate, options?: CallOptions) {
+    return this.#call('POST', '/card/expiry', { cardId, month, year }, options, readUpdate);
+  }
+
+  createSetupSession(options?: CallOptions): Promise<SetupSession> {
+    return this.#call('POST', '/setup-session', {}, options, (data) =>
+      obj(data) && str(data.clientSecret) && str(data.publishableKey)
+        ? { clientSecret: data.clientSecret, publishableKey: data.publishableKey }
+        : undefined,
+    );
+  }
+
+  completeReplacement({ setupIntentId }: { setupIntentId: string }, options?: CallOptions) {
+    return this.#call('POST', '/card/replace', { setupIntentId }, options, readUpdate);
+  }
+
+  verify({ setupIntentId }: { setupIntentId: string }, options?: CallOptions) {
+    return this.#call('POST', '/card/verify', { setupIntentId }, options, readUpdate);
+  }
+
+  async #call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body: Json | undefined,
+    { signal }: CallOptions = {},
+    read: (data: unknown) => T | undefined,
+  ): Promise<T> {
+    const o = this.#options;
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (body) {
+      headers['Content-Type'] = 'application/json';
+      headers['Idempotency-Key'] = newKey();
+    }
+    if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
+    if (o.csrfHeader && o.csrfToken) headers[o.csrfHeader] = o.csrfToken;
+    const init: RequestInit = {
+      method,
+      headers,
+      credentials: o.credentials ?? 'same-origin',
+      cache: 'no-store',
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    };
+    for (let attempt = 0; ; attempt++) {
+      if (signal?.aborted) throw abortError();
+      try {
+        return await this.#once(this.#base + path, init, signal, read);
+      } catch (error) {
+        if (!(error instanceof CardkeepError) || !error.retryable || attempt > 0) throw error;
+        const wait =
+          error.retryAfter !== undefined
+            ? error.retryAfter * 1000
+            : (o.retryDelay ?? 400) * (0.5 + Math.random());
+        if (wait > MAX_AUTO_WAIT_MS) throw error;
+        await sleep(wait, signal);
+      }
+    }
+  }
+
+  async #once<T>(
+    url: string,
+    init: RequestInit,
+    signal: AbortSignal | undefined,
+    read: (data: unknown) => T | undefined,
+  ): Promise<T> {
+    const controller = new AbortController();
+    const forward = () => controller.abort();
+    signal?.addEventListener('abort', forward);
+    const timer = setTimeout(forward, this.#options.timeout ?? 10_000);
+    // fetch and body reading fail with TypeError/DOMException; name what really happened.
+    const failure = (cause: unknown) => {
+      if (signal?.aborted) return abortError();
+      return controller.signal.aborted
+        ? new CardkeepError('timeout', `No answer from ${url} in time.`, { cause })
+        : new CardkeepError('network', `Could not reach ${url}.`, { cause });
+    };
+    try {
+      let response: Response;
+      let text: string;
+      try {
+        response = await (this.#options.fetch ?? fetch)(url, {
+          ...init,
+          signal: controller.signal,
+        });
+        text = await response.text();
+      } catch (error) {
+        throw failure(error);
+      }
+      let data: unknown;
+      try {
+        data = text ? JSON.parse(text) : undefined;
+      } catch {
+        data = undefined;
+      }
+      if (!response.ok) throw errorOf(response.status, data, response.headers.get('Retry-After'));
+      const value = response.status === 200 ? read(data) : undefined;
+      if (value === undefined) {
+        // A proxy's page or a wrong endpoint: retrying the same URL would get the same answer.
+        throw new CardkeepError('server', `Unexpected response from ${url}.`, {
+          status: response.status,
+          retryable: false,
+        });
+      }
+      return value;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', forward);
+    }
+  }
+}
