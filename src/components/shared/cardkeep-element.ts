@@ -118,10 +118,10 @@ export class CardkeepElement extends LitElement {
     if (!this.endpoint) return undefined;
     const options = {
       endpoint: this.endpoint,
-      ...(this.token ? { token: this.token } : {}),
-      ...(this.credentials ? { credentials: this.credentials } : {}),
-      ...(this.csrfHeader ? { csrfHeader: this.csrfHeader } : {}),
-      ...(this.csrfToken ? { csrfToken: this.csrfToken } : {}),
+      token: this.token,
+      credentials: this.credentials,
+      csrfHeader: this.csrfHeader,
+      csrfToken: this.csrfToken,
     };
     // Rebuilt only when an attribute it depends on changed.
     const key = JSON.stringify(options);

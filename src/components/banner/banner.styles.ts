@@ -1,0 +1,23 @@
+import { css } from 'lit';
+
+/** Styles of `<cardkeep-banner>`, over the shared base sheet. */
+export const bannerStyles = css`
+  :host(:state(quiet)) {
+    display: none;
+  }
+  section {
+    --_tone: var(--cardkeep-color-warning, #9a6700);
+    padding: var(--_space);
+    border: 1px solid var(--cardkeep-color-banner-border, #d0d7de);
+    border-inline-start: 0.375rem solid var(--_tone);
+    border-radius: var(--_radius);
+    background: var(--cardkeep-color-surface, #fff);
+  }
+  .expired,
+  .payment_failed {
+    --_tone: var(--_danger);
+  }
+  .done {
+    --_tone: var(--cardkeep-color-success, #1a7f37);
+  }
+`;

@@ -1,0 +1,277 @@
+import { html, nothing } from 'lit';
+import type { PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import { hasLinkToken } from '../../adapter/link-token.js';
+import { cardStatus } from '../../core/card-status.js';
+import { CardkeepDismissedEvent } from '../../events/dismissed.js';
+import { CardkeepOpenEvent } from '../../events/open.js';
+import type { CardkeepForm } from '../../events/open.js';
+import { CardkeepShownEvent } from '../../events/shown.js';
+import type { CardkeepNotice } from '../../events/shown.js';
+import type { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
+import { confirmation, describe } from '../shared/confirmation.js';
+import { bannerStyles } from './banner.styles.js';
+
+/** What the banner shows; `quiet` (and `loading`) render nothing at all. */
+export type BannerView = 'loading' | 'quiet' | 'notice' | 'expiry' | 'replace' | 'done';
+
+/** How long "Remind me later" keeps the banner quiet. */
+const SNOOZE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * A shopper who follows a signed link from a dunning e-mail came to fix the card, and such
+ * e-mails go out about a month ahead: for them a card expiring within two months is news.
+ */
+const LINK_WARN_DAYS = 62;
+
+/** The properties the backend is built from: a change means another card to load. */
+const BACKEND_KEYS = ['adapter', 'endpoint', 'token', 'credentials', 'csrfHeader', 'csrfToken'];
+
+const snoozeKey = (cardId: string) => `cardkeep:snooze:${cardId}`;
+
+/** When the snooze on `cardId` ends (ms since the epoch); 0 when none or storage is off. */
+function snoozedUntil(cardId: string): number {
+  try {
+    return Number(localStorage.getItem(snoozeKey(cardId))) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * @summary A friendly notice about the card on file, with the fix right there.
+ *
+ * Loads the card through the adapter and renders nothing at all while it is fine — no box,
+ * no layout shift, not even while loading. When the card has expired, its last renewal was
+ * declined or (with `warn-days`) it expires soon, it names the card as the shopper knows it
+ * and offers "Update expiry date", which opens `<cardkeep-expiry-form>` inline, and "Use a
+ * different card", which opens `<cardkeep-replace-card>`. After a successful update it thanks
+ * the shopper, says how a retried payment went, and goes quiet when closed.
+ *
+ * A page opened from a signed link (`?cardkeep_token=…`) opens the expiry form at once.
+ * If the card cannot be loaded (signed out, offline, a server error) the banner stays quiet
+ * — a merchant's account page must not show an alarming box — and fires `cardkeep-error`.
+ *
+ * @fires cardkeep-shown - A notice became visible (`notice`, `card`).
+ * @fires cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
+ * @fires cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
+ * @fires cardkeep-error - Loading or saving failed (`error.code`).
+ * @fires cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
+ *
+ * @csspart base - The notice box.
+ * @csspart title - The heading.
+ * @csspart greeting - "Hi Aiko," when the backend gives a name.
+ * @csspart message - What happened to which card, and what to do.
+ * @csspart since - The thank-you for a long-time customer.
+ * @csspart actions - The row of buttons.
+ * @csspart button - Every button; also exported from the forms inside.
+ * @csspart primary - The "Update expiry date" button.
+ * @csspart dismiss - The "Remind me later" button.
+ * @csspart payment - How a retried payment went, in the confirmation.
+ * @csspart form - The expiry form (exported from inside, as are `input`, `label`, `hint`, `error`, `card`, `result`).
+ *
+ * @cssprop --cardkeep-font - Font family (default: inherited from the page).
+ * @cssprop --cardkeep-font-size - Base font size (default `1rem`).
+ * @cssprop --cardkeep-color-text - Text colour.
+ * @cssprop --cardkeep-color-surface - The box's background.
+ * @cssprop --cardkeep-color-banner-border - The box's border.
+ * @cssprop --cardkeep-color-accent - Buttons, links and the focus ring.
+ * @cssprop --cardkeep-color-on-accent - Text on the primary button.
+ * @cssprop --cardkeep-color-warning - The side stripe for "expires soon".
+ * @cssprop --cardkeep-color-danger - The side stripe for expired or failed, and error text.
+ * @cssprop --cardkeep-color-success - The side stripe of the confirmation.
+ * @cssprop --cardkeep-color-focus - The focus ring (default: the accent).
+ * @cssprop --cardkeep-radius - Corner radius.
+ * @cssprop --cardkeep-space - Spacing unit (padding, gaps).
+ */
+export class CardkeepBanner extends CardkeepElement {
+  static override styles = [baseStyles, bannerStyles];
+
+  #internals = this.attachInternals();
+  #load: AbortController | undefined;
+
+  /** Warn this many days before the card expires; 0 (default) never warns early. */
+  @property({ type: Number, attribute: 'warn-days' }) accessor warnDays = 0;
+
+  /** Offers "Remind me later", which hides the notice for a day (never for a failed payment). */
+  @property({ type: Boolean }) accessor dismissible = false;
+
+  @state() private accessor view: BannerView = 'loading';
+  @state() private accessor card: CardSummary | null = null;
+  @state() private accessor notice: CardkeepNotice = 'expired';
+  @state() private accessor payment: PaymentOutcome | undefined;
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // Back in the page after a load was cut short: try again.
+    if (this.hasUpdated && this.view === 'loading') void this.refresh();
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.#load?.abort();
+    this.#load = undefined;
+  }
+
+  #open(form: CardkeepForm) {
+    this.view = form;
+    this.dispatchEvent(new CardkeepOpenEvent(form));
+  }
+
+  #onExpiry = async () => {
+    this.#open('expiry');
+    await this.updateComplete;
+    const form = this.renderRoot.querySelector('cardkeep-expiry-form');
+    await form?.updateComplete;
+    form?.focus();
+  };
+
+  #onReplace = () => this.#open('replace');
+
+  #onDismiss = () => {
+    const card = this.card!;
+    const until = Date.now() + SNOOZE_MS;
+    try {
+      localStorage.setItem(snoozeKey(card.id), String(until));
+    } catch {
+      // Storage off (private mode, sandbox): the notice hides for this page view only.
+    }
+    this.view = 'quiet';
+    this.dispatchEvent(new CardkeepDismissedEvent(card.id, until));
+  };
+
+  #onUpdated = async (event: CardkeepUpdatedEvent) => {
+    this.card = event.card;
+    this.payment = event.payment;
+    this.view = 'done';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('.done')?.focus();
+  };
+
+  #onClose = () => {
+    this.view = 'quiet';
+  };
+
+  /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
+  async refresh(): Promise<void> {
+    this.#load?.abort();
+    const backend = this.backend;
+    if (!backend) {
+      this.view = 'quiet';
+      return;
+    }
+    const call = new AbortController();
+    this.#load = call;
+    this.view = 'loading';
+    try {
+      const card = await backend.getCard({ signal: call.signal });
+      if (this.#load === call) this.#decide(card);
+    } catch (error) {
+      if (this.#load !== call || isAbort(error)) return;
+      this.report(error);
+      this.view = 'quiet';
+    }
+  }
+
+  #decide(card: CardSummary | null) {
+    this.card = card;
+    const linked = hasLinkToken();
+    const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
+    const status = card ? cardStatus(card, new Date(), { warnDays }) : 'ok';
+    if (
+      !card ||
+      status === 'ok' ||
+      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > Date.now())
+    ) {
+      this.view = 'quiet';
+      return;
+    }
+    this.notice = status;
+    this.view = 'notice';
+    this.dispatchEvent(new CardkeepShownEvent(status, card));
+    if (linked) this.#open('expiry');
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    super.willUpdate(changed);
+    const from = changed as Map<PropertyKey, unknown>;
+    if (BACKEND_KEYS.some((key) => from.has(key))) void this.refresh();
+    else if (from.has('warnDays') && (this.view === 'notice' || this.view === 'quiet')) {
+      this.#decide(this.card);
+    }
+    // `:state(quiet)` hides the host entirely, so a page's margins on it do not show either.
+    if (this.view === 'quiet' || this.view === 'loading') this.#internals.states.add('quiet');
+    else this.#internals.states.delete('quiet');
+  }
+
+  #renderBody() {
+    const { t, view } = this;
+    if (view === 'expiry') {
+      return html`<cardkeep-expiry-form
+        exportparts="form, card, hint, label, input, error, button, result"
+        .adapter=${this.backend}
+        .card=${this.card}
+        .messages=${this.messages}
+        @cardkeep-updated=${this.#onUpdated}
+      ></cardkeep-expiry-form>`;
+    }
+    if (view === 'replace') {
+      return html`<cardkeep-replace-card
+        exportparts="button"
+        .adapter=${this.backend}
+        .messages=${this.messages}
+        @cardkeep-updated=${this.#onUpdated}
+      ></cardkeep-replace-card>`;
+    }
+    return html`<div part="actions" class="row">
+      <button part="button primary" class="primary" @click=${this.#onExpiry}>
+        ${t.updateExpiry}
+      </button>
+      <button part="button" @click=${this.#onReplace}>${t.useDifferentCard}</button>
+      ${
+        this.dismissible && this.notice !== 'payment_failed'
+          ? html`<button part="button dismiss" class="link" @click=${this.#onDismiss}>
+              ${t.remindLater}
+            </button>`
+          : nothing
+      }
+    </div>`;
+  }
+
+  override render() {
+    const { t, card, view, notice } = this;
+    if (!card || view === 'quiet' || view === 'loading') return nothing;
+    if (view === 'done') {
+      return html`<section part="base" class="stack done" tabindex="-1">
+        <div class="stack" role="status">
+          ${confirmation(t, card, this.payment, this.#onReplace)}
+        </div>
+        <div class="row">
+          <button part="button" @click=${this.#onClose}>${t.close}</button>
+        </div>
+      </section>`;
+    }
+    const [title, body] =
+      notice === 'expired'
+        ? [t.expiredTitle, t.expiredBody]
+        : notice === 'payment_failed'
+          ? [t.paymentFailedTitle, t.paymentFailedBody]
+          : [t.expiringTitle, t.expiringBody];
+    return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
+      <h2 part="title" id="title">${title}</h2>
+      ${card.customerName ? html`<p part="greeting">${t.greeting(card.customerName)}</p>` : nothing}
+      <p part="message">${body(...describe(card))}</p>
+      ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
+      ${this.#renderBody()}
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cardkeep-banner': CardkeepBanner;
+  }
+}

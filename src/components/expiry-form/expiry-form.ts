@@ -1,0 +1,388 @@
+import { html, nothing } from 'lit';
+import type { PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { CardSummary, UpdateResult } from '../../adapter/types.js';
+import { formatExpiryInput, parseExpiry } from '../../core/expiry.js';
+import type { ExpiryResult } from '../../core/expiry.js';
+import { CardkeepError } from '../../core/errors.js';
+import { CardkeepOpenEvent } from '../../events/open.js';
+import { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { runAuthentication } from '../../stripe/loader.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
+import { confirmation, describe } from '../shared/confirmation.js';
+import { expiryFormStyles } from './expiry-form.styles.js';
+
+/** Where a save is: one value, so the form can never be both busy and failed. */
+export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success' | 'error';
+
+/**
+ * @summary One field for the new expiry date of the card on file — no card number, no name.
+ *
+ * Formats the entry as the shopper types (`1230` → `12 / 30`, full-width digits and paste
+ * included), validates it with `parseExpiry` once the shopper leaves the field or submits, and
+ * saves it with `adapter.updateExpiry`. When the bank declined the card it offers
+ * `<cardkeep-replace-card>` in place.
+ *
+ * Two ways to use it:
+ * - **Saving itself** (an `adapter` or `endpoint` is set): the Save button calls the backend.
+ * - **As a field of your own `<form>`** (no backend, or `no-submit`): it is form-associated,
+ *   submits `MM/YYYY` under its `name`, takes part in constraint validation (an empty or
+ *   invalid entry blocks submission with a localised message), resets and disables with the
+ *   form, and Enter submits your form.
+ *
+ * @fires cardkeep-updated - The new expiry was saved; `card` is the card as it is now.
+ * @fires cardkeep-error - Saving (or loading the card to show) failed; `error.code` says why.
+ * @fires cardkeep-open - The shopper chose a different card after a decline (`form: 'replace'`).
+ *
+ * @csspart form - The `<form>` around everything.
+ * @csspart card - The line naming the card being updated.
+ * @csspart hint - Where to find the date.
+ * @csspart label - The field's label.
+ * @csspart input - The text field.
+ * @csspart error - The validation message under the field.
+ * @csspart button - Every button; the Save button also has `primary`.
+ * @csspart result - The outcome after saving (confirmation or error).
+ * @csspart title - The confirmation's heading.
+ * @csspart message - The confirmation's text.
+ * @csspart payment - How a retried payment went.
+ *
+ * @cssprop --cardkeep-font - Font family (default: inherited from the page).
+ * @cssprop --cardkeep-font-size - Base font size (default `1rem`).
+ * @cssprop --cardkeep-color-text - Text colour.
+ * @cssprop --cardkeep-color-accent - Buttons, links and the focus ring.
+ * @cssprop --cardkeep-color-on-accent - Text on the primary button.
+ * @cssprop --cardkeep-color-danger - Error text and the invalid field's border.
+ * @cssprop --cardkeep-color-border - The field's border (keep 3:1 against the background).
+ * @cssprop --cardkeep-color-field - The field's background.
+ * @cssprop --cardkeep-color-field-text - The field's text.
+ * @cssprop --cardkeep-color-focus - The focus ring (default: the accent).
+ * @cssprop --cardkeep-radius - Corner radius of the field and buttons.
+ * @cssprop --cardkeep-space - Spacing unit.
+ */
+export class CardkeepExpiryForm extends CardkeepElement {
+  static override styles = [baseStyles, expiryFormStyles];
+
+  /** Makes the element a field of a surrounding `<form>`. */
+  static formAssociated = true;
+
+  #internals = this.attachInternals();
+  /** The save in flight; a response to any other call is stale and ignored. */
+  #call: AbortController | undefined;
+  #cardCall: AbortController | undefined;
+  #composing = false;
+
+  /** The backend's id of the card to update; defaults to `card.id`. */
+  @property({ attribute: 'card-id' }) accessor cardId: string | undefined;
+
+  /** The card being updated, shown as "Visa •••• 4242"; loaded through the adapter when unset. */
+  @property({ attribute: false }) accessor card: CardSummary | null | undefined;
+
+  /** Never call the backend: only provide the value to the surrounding form. */
+  @property({ type: Boolean, attribute: 'no-submit' }) accessor noSubmit = false;
+
+  /** What the field shows, exactly as typed (and formatted); the model is parsed from it. */
+  @state() private accessor text = '';
+  /** Errors show only once the shopper left the field or tried to submit. */
+  @state() private accessor touched = false;
+  @state() private accessor status: ExpiryFormStatus = 'idle';
+  @state() private accessor failure: { error: CardkeepError; auth: boolean } | undefined;
+  @state() private accessor result: UpdateResult | undefined;
+  @state() private accessor replacing = false;
+  @state() private accessor disabled = false;
+
+  get #input(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('input');
+  }
+
+  /** The entry as the model sees it: `{ ok, month, year }` or why it is not a date. */
+  get parsed(): ExpiryResult {
+    return parseExpiry(this.text);
+  }
+
+  /** The value submitted with a surrounding form: `MM/YYYY`, or empty while invalid. */
+  get value(): string {
+    const parsed = this.parsed;
+    return parsed.ok ? `${String(parsed.month).padStart(2, '0')}/${parsed.year}` : '';
+  }
+
+  /** The surrounding form, if any. */
+  get form(): HTMLFormElement | null {
+    return this.#internals.form;
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // The browser reports an invalid field here when the surrounding form is submitted.
+    this.addEventListener('invalid', this.#onInvalid);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    this.removeEventListener('invalid', this.#onInvalid);
+    // Whatever is in flight no longer has anyone to answer to.
+    this.#call?.abort();
+    this.#cardCall?.abort();
+    this.#call = this.#cardCall = undefined;
+    if (this.status === 'pending' || this.status === 'authenticating') this.status = 'idle';
+  }
+
+  /** Called by the browser when the surrounding form resets. */
+  formResetCallback() {
+    this.#call?.abort();
+    this.#call = undefined;
+    this.text = '';
+    this.touched = false;
+    this.status = 'idle';
+    this.failure = this.result = undefined;
+  }
+
+  /** Called by the browser when a surrounding `<fieldset>` or form disables the field. */
+  formDisabledCallback(disabled: boolean) {
+    this.disabled = disabled;
+  }
+
+  /** Called by the browser to restore the entry (back/forward navigation, autofill). */
+  formStateRestoreCallback(state: string | File | FormData | null) {
+    if (typeof state === 'string') this.text = state;
+  }
+
+  #onInvalid = () => {
+    this.touched = true;
+  };
+
+  #onInput = (event: InputEvent) => {
+    const input = event.target as HTMLInputElement;
+    // Mid-composition the IME owns the text; it is formatted once the composition ends.
+    if (this.#composing || event.isComposing) return;
+    this.#format(input, event.inputType?.startsWith('delete'));
+  };
+
+  #onCompositionStart = () => {
+    this.#composing = true;
+  };
+
+  #onCompositionEnd = (event: CompositionEvent) => {
+    this.#composing = false;
+    this.#format(event.target as HTMLInputElement, false);
+  };
+
+  #format(input: HTMLInputElement, deleting: boolean) {
+    const { value, caret } = formatExpiryInput(input.value, input.selectionStart ?? undefined, {
+      deleting,
+    });
+    if (value !== input.value) {
+      input.value = value;
+      input.setSelectionRange(caret, caret);
+    }
+    this.text = value;
+    // A new entry starts over: the old outcome no longer describes it.
+    if (this.status === 'error') this.status = 'idle';
+  }
+
+  #onBlur = () => {
+    if (this.text) this.touched = true;
+  };
+
+  #onSubmit = (event: SubmitEvent) => {
+    event.preventDefault();
+    void this.submit();
+  };
+
+  #onReplace = () => {
+    this.replacing = true;
+    this.dispatchEvent(new CardkeepOpenEvent('replace'));
+  };
+
+  /**
+   * Validates and saves the entry (or, as a field of your own form, submits that form).
+   * Resolves when the save has settled; a second call while one is in flight does nothing.
+   */
+  async submit(): Promise<void> {
+    if (this.status === 'pending' || this.status === 'authenticating' || this.disabled) return;
+    this.touched = true;
+    const parsed = this.parsed;
+    const backend = this.noSubmit ? undefined : this.backend;
+    if (!backend) {
+      // A plain field: the surrounding form decides (and validates through our validity).
+      this.form?.requestSubmit();
+      return;
+    }
+    if (!parsed.ok) {
+      this.#input?.focus();
+      return;
+    }
+    const cardId = this.cardId ?? this.card?.id;
+    const call = new AbortController();
+    this.#call = call;
+    this.status = 'pending';
+    this.failure = undefined;
+    let auth = false;
+    try {
+      if (!cardId) throw new CardkeepError('server', 'No card to update: set card-id or card');
+      const { month, year } = parsed;
+      let result = await backend.updateExpiry({ cardId, month, year }, { signal: call.signal });
+      if (result.action?.type === 'authenticate' && this.#call === call) {
+        this.status = 'authenticating';
+        auth = true;
+        result = await runAuthentication({
+          action: result.action,
+          adapter: backend,
+          signal: call.signal,
+        });
+      }
+      if (this.#call !== call) return;
+      this.result = result;
+      this.status = 'success';
+      this.dispatchEvent(new CardkeepUpdatedEvent(result));
+    } catch (error) {
+      if (this.#call !== call || isAbort(error)) return;
+      this.failure = { error: this.report(error), auth };
+      this.status = 'error';
+    }
+    this.#call = undefined;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[part~=result]')?.focus();
+  }
+
+  /** Moves focus to the field. */
+  override focus(options?: FocusOptions) {
+    const input = this.#input;
+    if (input) input.focus(options);
+    else super.focus(options);
+  }
+
+  override willUpdate(changed: PropertyValues<this>) {
+    super.willUpdate(changed);
+    if (this.card === undefined && !this.#cardCall && !this.noSubmit && this.isConnected) {
+      this.#loadCard();
+    }
+  }
+
+  override updated() {
+    const parsed = this.parsed;
+    this.#internals.setFormValue(this.value || null, this.text);
+    if (parsed.ok) this.#internals.setValidity({});
+    else {
+      const flags = parsed.reason === 'empty' ? { valueMissing: true } : { customError: true };
+      this.#internals.setValidity(flags, this.t.invalid[parsed.reason], this.#input ?? undefined);
+    }
+  }
+
+  /** Shows which card the form updates when the page did not say. */
+  async #loadCard() {
+    const backend = this.backend;
+    if (!backend) return;
+    const call = new AbortController();
+    this.#cardCall = call;
+    try {
+      const card = await backend.getCard({ signal: call.signal });
+      if (this.#cardCall === call) this.card = card;
+    } catch (error) {
+      if (this.#cardCall !== call || isAbort(error)) return;
+      this.report(error);
+      this.card = null;
+    }
+  }
+
+  #renderResult() {
+    const { t, status, failure, result } = this;
+    if (status === 'success' && result) {
+      return html`<div part="result" role="status" tabindex="-1" class="stack">
+        ${confirmation(t, result, result.payment, this.#onReplace)}
+      </div>`;
+    }
+    if (status === 'error' && failure) {
+      const { error, auth } = failure;
+      return html`<div part="result" role="alert" tabindex="-1" class="stack">
+        <p class="error">${auth ? t.authFailed : t.errors[error.code]}</p>
+        ${
+          error.retryable || error.code === 'card_declined'
+            ? html`<div class="row">
+                ${
+                  error.retryable
+                    ? html`<button part="button" type="submit">${t.tryAgain}</button>`
+                    : nothing
+                }
+                ${
+                  error.code === 'card_declined'
+                    ? html`<button part="button" type="button" @click=${this.#onReplace}>
+                        ${t.useDifferentCard}
+                      </button>`
+                    : nothing
+                }
+              </div>`
+            : nothing
+        }
+      </div>`;
+    }
+    const busy = status === 'pending' || status === 'authenticating';
+    return html`<div role="status" class="hint">
+      ${busy ? (status === 'pending' ? t.saving : t.authenticating) : ''}
+    </div>`;
+  }
+
+  override render() {
+    const { t, card } = this;
+    if (this.replacing) {
+      return html`<cardkeep-replace-card
+        .adapter=${this.backend}
+        .messages=${this.messages}
+      ></cardkeep-replace-card>`;
+    }
+    if (this.status === 'success') return this.#renderResult();
+    const parsed = this.parsed;
+    const showError = this.touched && !parsed.ok;
+    const busy = this.status === 'pending' || this.status === 'authenticating';
+    const saves = !this.noSubmit && !!this.backend;
+    return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
+      ${card ? html`<p part="card">${t.formTitle(describe(card)[0])}</p>` : nothing}
+      <div class="field">
+        <label part="label" for="input">${t.expiryLabel}</label>
+        <p part="hint" id="hint" class="hint">${t.formHint}</p>
+        <div class="row">
+          <input
+            part="input"
+            id="input"
+            name="cc-exp"
+            .value=${this.text}
+            autocomplete="cc-exp"
+            inputmode="numeric"
+            spellcheck="false"
+            placeholder=${t.expiryPlaceholder}
+            aria-describedby="hint error"
+            aria-invalid=${showError ? 'true' : 'false'}
+            ?disabled=${this.disabled}
+            @input=${this.#onInput}
+            @compositionstart=${this.#onCompositionStart}
+            @compositionend=${this.#onCompositionEnd}
+            @blur=${this.#onBlur}
+          />
+          ${
+            saves
+              ? html`<button
+                  part="button primary"
+                  class="primary"
+                  type="submit"
+                  aria-busy=${busy ? 'true' : 'false'}
+                  ?disabled=${this.disabled}
+                >
+                  ${t.save}
+                </button>`
+              : nothing
+          }
+        </div>
+        <p part="error" id="error" class="error" aria-live="polite">
+          ${showError && !parsed.ok ? t.invalid[parsed.reason] : ''}
+        </p>
+      </div>
+      ${this.#renderResult()}
+    </form>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'cardkeep-expiry-form': CardkeepExpiryForm;
+  }
+}

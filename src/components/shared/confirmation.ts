@@ -1,0 +1,61 @@
+import { html, nothing } from 'lit';
+import type { TemplateResult } from 'lit';
+import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import { formatExpiry } from '../../core/expiry.js';
+import { cardLabel } from '../../i18n/messages.js';
+import type { Messages } from '../../i18n/messages.js';
+
+/**
+ * An amount in the currency's smallest unit (Stripe's convention) as the shopper reads it:
+ * 198000 JPY is ¥198,000 and 1999 USD is $19.99. Intl knows which currencies have no minor
+ * unit. Undefined when the currency code is not one Intl knows.
+ */
+export function formatAmount(amount: number, currency: string, locale: string): string | undefined {
+  try {
+    const format = new Intl.NumberFormat(locale, {
+      style: 'currency',
+      currency: currency.toUpperCase(),
+    });
+    return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
+  } catch {
+    return undefined;
+  }
+}
+
+/** "Visa •••• 4242" and "12 / 30" for a card. */
+export function describe(card: {
+  brand: string;
+  last4: string;
+  expMonth: number;
+  expYear: number;
+}) {
+  return [cardLabel(card.brand, card.last4), formatExpiry(card.expMonth, card.expYear)] as const;
+}
+
+/**
+ * The thank-you after a successful update: the new expiry and, when a failed renewal was
+ * retried, how that went. `offerReplace` is the way to a different card if it failed again.
+ */
+export function confirmation(
+  t: Messages,
+  card: CardSummary,
+  payment: PaymentOutcome | undefined,
+  offerReplace: () => void,
+): TemplateResult {
+  const amount =
+    payment?.amount !== undefined && payment.currency
+      ? formatAmount(payment.amount, payment.currency, t.locale)
+      : undefined;
+  return html`<h2 part="title">${t.updatedTitle}</h2>
+    <p part="message">${t.updatedBody(...describe(card))}</p>
+    ${
+      payment?.status === 'succeeded'
+        ? html`<p part="payment">${amount ? t.paymentSucceeded(amount) : t.paymentWentThrough}</p>`
+        : payment?.status === 'failed'
+          ? html`<p part="payment" class="error">${t.paymentStillFailed}</p>
+              <div class="row">
+                <button part="button" @click=${offerReplace}>${t.useDifferentCard}</button>
+              </div>`
+          : nothing
+    }`;
+}
