@@ -1,0 +1,137 @@
+// Stripe.js, loaded late and once. Nothing here touches the network on import: the `pure` entry
+// of @stripe/stripe-js injects Stripe's <script> only when `loadStripe` is called, whereas its
+// main entry would do so as soon as it is imported.
+import { loadStripe as pureLoadStripe } from '@stripe/stripe-js/dist/pure.mjs';
+import type { Stripe, StripeError } from '@stripe/stripe-js';
+import type { AuthenticateAction, CardkeepAdapter, UpdateResult } from '../adapter/types.js';
+import { CardkeepError } from '../core/errors.js';
+
+export type { Stripe, StripeError };
+
+/** Resolves to a Stripe object for a publishable key (the shape of `loadStripe` itself). */
+export type StripeLoader = (publishableKey: string) => Promise<Stripe | null>;
+
+/** Options of {@link loadStripeOnce}. */
+export interface LoadStripeOptions {
+  /** Use this loader instead of the one set with {@link setStripeLoader} or Stripe's own. */
+  loader?: StripeLoader | undefined;
+  /** Give up after this many milliseconds (default 20 000): a blackholed network never errors. */
+  timeout?: number | undefined;
+}
+
+// The package has no exports map and its .d.mts files use extensionless imports, so under
+// NodeNext the `pure` entry can only be reached by its file name, and its types come out as
+// `any`: they are restated here.
+const loadStripe: StripeLoader = pureLoadStripe;
+
+/** Stripe's own loader; a `window.Stripe` the page already has is used as is. */
+const stripeLoader: StripeLoader = (key) =>
+  window.Stripe ? Promise.resolve(window.Stripe(key)) : loadStripe(key);
+
+let injected: StripeLoader | undefined;
+/** One promise per loader and key, so every element on the page shares one Stripe object. */
+const cache = new Map<StripeLoader, Map<string, Promise<Stripe>>>();
+
+/**
+ * Replaces how Stripe.js is loaded, page-wide: for tests, and for pages that already load
+ * Stripe themselves (`setStripeLoader(async () => myStripe)`). Without an argument, restores
+ * the default. Clears every cached Stripe object.
+ */
+export function setStripeLoader(loader?: StripeLoader): void {
+  injected = loader;
+  cache.clear();
+}
+
+/**
+ * The Stripe object for `publishableKey`, loading Stripe.js on the first call only. Rejects
+ * with a `CardkeepError` (`network` when the script cannot load — offline, blocked, CSP —
+ * `timeout` when it takes too long); a failure is forgotten, so the next call really retries.
+ */
+export function loadStripeOnce(
+  publishableKey: string,
+  { loader, timeout = 20_000 }: LoadStripeOptions = {},
+): Promise<Stripe> {
+  const load = loader ?? injected ?? stripeLoader;
+  let byKey = cache.get(load);
+  if (!byKey) cache.set(load, (byKey = new Map()));
+  let promise = byKey.get(publishableKey);
+  if (!promise) {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    promise = Promise.race([
+      // A loader that throws synchronously is a failed load like any other.
+      Promise.resolve().then(() => load(publishableKey)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new CardkeepError('timeout', 'Stripe.js took too long to load')),
+          timeout,
+        );
+      }),
+    ])
+      .then((stripe) => {
+        if (!stripe) throw new Error('Stripe.js is not available here');
+        return stripe;
+      })
+      .catch((error: unknown) => {
+        if (byKey.get(publishableKey) === promise) byKey.delete(publishableKey);
+        throw error instanceof CardkeepError
+          ? error
+          : new CardkeepError('network', 'Stripe.js failed to load', { cause: error });
+      })
+      .finally(() => clearTimeout(timer));
+    byKey.set(publishableKey, promise);
+  }
+  return promise;
+}
+
+/** `seti_123` from a SetupIntent's client secret `seti_123_secret_abc`. */
+export function setupIntentIdOf(clientSecret: string): string {
+  const id = clientSecret.split('_secret_')[0] ?? '';
+  if (!/^seti_\w+$/.test(id) || id === clientSecret) {
+    throw new CardkeepError('server', 'Not a SetupIntent client secret');
+  }
+  return id;
+}
+
+/**
+ * A Stripe.js error as a CardkeepError: a connection problem is `network`, anything else the
+ * issuer or Stripe refused (a decline, a failed or abandoned 3-D Secure) is `card_declined`.
+ * Stripe's message, already in the shopper's language, is kept as the error's message.
+ */
+export function stripeFailure(error: StripeError): CardkeepError {
+  const code = error.type === 'api_connection_error' ? 'network' : 'card_declined';
+  return new CardkeepError(code, error.message ?? code, { cause: error });
+}
+
+/** Input of {@link runAuthentication}. */
+export interface AuthenticationInput {
+  /** The `action` an update or replacement returned. */
+  action: AuthenticateAction;
+  /** The backend to tell once the shopper has authenticated. */
+  adapter: CardkeepAdapter;
+  /** Aborts the backend call; Stripe's own dialog cannot be aborted. */
+  signal?: AbortSignal | undefined;
+  /** See {@link LoadStripeOptions.loader}. */
+  loader?: StripeLoader | undefined;
+}
+
+/**
+ * Finishes an issuer authentication (3-D Secure): loads Stripe.js, lets Stripe show the bank's
+ * challenge (`handleNextAction`), then asks the backend to verify the SetupIntent and returns
+ * its result. Rejects with a CardkeepError (`card_declined` when the bank refused or the shopper
+ * gave up, `network` when Stripe could not be reached) or with an AbortError.
+ */
+export async function runAuthentication({
+  action,
+  adapter,
+  signal,
+  loader,
+}: AuthenticationInput): Promise<UpdateResult> {
+  const setupIntentId = setupIntentIdOf(action.clientSecret);
+  if (!adapter.verify) throw new CardkeepError('server', 'The adapter cannot verify');
+  const stripe = await loadStripeOnce(action.publishableKey, { loader });
+  signal?.throwIfAborted();
+  const { error } = await stripe.handleNextAction({ clientSecret: action.clientSecret });
+  signal?.throwIfAborted();
+  if (error) throw stripeFailure(error);
+  return adapter.verify({ setupIntentId }, signal ? { signal } : {});
+}
