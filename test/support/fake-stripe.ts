@@ -32,6 +32,8 @@ export interface RecordedRequest {
   /** `secret` or `publishable`: which key authenticated the call. */
   auth: 'secret' | 'publishable' | 'none';
   status: number;
+  /** True when the response was an idempotent replay of an earlier one. */
+  replayed: boolean;
 }
 
 /** How a test card behaves, after Stripe's documented test PaymentMethods. */
@@ -460,6 +462,12 @@ export class FakeStripe {
   readonly #now: () => Date;
   readonly #objects = new Map<string, StripeObject>();
   readonly #cards = new Map<string, CardBehaviour>();
+  readonly #faults: {
+    pathPrefix: string;
+    status: number;
+    error: Record<string, unknown>;
+    headers?: Record<string, string>;
+  }[] = [];
   readonly #idempotency = new Map<
     string,
     { method: string; path: string; params: string; status: number; body: string }
@@ -474,9 +482,12 @@ export class FakeStripe {
 
   /** Starts a fake on 127.0.0.1 with a free port. */
   static async start(options: FakeStripeOptions = {}): Promise<FakeStripe> {
-    let fake: FakeStripe | undefined;
-    const server = createServer((req, res) => void fake!.#handle(req, res));
-    fake = new FakeStripe(server, options);
+    const server = createServer();
+    const fake = new FakeStripe(server, options);
+    server.on(
+      'request',
+      (req: IncomingMessage, res: ServerResponse) => void fake.#handle(req, res),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return fake;
   }
@@ -632,6 +643,17 @@ export class FakeStripe {
     return found === undefined ? undefined : structuredClone(found);
   }
 
+  /**
+   * Makes the next request whose path starts with `pathPrefix` fail as Stripe does under load or
+   * in an outage (429 `rate_limit`, 500 `api_error`), before it touches any object.
+   */
+  failNext(
+    pathPrefix: string,
+    failure: { status: number; error: Record<string, unknown>; headers?: Record<string, string> },
+  ): void {
+    this.#faults.push({ pathPrefix, ...failure });
+  }
+
   // --- What the browser does -------------------------------------------------------------------
 
   /**
@@ -722,10 +744,12 @@ export class FakeStripe {
       apiVersion: header(req, 'stripe-version'),
       auth: 'none',
       status: 0,
+      replayed: false,
     };
     this.requests.push(record);
     const send = (status: number, body: string, replayed = false): void => {
       record.status = status;
+      record.replayed = replayed;
       res.writeHead(status, {
         'Content-Type': 'application/json',
         'Request-Id': `req_${randomBytes(7).toString('hex')}`,
@@ -739,6 +763,13 @@ export class FakeStripe {
           ? parseStripeForm(Buffer.concat(chunks).toString('utf8'))
           : parseStripeForm(url.search.slice(1));
       record.auth = this.#authenticate(req);
+      const fault = this.#faults.findIndex((f) => url.pathname.startsWith(f.pathPrefix));
+      if (fault !== -1) {
+        const { status, error, headers = {} } = this.#faults.splice(fault, 1)[0]!;
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        send(status, JSON.stringify({ error }));
+        return;
+      }
       const key = record.idempotencyKey;
       if (method === 'POST' && key !== undefined) {
         const paramsJson = JSON.stringify(record.params);
@@ -1334,6 +1365,8 @@ export class FakeStripe {
   /** A deep copy of `object` with the `expand` paths replaced by the objects they name. */
   #render(object: StripeObject, expand: Checked | undefined): Record<string, unknown> {
     const copy = structuredClone(object) as Record<string, unknown>;
+    // A deleted object is only a tombstone; Stripe returns it as is whatever was asked.
+    if (copy.deleted === true) return copy;
     for (const path of (expand as string[] | undefined) ?? []) {
       this.#expand(copy, path.split('.'), path);
     }

@@ -1,0 +1,587 @@
+// StripeStore driven through the real `stripe` library against the local fake Stripe server.
+// Each flow's test asserts what the shopper gets back and the exact calls Stripe received.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import Stripe from 'stripe';
+import { CardkeepError } from '../../src/core/errors.js';
+import { ProtocolError } from '../../src/server/protocol-error.js';
+import {
+  STRIPE_API_VERSION,
+  StripeStore,
+  toStoreError,
+  type StripeStoreCommonOptions,
+} from '../../src/server/stripe-store.js';
+import { FakeStripe, type RecordedRequest } from '../support/fake-stripe.js';
+
+const NOW = new Date('2026-11-25T12:00:00Z');
+const PK = 'pk_test_cardkeep';
+
+let fake: FakeStripe;
+let stripe: Stripe;
+
+beforeEach(async () => {
+  fake = await FakeStripe.start({ now: () => NOW, publishableKey: PK });
+  stripe = new Stripe(fake.secretKey, fake.clientConfig());
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+function store(options: Partial<StripeStoreCommonOptions> = {}): StripeStore {
+  return new StripeStore({ stripe, publishableKey: PK, now: () => NOW, ...options });
+}
+
+/** A customer since 2021 whose default card is a Visa expiring 11/2026. */
+function shopper(card: Parameters<FakeStripe['addPaymentMethod']>[0] = 'pm_card_visa') {
+  const customer = fake.addCustomer({
+    name: 'Hanako Yamada',
+    created: Date.UTC(2021, 3, 1) / 1000,
+  });
+  const pm = fake.addPaymentMethod(card, {
+    customer: customer.id,
+    default: true,
+    exp_month: 11,
+    exp_year: 2026,
+  });
+  return { customerId: customer.id, cardId: pm.id };
+}
+
+/** A past-due subscription whose ¥1,480 renewal was declined once. */
+function failedRenewal(customerId: string, defaultPaymentMethod: string | null = null) {
+  return fake.addSubscription({
+    customer: customerId,
+    status: 'past_due',
+    default_payment_method: defaultPaymentMethod,
+    latestInvoice: { amount: 1480, currency: 'jpy', attempt_count: 1 },
+  });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<CardkeepError> {
+  const error = await promise.then(
+    () => assert.fail('expected a rejection'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof CardkeepError, `not a CardkeepError: ${String(error)}`);
+  return error;
+}
+
+const writes = (): RecordedRequest[] => fake.requests.filter((r) => r.method === 'POST');
+
+describe('StripeStore.getCard', () => {
+  it("describes the customer's default card, greeting and customer-since year", async () => {
+    const { customerId, cardId } = shopper();
+    fake.clearRequests();
+
+    const card = await store().getCard(customerId);
+
+    assert.deepEqual(card, {
+      id: cardId,
+      brand: 'visa',
+      last4: '4242',
+      expMonth: 11,
+      expYear: 2026,
+      status: 'ok',
+      customerName: 'Hanako Yamada',
+      customerSince: 2021,
+    });
+    assert.deepEqual(fake.calls(), [`GET /v1/customers/${customerId}`, 'GET /v1/subscriptions']);
+    assert.deepEqual(fake.requests[0]!.params, {
+      expand: ['invoice_settings.default_payment_method'],
+    });
+    assert.deepEqual(fake.requests[1]!.params, {
+      customer: customerId,
+      limit: '100',
+      expand: ['data.latest_invoice', 'data.default_payment_method'],
+    });
+    assert.ok(fake.requests.every((r) => r.apiVersion === STRIPE_API_VERSION));
+  });
+
+  it("falls back to the subscription's card when the customer has no default", async () => {
+    const customer = fake.addCustomer({ name: null });
+    const pm = fake.addPaymentMethod('pm_card_jcb', { customer: customer.id });
+    fake.addSubscription({ customer: customer.id, default_payment_method: pm.id });
+
+    const card = await store().getCard(customer.id);
+
+    assert.equal(card?.id, pm.id);
+    assert.equal(card?.brand, 'jcb');
+    assert.equal(card?.last4, '0505');
+    assert.equal(card?.customerName, undefined);
+  });
+
+  it('has no card for a customer without one, a deleted customer or an unknown id', async () => {
+    const bare = fake.addCustomer();
+    const deleted = fake.addCustomer({ deleted: true });
+    assert.equal(await store().getCard(bare.id), null);
+    assert.equal(await store().getCard(deleted.id), null);
+    assert.equal(await store().getCard('cus_nobody'), null);
+  });
+
+  it('reports payment_failed while a renewal paid by this card is open after a failed attempt', async () => {
+    const { customerId } = shopper();
+    failedRenewal(customerId);
+    assert.equal((await store().getCard(customerId))?.status, 'payment_failed');
+  });
+
+  it('stays ok for an open invoice not attempted yet, or one another card pays for', async () => {
+    const { customerId } = shopper();
+    fake.addSubscription({
+      customer: customerId,
+      latestInvoice: { amount: 500, currency: 'usd', attempt_count: 0 },
+    });
+    const other = fake.addPaymentMethod('pm_card_mastercard', { customer: customerId });
+    failedRenewal(customerId, other.id);
+    assert.equal((await store().getCard(customerId))?.status, 'ok');
+  });
+
+  it("prefers the merchant's own customer-since year from metadata when it makes sense", async () => {
+    const customer = fake.addCustomer({
+      created: Date.UTC(2024, 0, 5) / 1000,
+      metadata: { member_since: '2012-04-01', junk: 'soon', future: '2031' },
+    });
+    fake.addPaymentMethod('pm_card_visa', { customer: customer.id, default: true });
+    const since = async (key: string) =>
+      (await store({ customerSinceMetadataKey: key }).getCard(customer.id))?.customerSince;
+    assert.equal(await since('member_since'), 2012);
+    assert.equal(await since('junk'), 2024);
+    assert.equal(await since('future'), 2024);
+    assert.equal(await since('absent'), 2024);
+  });
+});
+
+describe('StripeStore.updateExpiry', () => {
+  it('updates only the expiry, passing a per-step idempotency key', async () => {
+    const { customerId, cardId } = shopper();
+    fake.clearRequests();
+
+    const result = await store().updateExpiry(
+      customerId,
+      { cardId, month: 4, year: 2030 },
+      { idempotencyKey: 'key-1' },
+    );
+
+    assert.equal(result.expMonth, 4);
+    assert.equal(result.expYear, 2030);
+    assert.equal(result.status, 'ok');
+    assert.equal(result.action, undefined);
+    assert.equal(result.payment, undefined);
+    assert.deepEqual(fake.calls(), [
+      `GET /v1/customers/${customerId}`,
+      'GET /v1/subscriptions',
+      `POST /v1/payment_methods/${cardId}`,
+    ]);
+    const update = fake.requests[2]!;
+    assert.deepEqual(update.params, { card: { exp_month: '4', exp_year: '2030' } });
+    assert.equal(update.idempotencyKey, 'cardkeep:key-1:expiry');
+    const card = fake.object(cardId)!.card as { exp_month: number; exp_year: number };
+    assert.deepEqual([card.exp_month, card.exp_year], [4, 2030]);
+  });
+
+  it("refuses another customer's card, and a stale card id, without writing", async () => {
+    const { customerId } = shopper();
+    const stranger = shopper();
+    const old = fake.addPaymentMethod('pm_card_visa', { customer: customerId });
+    fake.clearRequests();
+
+    for (const cardId of [stranger.cardId, old.id, 'pm_does_not_exist']) {
+      const error = await rejection(
+        store().updateExpiry(customerId, { cardId, month: 4, year: 2030 }, {}),
+      );
+      assert.ok(error instanceof ProtocolError);
+      assert.equal(error.wireCode, 'card_mismatch');
+    }
+    assert.deepEqual(writes(), []);
+  });
+
+  it('turns Stripe refusing the date into invalid_expiry, without Stripe’s wording', async () => {
+    const { customerId, cardId } = shopper();
+    // The handler already refuses past dates; the store must still map Stripe's own refusal.
+    const error = await rejection(
+      store().updateExpiry(customerId, { cardId, month: 10, year: 2026 }, {}),
+    );
+    assert.equal(error.code, 'invalid_expiry');
+    assert.doesNotMatch(error.message, /Your card/);
+    const card = fake.object(cardId)!.card as { exp_month: number };
+    assert.equal(card.exp_month, 11, 'the card keeps its old expiry');
+  });
+
+  it('maps Stripe rate limits and outages to retryable errors', async () => {
+    const { customerId, cardId } = shopper();
+    fake.failNext('/v1/payment_methods', {
+      status: 429,
+      error: {
+        type: 'invalid_request_error',
+        code: 'rate_limit',
+        message: 'Request rate limit exceeded.',
+      },
+    });
+    const limited = await rejection(
+      store().updateExpiry(customerId, { cardId, month: 4, year: 2030 }, {}),
+    );
+    assert.equal(limited.code, 'rate_limited');
+    assert.equal(limited.retryable, true);
+
+    fake.failNext('/v1/customers', {
+      status: 500,
+      error: { type: 'api_error', message: 'An unknown error occurred (acct_123 shard 7)' },
+    });
+    const down = await rejection(
+      store().updateExpiry(customerId, { cardId, month: 4, year: 2030 }, {}),
+    );
+    assert.equal(down.code, 'server');
+    assert.equal(down.retryable, true);
+    assert.doesNotMatch(down.message, /acct_123/);
+  });
+
+  it('retries the failed renewal with the updated card and reports the payment', async () => {
+    const { customerId, cardId } = shopper();
+    const { subscription, invoice } = failedRenewal(customerId);
+    fake.clearRequests();
+
+    const result = await store().updateExpiry(
+      customerId,
+      { cardId, month: 4, year: 2030 },
+      { idempotencyKey: 'key-2' },
+    );
+
+    assert.deepEqual(result.payment, { status: 'succeeded', amount: 1480, currency: 'jpy' });
+    assert.equal(result.status, 'ok');
+    assert.deepEqual(fake.calls(), [
+      `GET /v1/customers/${customerId}`,
+      'GET /v1/subscriptions',
+      `POST /v1/payment_methods/${cardId}`,
+      `POST /v1/invoices/${invoice!.id}/pay`,
+    ]);
+    const pay = fake.requests[3]!;
+    assert.deepEqual(pay.params, { payment_method: cardId });
+    assert.equal(pay.idempotencyKey, `cardkeep:key-2:pay:${invoice!.id}`);
+    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+    assert.equal(fake.object(subscription.id)!.status, 'active');
+  });
+
+  it('reports a declined retry as a failed payment, not as an error', async () => {
+    const { customerId, cardId } = shopper('pm_card_chargeCustomerFail');
+    const { invoice } = failedRenewal(customerId);
+
+    const result = await store().updateExpiry(customerId, { cardId, month: 4, year: 2030 }, {});
+
+    assert.deepEqual(result.payment, { status: 'failed', amount: 1480, currency: 'jpy' });
+    assert.equal(result.status, 'payment_failed');
+    assert.equal(result.expYear, 2030, 'the new expiry is kept');
+    assert.equal(fake.object(invoice!.id)!.attempt_count, 2);
+  });
+
+  it('never charges the renewal twice when a request is retried', async () => {
+    const { customerId, cardId } = shopper();
+    const { invoice } = failedRenewal(customerId);
+    const input = { cardId, month: 4, year: 2030 };
+
+    await store().updateExpiry(customerId, input, { idempotencyKey: 'same' });
+    // A lost reply: the handler's cache is gone (another instance), the request comes again.
+    fake.clearRequests();
+    const again = await store().updateExpiry(customerId, input, { idempotencyKey: 'same' });
+
+    assert.equal(again.status, 'ok');
+    assert.equal(fake.object(invoice!.id)!.attempt_count, 2, 'one retry after the failure');
+    assert.ok(!fake.calls().some((call) => call.endsWith('/pay')));
+    const update = fake.requests.find((r) => r.method === 'POST')!;
+    assert.equal(update.replayed, true, 'Stripe replays the same expiry update');
+  });
+});
+
+describe('StripeStore verification (verifyOnUpdate)', () => {
+  it('confirms a SetupIntent for the same card with the shopper present', async () => {
+    const { customerId, cardId } = shopper();
+    fake.clearRequests();
+
+    const result = await store({ verifyOnUpdate: true }).updateExpiry(
+      customerId,
+      { cardId, month: 4, year: 2030 },
+      { idempotencyKey: 'k' },
+    );
+
+    assert.equal(result.action, undefined);
+    assert.deepEqual(fake.calls(), [
+      `GET /v1/customers/${customerId}`,
+      'GET /v1/subscriptions',
+      `POST /v1/payment_methods/${cardId}`,
+      'POST /v1/setup_intents',
+    ]);
+    const verify = fake.requests[3]!;
+    assert.deepEqual(verify.params, {
+      customer: customerId,
+      payment_method: cardId,
+      confirm: 'true',
+      usage: 'off_session',
+      automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' },
+      use_stripe_sdk: 'true',
+      metadata: { cardkeep: 'verify_expiry' },
+    });
+    assert.equal(verify.idempotencyKey, 'cardkeep:k:verify');
+  });
+
+  it('asks the shopper to authenticate, then finishes and retries the renewal on verify', async () => {
+    const { customerId, cardId } = shopper('pm_card_authenticationRequiredOnSetup');
+    const { invoice } = failedRenewal(customerId);
+    const cardkeep = store({ verifyOnUpdate: true });
+
+    const pending = await cardkeep.updateExpiry(customerId, { cardId, month: 4, year: 2030 }, {});
+
+    assert.equal(pending.action?.type, 'authenticate');
+    assert.equal(pending.action?.publishableKey, PK);
+    const intentId = pending.action!.clientSecret.split('_secret_')[0]!;
+    assert.equal(fake.object(intentId)!.status, 'requires_action');
+    assert.equal(pending.payment, undefined, 'no retry before the shopper authenticates');
+    assert.equal(pending.status, 'payment_failed');
+
+    fake.completeAuthentication(intentId, 'succeed');
+    fake.clearRequests();
+    const done = await cardkeep.verify(customerId, { setupIntentId: intentId }, {});
+
+    assert.deepEqual(done.payment, { status: 'succeeded', amount: 1480, currency: 'jpy' });
+    assert.equal(done.status, 'ok');
+    assert.deepEqual(fake.calls(), [
+      `GET /v1/setup_intents/${intentId}`,
+      `GET /v1/customers/${customerId}`,
+      'GET /v1/subscriptions',
+      `POST /v1/invoices/${invoice!.id}/pay`,
+    ]);
+  });
+
+  it('says card_declined when the shopper fails the authentication', async () => {
+    const { customerId, cardId } = shopper('pm_card_authenticationRequiredOnSetup');
+    const cardkeep = store({ verifyOnUpdate: true });
+    const pending = await cardkeep.updateExpiry(customerId, { cardId, month: 4, year: 2030 }, {});
+    const intentId = pending.action!.clientSecret.split('_secret_')[0]!;
+
+    fake.completeAuthentication(intentId, 'fail');
+    const error = await rejection(cardkeep.verify(customerId, { setupIntentId: intentId }, {}));
+
+    assert.equal(error.code, 'card_declined');
+  });
+
+  it('turns an issuer decline into card_declined and an expired-card answer into invalid_expiry', async () => {
+    const declined = shopper('pm_card_chargeDeclined');
+    const error = await rejection(
+      store({ verifyOnUpdate: true }).updateExpiry(
+        declined.customerId,
+        { cardId: declined.cardId, month: 4, year: 2030 },
+        {},
+      ),
+    );
+    assert.equal(error.code, 'card_declined');
+    assert.doesNotMatch(error.message, /Your card/);
+
+    const expired = shopper('pm_card_chargeDeclinedExpiredCard');
+    const wrongDate = await rejection(
+      store({ verifyOnUpdate: true }).updateExpiry(
+        expired.customerId,
+        { cardId: expired.cardId, month: 4, year: 2030 },
+        {},
+      ),
+    );
+    assert.equal(wrongDate.code, 'invalid_expiry');
+  });
+
+  it("refuses to finish another customer's SetupIntent", async () => {
+    const { customerId, cardId } = shopper('pm_card_authenticationRequiredOnSetup');
+    const stranger = shopper();
+    const pending = await store({ verifyOnUpdate: true }).updateExpiry(
+      customerId,
+      { cardId, month: 4, year: 2030 },
+      {},
+    );
+    const intentId = pending.action!.clientSecret.split('_secret_')[0]!;
+    fake.completeAuthentication(intentId, 'succeed');
+
+    const error = await rejection(
+      store().verify(stranger.customerId, { setupIntentId: intentId }, {}),
+    );
+    assert.ok(error instanceof ProtocolError);
+    assert.equal(error.wireCode, 'setup_intent_mismatch');
+  });
+});
+
+describe('StripeStore replacement', () => {
+  it('creates an off-session SetupIntent for the Payment Element', async () => {
+    const { customerId } = shopper();
+    fake.clearRequests();
+
+    const session = await store().createSetupSession(customerId, {});
+
+    assert.equal(session.publishableKey, PK);
+    assert.match(session.clientSecret, /^seti_\w+_secret_\w+$/);
+    assert.deepEqual(fake.calls(), ['POST /v1/setup_intents']);
+    assert.deepEqual(fake.requests[0]!.params, {
+      customer: customerId,
+      usage: 'off_session',
+      automatic_payment_methods: { enabled: 'true' },
+      metadata: { cardkeep: 'replace_card' },
+    });
+  });
+
+  it('can restrict the form to cards', async () => {
+    const { customerId } = shopper();
+    fake.clearRequests();
+    await store({ paymentMethodTypes: ['card'] }).createSetupSession(customerId, {});
+    assert.deepEqual(fake.requests[0]!.params.allowed_payment_method_types, ['card']);
+    assert.equal(fake.requests[0]!.params.automatic_payment_methods, undefined);
+  });
+
+  it('refuses a session for an unknown customer', async () => {
+    const error = await rejection(store().createSetupSession('cus_nobody', {}));
+    assert.equal(error.code, 'unauthorized');
+  });
+
+  it('makes the new card the default everywhere the old one was, then retries the renewal', async () => {
+    const { customerId, cardId: oldCard } = shopper();
+    const { subscription, invoice } = failedRenewal(customerId, oldCard);
+    const otherCard = fake.addPaymentMethod('pm_card_jcb', { customer: customerId });
+    const { subscription: separate } = fake.addSubscription({
+      customer: customerId,
+      default_payment_method: otherCard.id,
+    });
+    const session = await store().createSetupSession(customerId, {});
+    const confirmed = await fake.confirmSetupAsBrowser(session.clientSecret, 'pm_card_mastercard');
+    const setupIntentId = String(confirmed.id);
+    const newCard = String(confirmed.payment_method);
+    fake.clearRequests();
+
+    const result = await store().completeReplacement(
+      customerId,
+      { setupIntentId },
+      { idempotencyKey: 'r1' },
+    );
+
+    assert.equal(result.id, newCard);
+    assert.equal(result.brand, 'mastercard');
+    assert.equal(result.last4, '4444');
+    assert.deepEqual(result.payment, { status: 'succeeded', amount: 1480, currency: 'jpy' });
+    assert.deepEqual(fake.calls(), [
+      `GET /v1/setup_intents/${setupIntentId}`,
+      `GET /v1/customers/${customerId}`,
+      'GET /v1/subscriptions',
+      `POST /v1/customers/${customerId}`,
+      `POST /v1/subscriptions/${subscription.id}`,
+      `POST /v1/invoices/${invoice!.id}/pay`,
+    ]);
+    assert.deepEqual(fake.requests[3]!.params, {
+      invoice_settings: { default_payment_method: newCard },
+    });
+    assert.equal(fake.requests[3]!.idempotencyKey, 'cardkeep:r1:customer');
+    assert.deepEqual(fake.requests[4]!.params, {
+      default_payment_method: newCard,
+      expand: ['latest_invoice'],
+    });
+    assert.equal(fake.object(separate.id)!.default_payment_method, otherCard.id);
+    assert.equal(fake.object(oldCard)!.customer, customerId, 'the old card stays by default');
+  });
+
+  it('detaches the old card when the merchant opts in', async () => {
+    const { customerId, cardId: oldCard } = shopper();
+    const session = await store().createSetupSession(customerId, {});
+    const confirmed = await fake.confirmSetupAsBrowser(session.clientSecret, 'pm_card_visa');
+    fake.clearRequests();
+
+    await store({ detachOldCard: true }).completeReplacement(
+      customerId,
+      { setupIntentId: String(confirmed.id) },
+      {},
+    );
+
+    assert.equal(fake.calls().at(-1), `POST /v1/payment_methods/${oldCard}/detach`);
+    assert.equal(fake.object(oldCard)!.customer, null);
+  });
+
+  it('keeps the replacement when detaching the old card fails', async () => {
+    const { customerId, cardId: oldCard } = shopper();
+    const session = await store().createSetupSession(customerId, {});
+    const confirmed = await fake.confirmSetupAsBrowser(session.clientSecret, 'pm_card_visa');
+    fake.failNext(`/v1/payment_methods/${oldCard}/detach`, {
+      status: 500,
+      error: { type: 'api_error', message: 'boom' },
+    });
+    const warnings: string[] = [];
+
+    const result = await store({
+      detachOldCard: true,
+      onWarning: (message) => warnings.push(message),
+    }).completeReplacement(customerId, { setupIntentId: String(confirmed.id) }, {});
+
+    assert.equal(result.id, confirmed.payment_method);
+    assert.deepEqual(warnings, ['Could not detach the replaced card']);
+  });
+
+  it("refuses another customer's SetupIntent, an unknown one, and one that did not succeed", async () => {
+    const { customerId } = shopper();
+    const stranger = shopper();
+    const theirs = await store().createSetupSession(stranger.customerId, {});
+    await fake.confirmSetupAsBrowser(theirs.clientSecret, 'pm_card_visa');
+    for (const setupIntentId of [theirs.clientSecret.split('_secret_')[0]!, 'seti_unknown']) {
+      const error = await rejection(store().completeReplacement(customerId, { setupIntentId }, {}));
+      assert.ok(error instanceof ProtocolError);
+      assert.equal(error.wireCode, 'setup_intent_mismatch');
+    }
+
+    const mine = await store().createSetupSession(customerId, {});
+    const declined = await fake.confirmSetupAsBrowser(mine.clientSecret, 'pm_card_chargeDeclined');
+    assert.equal((declined.error as { code: string }).code, 'card_declined');
+    const error = await rejection(
+      store().completeReplacement(
+        customerId,
+        { setupIntentId: mine.clientSecret.split('_secret_')[0]! },
+        {},
+      ),
+    );
+    assert.equal(error.code, 'card_declined');
+    assert.deepEqual(
+      writes().filter((r) => r.auth === 'secret' && r.path !== '/v1/setup_intents'),
+      [],
+    );
+  });
+});
+
+describe('StripeStore construction and errors', () => {
+  it('loads the stripe package on demand from a secret key and pins the API version', async () => {
+    const { customerId } = shopper();
+    fake.clearRequests();
+    const lazy = new StripeStore({
+      secretKey: fake.secretKey,
+      clientOptions: fake.clientConfig(),
+      publishableKey: PK,
+    });
+    assert.equal((await lazy.getCard(customerId))?.last4, '4242');
+    assert.ok(fake.requests.every((r) => r.apiVersion === STRIPE_API_VERSION));
+  });
+
+  it('pins the API version per call on a client built for another version', async () => {
+    const { customerId } = shopper();
+    fake.clearRequests();
+    // @ts-expect-error -- the types only allow the latest version; merchants may still pin older.
+    const older = new Stripe(fake.secretKey, { ...fake.clientConfig(), apiVersion: '2024-06-20' });
+    await new StripeStore({ stripe: older, publishableKey: PK }).getCard(customerId);
+    assert.ok(fake.requests.every((r) => r.apiVersion === STRIPE_API_VERSION));
+  });
+
+  it('treats a wrong secret key as a non-retryable server error that leaks nothing', async () => {
+    const { customerId } = shopper();
+    const wrong = new Stripe('sk_test_wrong_key_123456', fake.clientConfig());
+    const error = await rejection(
+      new StripeStore({ stripe: wrong, publishableKey: PK }).getCard(customerId),
+    );
+    assert.equal(error.code, 'server');
+    assert.equal(error.retryable, false);
+    assert.doesNotMatch(error.message, /sk_test|API Key/);
+  });
+
+  it('maps unknown failures to a server error and keeps CardkeepErrors as they are', () => {
+    const own = new CardkeepError('card_declined');
+    assert.equal(toStoreError(own), own);
+    assert.equal(toStoreError(new TypeError('x')).code, 'server');
+  });
+
+  it('needs a publishable key', () => {
+    assert.throws(() => new StripeStore({ stripe, publishableKey: '' }), /publishable key/);
+  });
+});
