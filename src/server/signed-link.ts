@@ -90,7 +90,10 @@ export function verifyLinkToken(
   const expected = mac(options.secret, parts.slice(0, 4).join('.'));
   const given = Buffer.from(signature!, 'base64url');
   // timingSafeEqual needs equal lengths; the length of a MAC is public anyway.
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  // base64url leaves spare bits in the last character; only the canonical spelling counts,
+  // so a token has exactly one valid form.
+  const canonical = given.toString('base64url') === signature;
+  if (!canonical || given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, problem: 'bad_signature' };
   }
   const now = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
