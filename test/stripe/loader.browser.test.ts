@@ -1,0 +1,241 @@
+import '../support/setup.js';
+import { expect } from '@open-wc/testing';
+import type { StripeConstructor } from '@stripe/stripe-js';
+import type { CardkeepAdapter, UpdateResult } from '../../src/adapter/types.js';
+import { CardkeepError } from '../../src/core/errors.js';
+import {
+  loadStripeOnce,
+  runAuthentication,
+  setStripeLoader,
+  setupIntentIdOf,
+} from '../../src/stripe/loader.js';
+import type { StripeLoader } from '../../src/stripe/loader.js';
+import { FakeStripe, deferred, stripeError } from '../support/fake-stripe-js.js';
+
+const stripeScripts = () => document.querySelectorAll('script[src^="https://js.stripe.com"]');
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
+const card: UpdateResult = {
+  id: 'pm_new',
+  brand: 'visa',
+  last4: '4242',
+  expMonth: 8,
+  expYear: 2031,
+  status: 'ok',
+};
+
+/** An adapter that only knows `verify`, recording what it was asked. */
+function verifyingAdapter(verified: string[]): CardkeepAdapter {
+  const unused = () => Promise.reject(new Error('not part of this flow'));
+  return {
+    getCard: unused,
+    updateExpiry: unused,
+    createSetupSession: unused,
+    completeReplacement: unused,
+    verify: ({ setupIntentId }, options) => {
+      verified.push(setupIntentId);
+      options?.signal?.throwIfAborted();
+      return Promise.resolve(card);
+    },
+  };
+}
+
+describe('loadStripeOnce', () => {
+  afterEach(() => setStripeLoader());
+
+  it('loads Stripe.js once per publishable key, however many elements ask', async () => {
+    const fake = new FakeStripe();
+    const [a, b] = await Promise.all([
+      loadStripeOnce('pk_test_a', { loader: fake.loader }),
+      loadStripeOnce('pk_test_a', { loader: fake.loader }),
+    ]);
+    const c = await loadStripeOnce('pk_test_a', { loader: fake.loader });
+    await loadStripeOnce('pk_test_b', { loader: fake.loader });
+    expect(a).to.equal(b);
+    expect(a).to.equal(c);
+    expect(fake.loads).to.deep.equal(['pk_test_a', 'pk_test_b']);
+  });
+
+  it('forgets a failed load, so trying again really loads again', async () => {
+    const fake = new FakeStripe();
+    let attempts = 0;
+    const flaky: StripeLoader = (key) =>
+      ++attempts === 1 ? Promise.reject(new Error('Failed to load Stripe.js')) : fake.loader(key);
+    const error = await rejection(loadStripeOnce('pk_test_flaky', { loader: flaky }));
+    expect(error).to.be.instanceOf(CardkeepError);
+    expect((error as CardkeepError).code).to.equal('network');
+    expect((error as CardkeepError).retryable).to.equal(true);
+    expect(await loadStripeOnce('pk_test_flaky', { loader: flaky })).to.equal(
+      await fake.loader('pk_test_flaky'),
+    );
+    expect(attempts).to.equal(2);
+  });
+
+  it('gives up after the timeout when Stripe.js never answers, then retries', async () => {
+    const hanging = deferred<null>();
+    let attempts = 0;
+    const loader: StripeLoader = () => (++attempts, hanging.promise);
+    const error = await rejection(loadStripeOnce('pk_test_slow', { loader, timeout: 20 }));
+    expect((error as CardkeepError).code).to.equal('timeout');
+    await rejection(loadStripeOnce('pk_test_slow', { loader, timeout: 20 }));
+    expect(attempts).to.equal(2);
+  });
+
+  it('treats a loader that finds no Stripe (null) or throws as a failed load', async () => {
+    const none = await rejection(loadStripeOnce('pk_test_null', { loader: async () => null }));
+    expect((none as CardkeepError).code).to.equal('network');
+    const thrown = await rejection(
+      loadStripeOnce('pk_test_throw', {
+        loader: () => {
+          throw new Error('blocked');
+        },
+      }),
+    );
+    expect((thrown as CardkeepError).code).to.equal('network');
+  });
+
+  it('uses the page-wide loader a merchant set, and the default again once it is cleared', async () => {
+    const fake = new FakeStripe();
+    setStripeLoader(fake.loader);
+    await loadStripeOnce('pk_test_page');
+    expect(fake.loads).to.deep.equal(['pk_test_page']);
+    setStripeLoader();
+    const error = await rejection(loadStripeOnce('pk_test_page', { timeout: 5_000 }));
+    expect((error as CardkeepError).code).to.equal('network');
+    expect(fake.loads).to.deep.equal(['pk_test_page']);
+  });
+
+  it('uses a Stripe the page already loaded (window.Stripe) without adding a script', async () => {
+    const fake = new FakeStripe();
+    const keys: string[] = [];
+    const constructor = Object.assign(
+      (key: string) => {
+        keys.push(key);
+        return fake.stripe;
+      },
+      { version: 'endive' },
+    );
+    const before = stripeScripts().length;
+    window.Stripe = constructor as unknown as StripeConstructor;
+    try {
+      const stripe = await loadStripeOnce('pk_test_window');
+      expect(typeof stripe.confirmSetup).to.equal('function');
+      expect(keys).to.deep.equal(['pk_test_window']);
+      expect(stripeScripts().length).to.equal(before);
+    } finally {
+      delete window.Stripe;
+    }
+  });
+
+  it('runs the real loadStripe, which fails offline with a network error, and retries it', async () => {
+    // The test browser resolves no outside host: exactly what a shopper offline sees.
+    const first = await rejection(loadStripeOnce('pk_test_real', { timeout: 8_000 }));
+    expect((first as CardkeepError).code).to.equal('network');
+    expect(stripeScripts().length, 'Stripe.js was requested').to.be.greaterThan(0);
+    const second = await rejection(loadStripeOnce('pk_test_real', { timeout: 8_000 }));
+    expect((second as CardkeepError).code).to.equal('network');
+  });
+});
+
+describe('setupIntentIdOf', () => {
+  it('takes the SetupIntent id from its client secret', () => {
+    expect(setupIntentIdOf('seti_1Mm2cBLkdIwHu7ix_secret_NX6phB7HbSmlkpq')).to.equal(
+      'seti_1Mm2cBLkdIwHu7ix',
+    );
+  });
+
+  it('refuses anything that is not a SetupIntent client secret', () => {
+    for (const bad of ['pi_123_secret_abc', 'seti_123', '', 'seti_1 2_secret_x']) {
+      expect(() => setupIntentIdOf(bad), bad).to.throw(CardkeepError);
+    }
+  });
+});
+
+describe('runAuthentication', () => {
+  const action = {
+    type: 'authenticate' as const,
+    clientSecret: 'seti_auth1_secret_xyz',
+    publishableKey: 'pk_test_auth',
+  };
+
+  it('lets Stripe show the bank’s challenge, then has the backend verify the SetupIntent', async () => {
+    const fake = new FakeStripe();
+    const verified: string[] = [];
+    const result = await runAuthentication({
+      action,
+      adapter: verifyingAdapter(verified),
+      loader: fake.loader,
+    });
+    expect(fake.methods).to.deep.equal(['handleNextAction']);
+    expect(fake.calls[0]!.args[0]).to.deep.equal({ clientSecret: action.clientSecret });
+    expect(fake.loads).to.deep.equal(['pk_test_auth']);
+    expect(verified).to.deep.equal(['seti_auth1']);
+    expect(result).to.deep.equal(card);
+  });
+
+  it('reports a refused or abandoned challenge as card_declined, and tells the backend nothing', async () => {
+    const fake = new FakeStripe();
+    fake.nextActionResults.push({
+      error: stripeError(
+        'invalid_request_error',
+        'We are unable to authenticate your payment method.',
+        {
+          code: 'setup_intent_authentication_failure',
+        },
+      ),
+    });
+    const verified: string[] = [];
+    const error = await rejection(
+      runAuthentication({ action, adapter: verifyingAdapter(verified), loader: fake.loader }),
+    );
+    expect((error as CardkeepError).code).to.equal('card_declined');
+    expect(verified).to.deep.equal([]);
+  });
+
+  it('reports a lost connection to Stripe as network', async () => {
+    const fake = new FakeStripe();
+    fake.nextActionResults.push({ error: stripeError('api_connection_error', 'Network error') });
+    const error = await rejection(
+      runAuthentication({ action, adapter: verifyingAdapter([]), loader: fake.loader }),
+    );
+    expect((error as CardkeepError).code).to.equal('network');
+  });
+
+  it('stops after the challenge when the caller aborted meanwhile', async () => {
+    const fake = new FakeStripe();
+    const challenge = deferred<{ setupIntent: { id: string; status: string } }>();
+    fake.nextActionResults.push(challenge.promise);
+    const controller = new AbortController();
+    const verified: string[] = [];
+    const running = rejection(
+      runAuthentication({
+        action,
+        adapter: verifyingAdapter(verified),
+        loader: fake.loader,
+        signal: controller.signal,
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve));
+    controller.abort();
+    challenge.resolve({ setupIntent: { id: 'seti_auth1', status: 'succeeded' } });
+    expect(((await running) as Error).name).to.equal('AbortError');
+    expect(verified).to.deep.equal([]);
+  });
+
+  it('fails clearly when the adapter cannot verify', async () => {
+    const adapter = verifyingAdapter([]);
+    delete adapter.verify;
+    const error = await rejection(
+      runAuthentication({ action, adapter, loader: new FakeStripe().loader }),
+    );
+    expect((error as CardkeepError).code).to.equal('server');
+  });
+});
