@@ -75,13 +75,7 @@ if (build.code === 0) {
   check('size budget', bytes <= BUDGET_GZIP, `${bytes} > ${BUDGET_GZIP} bytes gzip`);
 }
 
-const node = await run('node tests', process.execPath, [
-  '--import',
-  'tsx',
-  '--test',
-  '--test-reporter=spec',
-  'test/**/*.node.test.ts',
-]);
+const node = await run('node tests', process.execPath, ['scripts/node-tests.mjs']);
 count('node tests', node.code, node.output, (out) => {
   const passed = last(out, /ℹ pass (\d+)/g);
   const failed = last(out, /ℹ fail (\d+)/g);

@@ -1,0 +1,28 @@
+// Runs every test/**/*.node.test.ts with node:test (Node 20's --test does not expand globs).
+// Extra arguments narrow the run to paths containing any of them: `npm run test:node -- server`.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+function walk(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return walk(path);
+    return entry.name.endsWith('.node.test.ts') ? [path] : [];
+  });
+}
+
+const filters = process.argv.slice(2);
+const files = walk('test')
+  .filter((file) => !filters.length || filters.some((f) => file.includes(f)))
+  .sort();
+if (!files.length) {
+  console.error('node tests: no test files found');
+  process.exit(1);
+}
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  { stdio: 'inherit' },
+);
+child.on('close', (code) => process.exit(code ?? 1));
