@@ -210,11 +210,12 @@ export class HttpAdapter implements CardkeepAdapter {
         return await this.#once(this.#base + path, init, signal, read);
       } catch (error) {
         if (!(error instanceof CardkeepError) || !error.retryable || attempt > 0) throw error;
+        // A long Retry-After is the widget's to show; a short one we wait out ourselves.
+        if ((error.retryAfter ?? 0) * 1000 > MAX_AUTO_WAIT_MS) throw error;
         const wait =
           error.retryAfter !== undefined
             ? error.retryAfter * 1000
             : (o.retryDelay ?? 400) * (0.5 + Math.random());
-        if (wait > MAX_AUTO_WAIT_MS) throw error;
         await sleep(wait, signal);
       }
     }

@@ -4,7 +4,7 @@
 import { CardkeepError } from '../core/errors.js';
 import type { CardSummary, PaymentOutcome, SetupSession, UpdateResult } from '../adapter/types.js';
 import { ProtocolError } from './protocol-error.js';
-import type { CardStore } from './store.js';
+import type { CardStore, StoreContext } from './store.js';
 import { expiryProblem } from './validate.js';
 
 /** The card fields a seed provides; status and customer fields are derived. */
@@ -139,6 +139,7 @@ export class MemoryStore implements CardStore {
   async updateExpiry(
     customerId: string,
     input: { cardId: string; month: number; year: number },
+    _context: StoreContext = {},
   ): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
     if (!customer?.card || customer.card.id !== input.cardId) {
@@ -153,7 +154,7 @@ export class MemoryStore implements CardStore {
     return this.#finish(customer, () => customer.card as MemoryCard);
   }
 
-  async createSetupSession(customerId: string): Promise<SetupSession> {
+  async createSetupSession(customerId: string, _context: StoreContext = {}): Promise<SetupSession> {
     const customer = this.#customers.get(customerId) ?? this.#add({ id: customerId, card: null });
     const id = `seti_mem_${randomId()}`;
     customer.sessions.add(id);
@@ -163,6 +164,7 @@ export class MemoryStore implements CardStore {
   async completeReplacement(
     customerId: string,
     input: { setupIntentId: string },
+    _context: StoreContext = {},
   ): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
     if (!customer?.sessions.delete(input.setupIntentId)) {
@@ -180,7 +182,11 @@ export class MemoryStore implements CardStore {
     return this.#finish(customer, () => (customer.card = card), input.setupIntentId);
   }
 
-  async verify(customerId: string, input: { setupIntentId: string }): Promise<UpdateResult> {
+  async verify(
+    customerId: string,
+    input: { setupIntentId: string },
+    _context: StoreContext = {},
+  ): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
     const apply = customer?.pending.get(input.setupIntentId);
     if (!customer || !apply) {
