@@ -1382,6 +1382,9 @@ export class FakeStripe {
     }
     const value = target[head];
     if (rest.length === 0) {
+      if (!EXPANDABLE.has(head)) {
+        throw invalidRequest(`This property cannot be expanded (${full}).`, { param: 'expand' });
+      }
       if (value === null) return;
       const found = typeof value === 'string' ? this.#objects.get(value) : undefined;
       if (found === undefined) {
@@ -1430,6 +1433,19 @@ export class FakeStripe {
     return Math.floor(this.#now().getTime() / 1000);
   }
 }
+
+/** Fields holding an object id that Stripe can expand, for the objects this fake knows. */
+const EXPANDABLE = new Set([
+  'customer',
+  'default_payment_method',
+  'default_source',
+  'latest_attempt',
+  'latest_invoice',
+  'mandate',
+  'payment_method',
+  'pending_setup_intent',
+  'subscription',
+]);
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];

@@ -1,0 +1,228 @@
+// The fake Stripe server itself, through the real `stripe` library: the store's tests are only
+// worth something if the fake refuses what Stripe refuses, in Stripe's shapes.
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import Stripe from 'stripe';
+import { FakeStripe, parseStripeForm } from '../support/fake-stripe.js';
+
+let fake: FakeStripe;
+let stripe: Stripe;
+
+beforeEach(async () => {
+  fake = await FakeStripe.start({ now: () => new Date('2026-11-25T12:00:00Z') });
+  stripe = new Stripe(fake.secretKey, fake.clientConfig());
+});
+
+afterEach(async () => {
+  await fake.close();
+});
+
+async function stripeError(
+  promise: Promise<unknown>,
+): Promise<InstanceType<typeof Stripe.errors.StripeError>> {
+  const error = await promise.then(
+    () => assert.fail('expected Stripe to refuse'),
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof Stripe.errors.StripeError, String(error));
+  return error;
+}
+
+describe('parseStripeForm', () => {
+  it('decodes bracket notation into objects and arrays', () => {
+    assert.deepEqual(
+      parseStripeForm(
+        'card[exp_month]=4&card[exp_year]=2030&expand[0]=a&expand[1]=b.c&tags[]=x&tags[]=y&name=Hanako+Yamada&q=%E5%B1%B1',
+      ),
+      {
+        card: { exp_month: '4', exp_year: '2030' },
+        expand: ['a', 'b.c'],
+        tags: ['x', 'y'],
+        name: 'Hanako Yamada',
+        q: '山',
+      },
+    );
+  });
+});
+
+describe('FakeStripe', () => {
+  it('refuses a card number on a PaymentMethod update, like Stripe', async () => {
+    const customer = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_visa', { customer: customer.id });
+    const error = await stripeError(
+      // @ts-expect-error -- the number of a saved card cannot change; the types know it too.
+      stripe.paymentMethods.update(pm.id, { card: { number: '4000056655665556' } }),
+    );
+    assert.equal(error.type, 'StripeInvalidRequestError');
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.code, 'parameter_unknown');
+    assert.equal(error.param, 'card[number]');
+  });
+
+  it('refuses an expiry in the past or out of range as a card error on the field', async () => {
+    const customer = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_visa', { customer: customer.id });
+    const past = await stripeError(
+      stripe.paymentMethods.update(pm.id, { card: { exp_month: 12, exp_year: 2025 } }),
+    );
+    assert.equal(past.code, 'invalid_expiry_year');
+    assert.equal(past.param, 'card[exp_year]');
+    const month = await stripeError(
+      stripe.paymentMethods.update(pm.id, { card: { exp_month: 13, exp_year: 2030 } }),
+    );
+    assert.equal(month.code, 'invalid_expiry_month');
+    const lastMonth = await stripeError(
+      stripe.paymentMethods.update(pm.id, { card: { exp_month: 10, exp_year: 2026 } }),
+    );
+    assert.equal(lastMonth.code, 'invalid_expiry_month');
+    // The current month is still valid.
+    const ok = await stripe.paymentMethods.update(pm.id, {
+      card: { exp_month: 11, exp_year: 2026 },
+    });
+    assert.equal(ok.card?.exp_month, 11);
+  });
+
+  it('only updates PaymentMethods saved to a customer', async () => {
+    const loose = fake.addPaymentMethod('pm_card_visa');
+    const error = await stripeError(
+      stripe.paymentMethods.update(loose.id, { card: { exp_month: 4, exp_year: 2030 } }),
+    );
+    assert.equal(error.statusCode, 400);
+  });
+
+  it('answers 404 resource_missing for unknown objects and 401 for a wrong key', async () => {
+    const missing = await stripeError(stripe.customers.retrieve('cus_missing'));
+    assert.equal(missing.statusCode, 404);
+    assert.equal(missing.code, 'resource_missing');
+    assert.match(missing.message, /No such customer: 'cus_missing'/);
+
+    const wrong = new Stripe('sk_test_not_the_key', fake.clientConfig());
+    const denied = await stripeError(wrong.customers.retrieve('cus_missing'));
+    assert.equal(denied.type, 'StripeAuthenticationError');
+    assert.doesNotMatch(denied.message, /not_the_key/);
+  });
+
+  it('replays an idempotent request and refuses the key with other parameters', async () => {
+    const customer = fake.addCustomer();
+    const first = await stripe.setupIntents.create(
+      { customer: customer.id },
+      { idempotencyKey: 'k1' },
+    );
+    const again = await stripe.setupIntents.create(
+      { customer: customer.id },
+      { idempotencyKey: 'k1' },
+    );
+    assert.equal(again.id, first.id);
+    assert.equal(fake.requests.at(-1)!.replayed, true);
+
+    const conflict = await stripeError(
+      stripe.setupIntents.create(
+        { customer: customer.id, usage: 'on_session' },
+        { idempotencyKey: 'k1' },
+      ),
+    );
+    assert.equal(conflict.type, 'StripeIdempotencyError');
+  });
+
+  it('expands nested ids on objects and lists', async () => {
+    const customer = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_visa', { customer: customer.id, default: true });
+    fake.addSubscription({
+      customer: customer.id,
+      default_payment_method: pm.id,
+      latestInvoice: { amount: 100, currency: 'usd' },
+    });
+    const found = await stripe.customers.retrieve(customer.id, {
+      expand: ['invoice_settings.default_payment_method'],
+    });
+    assert.ok(!found.deleted);
+    const expanded = found.invoice_settings.default_payment_method as Stripe.PaymentMethod;
+    assert.equal(expanded.card?.last4, '4242');
+    const list = await stripe.subscriptions.list({
+      customer: customer.id,
+      expand: ['data.latest_invoice'],
+    });
+    assert.equal((list.data[0]!.latest_invoice as Stripe.Invoice).amount_due, 100);
+    await stripeError(stripe.customers.retrieve(customer.id, { expand: ['name'] }));
+  });
+
+  it('behaves like the test cards on a SetupIntent', async () => {
+    const customer = fake.addCustomer();
+    const confirm = (payment_method: string) =>
+      stripe.setupIntents.create({
+        customer: customer.id,
+        payment_method,
+        confirm: true,
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      });
+    assert.equal((await confirm('pm_card_visa')).status, 'succeeded');
+    assert.equal(
+      (await confirm('pm_card_authenticationRequiredOnSetup')).status,
+      'requires_action',
+    );
+    const declined = await stripeError(confirm('pm_card_chargeDeclined'));
+    assert.equal(declined.type, 'StripeCardError');
+    assert.equal(declined.decline_code, 'generic_decline');
+    assert.equal(declined.setup_intent?.status, 'requires_payment_method');
+  });
+
+  it('needs a return_url to confirm with redirect-capable automatic payment methods', async () => {
+    const customer = fake.addCustomer();
+    const error = await stripeError(
+      stripe.setupIntents.create({
+        customer: customer.id,
+        payment_method: 'pm_card_visa',
+        confirm: true,
+      }),
+    );
+    assert.equal(error.param, 'return_url');
+  });
+
+  it("refuses another customer's PaymentMethod on a SetupIntent", async () => {
+    const alice = fake.addCustomer();
+    const bob = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_visa', { customer: alice.id });
+    const error = await stripeError(
+      stripe.setupIntents.create({
+        customer: bob.id,
+        payment_method: pm.id,
+        confirm: true,
+        automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+      }),
+    );
+    assert.equal(error.param, 'payment_method');
+  });
+
+  it('lets a publishable key confirm a SetupIntent only with its client secret', async () => {
+    const customer = fake.addCustomer();
+    const si = await stripe.setupIntents.create({ customer: customer.id });
+    const forged = await fake.confirmSetupAsBrowser(`${si.id}_secret_forged`, 'pm_card_visa');
+    assert.equal((forged.error as { code: string }).code, 'resource_missing');
+    const confirmed = await fake.confirmSetupAsBrowser(si.client_secret!, 'pm_card_visa');
+    assert.equal(confirmed.status, 'succeeded');
+    const pm = fake.object(String(confirmed.payment_method))!;
+    assert.equal(pm.customer, customer.id, 'a succeeded SetupIntent saves the card');
+  });
+
+  it('pays an open invoice or declines it and counts the attempt', async () => {
+    const customer = fake.addCustomer();
+    const good = fake.addPaymentMethod('pm_card_visa', { customer: customer.id });
+    const bad = fake.addPaymentMethod('pm_card_chargeCustomerFail', { customer: customer.id });
+    const { subscription, invoice } = fake.addSubscription({
+      customer: customer.id,
+      status: 'past_due',
+      latestInvoice: { amount: 1480, currency: 'jpy', attempt_count: 1 },
+    });
+    const declined = await stripeError(
+      stripe.invoices.pay(invoice!.id, { payment_method: bad.id }),
+    );
+    assert.equal(declined.type, 'StripeCardError');
+    assert.equal(fake.object(invoice!.id)!.attempt_count, 2);
+
+    const paid = await stripe.invoices.pay(invoice!.id, { payment_method: good.id });
+    assert.equal(paid.status, 'paid');
+    assert.equal(paid.amount_remaining, 0);
+    assert.equal(fake.object(subscription.id)!.status, 'active');
+    await stripeError(stripe.invoices.pay(invoice!.id, { payment_method: good.id }));
+  });
+});
