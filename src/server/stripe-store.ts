@@ -65,6 +65,9 @@ export interface StripeStoreCommonOptions {
 /** Subscription states in which a renewal is still being collected. */
 const LIVE_SUBSCRIPTION = new Set(['active', 'past_due', 'unpaid', 'trialing']);
 
+/** The demo shopper's e-mail: `.invalid` never delivers anywhere. */
+const DEMO_EMAIL = 'demo-shopper@cardkeep.invalid';
+
 /** Card error codes that mean "this expiry is wrong", not "this card is refused". */
 const EXPIRY_CODES = new Set(['invalid_expiry_month', 'invalid_expiry_year', 'expired_card']);
 
@@ -88,6 +91,7 @@ export class StripeStore implements CardStore {
   readonly #paymentMethodTypes: string[] | undefined;
   readonly #now: () => Date;
   readonly #warn: (message: string, error: unknown) => void;
+  #liveKey = false;
 
   constructor(options: StripeStoreOptions) {
     if (!options.publishableKey) {
@@ -99,6 +103,7 @@ export class StripeStore implements CardStore {
       if (!options.secretKey)
         throw new TypeError('StripeStore needs a stripe client or a secretKey');
       this.#client = loadClient(options.secretKey, options.clientOptions ?? {});
+      this.#liveKey = /^(sk|rk)_live_/.test(options.secretKey);
       // The rejection is reported on first use; don't let it surface as unhandled before then.
       this.#client.catch(() => {});
     }
@@ -109,6 +114,71 @@ export class StripeStore implements CardStore {
     this.#paymentMethodTypes = options.paymentMethodTypes;
     this.#now = options.now ?? (() => new Date());
     this.#warn = options.onWarning ?? defaultWarn;
+  }
+
+  /**
+   * Builds a store from a secret key, loading the `stripe` package now (so a missing package
+   * fails at start-up, not on the first shopper). `apiUrl` points the client elsewhere than
+   * api.stripe.com: a local fake in tests, or an egress proxy.
+   */
+  static async fromSecretKey(
+    secretKey: string,
+    options: StripeStoreCommonOptions & {
+      apiUrl?: string;
+      clientOptions?: Omit<Stripe.StripeConfig, 'apiVersion'>;
+    },
+  ): Promise<StripeStore> {
+    const { apiUrl, clientOptions, ...common } = options;
+    const stripe = await loadClient(secretKey, { ...apiAddress(apiUrl), ...clientOptions });
+    const store = new StripeStore({ ...common, stripe });
+    store.#liveKey = /^(sk|rk)_live_/.test(secretKey);
+    return store;
+  }
+
+  /**
+   * Test mode only (the demo): finds the demo shopper by e-mail or creates them, with a Visa
+   * test card that expires this month as their default. Returns the customer id.
+   */
+  async ensureDemoCustomer(): Promise<string> {
+    if (this.#liveKey) {
+      throw new CardkeepError('server', 'ensureDemoCustomer refuses live keys', {
+        retryable: false,
+      });
+    }
+    return this.#call(async (stripe) => {
+      const found = await stripe.customers.list({ email: DEMO_EMAIL, limit: 1 }, pinned);
+      const customer =
+        found.data[0] ??
+        (await stripe.customers.create(
+          { name: 'Hanako Yamada', email: DEMO_EMAIL, metadata: { cardkeep_demo: 'true' } },
+          pinned,
+        ));
+      if (customer.livemode) {
+        throw new CardkeepError('server', 'ensureDemoCustomer is for test mode', {
+          retryable: false,
+        });
+      }
+      if (defaultId(customer) === null) {
+        const card = await stripe.paymentMethods.attach(
+          'pm_card_visa',
+          { customer: customer.id },
+          pinned,
+        );
+        const now = this.#now();
+        // Expiring this month, so the banner has something to say.
+        await stripe.paymentMethods.update(
+          card.id,
+          { card: { exp_month: now.getUTCMonth() + 1, exp_year: now.getUTCFullYear() } },
+          pinned,
+        );
+        await stripe.customers.update(
+          customer.id,
+          { invoice_settings: { default_payment_method: card.id } },
+          pinned,
+        );
+      }
+      return customer.id;
+    });
   }
 
   /** The customer's default card: the customer's invoice default, else a subscription's. */
@@ -441,6 +511,18 @@ async function loadClient(
 ): Promise<Stripe> {
   const { default: StripeClient } = await import('stripe');
   return new StripeClient(secretKey, { ...options, apiVersion: STRIPE_API_VERSION });
+}
+
+/** `http://127.0.0.1:12111` → the client's host, port and protocol options. */
+function apiAddress(apiUrl: string | undefined): Partial<Stripe.StripeConfig> {
+  if (apiUrl === undefined) return {};
+  const url = new URL(apiUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return {
+    host: url.hostname,
+    protocol,
+    port: url.port === '' ? (protocol === 'http' ? 80 : 443) : Number(url.port),
+  };
 }
 
 /**

@@ -555,6 +555,31 @@ describe('StripeStore construction and errors', () => {
     assert.ok(fake.requests.every((r) => r.apiVersion === STRIPE_API_VERSION));
   });
 
+  it('builds from a secret key and an API URL, as the demo does, and seeds a demo shopper once', async () => {
+    const demo = await StripeStore.fromSecretKey(fake.secretKey, {
+      publishableKey: PK,
+      apiUrl: fake.url,
+      now: () => NOW,
+    });
+
+    const customerId = await demo.ensureDemoCustomer();
+    const card = await demo.getCard(customerId);
+    assert.equal(card?.last4, '4242');
+    assert.deepEqual([card?.expMonth, card?.expYear], [11, 2026], 'expires this month');
+    assert.equal(await demo.ensureDemoCustomer(), customerId, 'found again, not duplicated');
+    assert.equal(fake.calls().filter((c) => c === 'POST /v1/customers').length, 1);
+  });
+
+  it('refuses to seed demo data with a live key', async () => {
+    const live = await StripeStore.fromSecretKey('sk_live_not_for_demos', {
+      publishableKey: PK,
+      apiUrl: fake.url,
+    });
+    const error = await rejection(live.ensureDemoCustomer());
+    assert.equal(error.code, 'server');
+    assert.deepEqual(fake.requests, []);
+  });
+
   it('pins the API version per call on a client built for another version', async () => {
     const { customerId } = shopper();
     fake.clearRequests();

@@ -308,6 +308,21 @@ const ADDRESS: Spec = {
 
 const SCHEMAS = {
   retrieve: { expand: 'expand' },
+  customerCreate: {
+    description: 'string',
+    email: 'string',
+    expand: 'expand',
+    metadata: 'metadata',
+    name: 'string',
+    phone: 'string',
+  },
+  customerList: {
+    email: 'string',
+    ending_before: 'string',
+    expand: 'expand',
+    limit: 'integer',
+    starting_after: 'string',
+  },
   customerUpdate: {
     description: 'string',
     email: 'string',
@@ -854,6 +869,25 @@ export class FakeStripe {
       body: JSON.stringify(object),
     });
     switch (route) {
+      case 'POST customers': {
+        const p = checkObject(params, SCHEMAS.customerCreate);
+        const customer = this.addCustomer({
+          ...(p.name === undefined ? {} : { name: p.name as string }),
+          ...(p.email === undefined ? {} : { email: p.email as string }),
+          ...(p.metadata === undefined ? {} : { metadata: p.metadata as Record<string, string> }),
+        });
+        return ok(this.#render(customer, p.expand));
+      }
+      case 'GET customers': {
+        const p = checkObject(params, SCHEMAS.customerList);
+        const matches = [...this.#objects.values()].filter(
+          (o) =>
+            o.object === 'customer' &&
+            o.deleted !== true &&
+            (p.email === undefined || o.email === p.email),
+        );
+        return ok(this.#list('/v1/customers', matches, p));
+      }
       case 'GET customers/:id': {
         const p = checkObject(params, SCHEMAS.retrieve);
         return ok(this.#render(this.#get('customer', id!), p.expand));
