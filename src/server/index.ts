@@ -31,3 +31,4 @@ export { ProtocolError } from './protocol-error.js';
 export type { RateLimitOptions } from './rate-limit.js';
 export type { CardStore, StoreContext } from './store.js';
 export { CardkeepError, type CardkeepErrorCode } from '../core/errors.js';
+export { runLinkCli, type CliStreams } from './cli.js';

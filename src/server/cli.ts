@@ -1,0 +1,84 @@
+// `cardkeep-link`: prints a signed update link for a dunning e-mail.
+import { parseArgs } from 'node:util';
+import { createLinkToken, createUpdateLink, parseTtl } from './signed-link.js';
+
+const USAGE = `Usage: cardkeep-link <customerId> --base-url <url> [--ttl 72h] [--token-only]
+
+Prints a link that lets the customer fix their card without signing in. The link is
+single use and expires after --ttl (default 72h; units s, m, h, d).
+The HMAC secret comes from the CARDKEEP_LINK_SECRET environment variable (at least 32
+characters; the same value as the server's linkSecret), never from the command line.
+
+  --base-url    the page that shows <cardkeep-banner>, e.g. https://shop.example/account
+  --ttl         how long the link works (default 72h)
+  --token-only  print just the token (for your own URL building)`;
+
+/** Where the CLI writes. */
+export interface CliStreams {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Runs `cardkeep-link` with `args` (without node and the script) and returns the exit code. */
+export function runLinkCli(
+  args: string[],
+  env: Record<string, string | undefined>,
+  { out, err }: CliStreams,
+): number {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    err(`cardkeep-link: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out(USAGE);
+    return 0;
+  }
+  const [customerId, ...extra] = positionals;
+  if (!customerId || extra.length) {
+    err(`cardkeep-link: give exactly one customer id.\n\n${USAGE}`);
+    return 2;
+  }
+  const secret = env.CARDKEEP_LINK_SECRET;
+  if (!secret || secret.length < 32) {
+    err("cardkeep-link: set CARDKEEP_LINK_SECRET to the server's link secret (≥ 32 characters).");
+    return 2;
+  }
+  try {
+    const ttl = parseTtl(values.ttl ?? '72h');
+    if (values['token-only']) {
+      out(createLinkToken(customerId, { secret, ttl }));
+      return 0;
+    }
+    if (!values['base-url']) {
+      err(`cardkeep-link: --base-url is required (or use --token-only).\n\n${USAGE}`);
+      return 2;
+    }
+    const url = new URL(values['base-url']);
+    if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
+      err('cardkeep-link: --base-url must be https (a token must not travel in clear text).');
+      return 2;
+    }
+    out(createUpdateLink(customerId, { secret, ttl, baseUrl: url.href }));
+    return 0;
+  } catch (error) {
+    err(`cardkeep-link: ${(error as Error).message.replace(/^cardkeep: /, '')}`);
+    return 2;
+  }
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'base-url': { type: 'string' },
+      ttl: { type: 'string' },
+      'token-only': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,47 @@
+// `cardkeep-link`: what a merchant sees when they print a link for a dunning e-mail.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { runLinkCli, verifyLinkToken } from '../../src/server/index.js';
+import { SECRET } from './harness.js';
+
+function run(args: string[], env: Record<string, string> = { CARDKEEP_LINK_SECRET: SECRET }) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = runLinkCli(args, env, { out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('cardkeep-link', () => {
+  it('prints a working update link', () => {
+    const before = Math.floor(Date.now() / 1000);
+    const result = run(['cus_123', '--base-url', 'https://shop.example/account', '--ttl', '24h']);
+    assert.equal(result.code, 0, result.err);
+    const url = new URL(result.out);
+    assert.equal(url.origin + url.pathname, 'https://shop.example/account');
+    const verified = verifyLinkToken(url.searchParams.get('cardkeep_token')!, { secret: SECRET });
+    assert.ok(verified.ok);
+    assert.equal(verified.claims.customerId, 'cus_123');
+    assert.ok(
+      verified.claims.expires - before >= 86_400 && verified.claims.expires - before <= 86_401,
+    );
+  });
+
+  it('defaults to 72 hours and can print the token alone', () => {
+    const result = run(['cus_123', '--token-only']);
+    assert.equal(result.code, 0);
+    const verified = verifyLinkToken(result.out, { secret: SECRET });
+    assert.ok(verified.ok);
+    assert.ok(verified.claims.expires - Date.now() / 1000 > 71 * 3600);
+  });
+
+  it('explains what is missing', () => {
+    assert.match(run(['cus_1', '--base-url', 'https://x.example'], {}).err, /CARDKEEP_LINK_SECRET/);
+    assert.match(run(['--base-url', 'https://x.example']).err, /one customer id/);
+    assert.match(run(['cus_1']).err, /--base-url is required/);
+    assert.match(run(['cus_1', '--base-url', 'http://shop.example']).err, /must be https/);
+    assert.match(run(['cus_1', '--token-only', '--ttl', 'soon']).err, /invalid ttl/);
+    assert.match(run(['cus_1', '--bogus']).err, /Usage/);
+    assert.equal(run(['cus_1']).code, 2);
+    assert.equal(run(['--help']).code, 0);
+  });
+});
