@@ -30,6 +30,12 @@ const LINK_WARN_DAYS = 62;
 /** The properties the backend is built from: a change means another card to load. */
 const BACKEND_KEYS = ['adapter', 'endpoint', 'token', 'credentials', 'csrfHeader', 'csrfToken'];
 
+/**
+ * Stripe's card frame must live in the document's light DOM: the replacement form puts it in
+ * the outermost host and it is shown through slots forwarded down the shadow roots.
+ */
+const FORWARD = html`<slot name="payment-element" slot="payment-element"></slot>`;
+
 const snoozeKey = (cardId: string) => `cardkeep:snooze:${cardId}`;
 
 /** When the snooze on `cardId` ends (ms since the epoch); 0 when none or storage is off. */
@@ -129,7 +135,17 @@ export class CardkeepBanner extends CardkeepElement {
     form?.focus();
   };
 
-  #onReplace = () => this.#open('replace');
+  #onReplace = async () => {
+    this.#open('replace');
+    await this.updateComplete;
+    const replace = this.renderRoot.querySelector('cardkeep-replace-card');
+    await replace?.updateComplete;
+    replace?.focus();
+  };
+
+  #onCancel = () => {
+    this.view = 'notice';
+  };
 
   #onDismiss = () => {
     const card = this.card!;
@@ -216,7 +232,8 @@ export class CardkeepBanner extends CardkeepElement {
         .card=${this.card}
         .messages=${this.messages}
         @cardkeep-updated=${this.#onUpdated}
-      ></cardkeep-expiry-form>`;
+        >${FORWARD}</cardkeep-expiry-form
+      >`;
     }
     if (view === 'replace') {
       return html`<cardkeep-replace-card
@@ -224,7 +241,9 @@ export class CardkeepBanner extends CardkeepElement {
         .adapter=${this.backend}
         .messages=${this.messages}
         @cardkeep-updated=${this.#onUpdated}
-      ></cardkeep-replace-card>`;
+        @cancel=${this.#onCancel}
+        >${FORWARD}</cardkeep-replace-card
+      >`;
     }
     return html`<div part="actions" class="row">
       <button part="button primary" class="primary" @click=${this.#onExpiry}>

@@ -35,6 +35,9 @@ export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success'
  * @fires cardkeep-error - Saving (or loading the card to show) failed; `error.code` says why.
  * @fires cardkeep-open - The shopper chose a different card after a decline (`form: 'replace'`).
  *
+ * @slot payment-element - Forwarded to `<cardkeep-replace-card>` (Stripe's frame); forward it
+ *   in turn when you render this element inside your own shadow root.
+ *
  * @csspart form - The `<form>` around everything.
  * @csspart card - The line naming the card being updated.
  * @csspart hint - Where to find the date.
@@ -109,6 +112,21 @@ export class CardkeepExpiryForm extends CardkeepElement {
   /** The surrounding form, if any. */
   get form(): HTMLFormElement | null {
     return this.#internals.form;
+  }
+
+  /** The entry's validity, as for a native field. */
+  get validity(): ValidityState {
+    return this.#internals.validity;
+  }
+
+  /** Why the entry is invalid, in the shopper's language; empty while it is valid. */
+  get validationMessage(): string {
+    return this.#internals.validationMessage;
+  }
+
+  /** Whether the entry is a usable expiry date (fires `invalid` when not). */
+  checkValidity(): boolean {
+    return this.#internals.checkValidity();
   }
 
   override connectedCallback() {
@@ -192,6 +210,10 @@ export class CardkeepExpiryForm extends CardkeepElement {
   #onReplace = () => {
     this.replacing = true;
     this.dispatchEvent(new CardkeepOpenEvent('replace'));
+  };
+
+  #onCancelReplace = () => {
+    this.replacing = false;
   };
 
   /**
@@ -325,9 +347,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
   override render() {
     const { t, card } = this;
     if (this.replacing) {
+      // The slot forwards Stripe's frame, which must live in the light DOM (see replace-card).
       return html`<cardkeep-replace-card
         .adapter=${this.backend}
         .messages=${this.messages}
+        @cancel=${this.#onCancelReplace}
+        ><slot name="payment-element" slot="payment-element"></slot
       ></cardkeep-replace-card>`;
     }
     if (this.status === 'success') return this.#renderResult();

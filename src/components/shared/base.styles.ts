@@ -67,10 +67,12 @@ export const baseStyles = css`
     font-weight: 400;
     padding-inline: 0.5em;
   }
-  button[aria-busy='true'],
+  button[aria-busy='true'] {
+    cursor: progress;
+  }
   button:disabled {
     cursor: default;
-    opacity: 0.75;
+    opacity: 0.6;
   }
   .row {
     display: flex;
