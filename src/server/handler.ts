@@ -211,7 +211,7 @@ function storeFailure(error: unknown, logger: CardkeepLogger | undefined): Reply
     return fail(status, error.code, error.message, {}, headers);
   }
   const { name, message } = error instanceof Error ? error : { name: 'Error', message: '' };
-  logger?.error?.('cardkeep: store failed', { error: name, message });
+  logger?.error?.('cardkeep: request failed', { error: name, message });
   return fail(500, 'server', 'Something went wrong on our side. Please try again.');
 }
 
@@ -246,6 +246,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
   const locks = new Map<string, Promise<unknown>>();
   /** Spent link-token nonces → the idempotency scope of the write that spent them. */
   const spent = new Map<string, { expires: number; scope: string | undefined }>();
+  let lastSpentSweep = 0;
 
   const limit = (counter: SlidingWindowLimiter | null, key: string, now: number) => {
     const wait = counter?.hit(key, now) ?? 0;
@@ -309,7 +310,10 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       throw fail(400, 'bad_request', 'Idempotency-Key must be 1–255 printable ASCII characters.');
     }
     const scope = key === undefined ? undefined : `${customerId}\n${route}\n${key}`;
-    for (const [nonce, entry] of spent) if (entry.expires * 1000 <= now) spent.delete(nonce);
+    if (now - lastSpentSweep > 60_000) {
+      lastSpentSweep = now;
+      for (const [nonce, entry] of spent) if (entry.expires * 1000 <= now) spent.delete(nonce);
+    }
     // A spent link may only replay the very request that spent it (a retry after a lost reply).
     if (link && spent.has(link.nonce) && spent.get(link.nonce)!.scope !== scope) throw used();
     const input = await readInput(route, request, maxBodyBytes, nowDate);

@@ -1,0 +1,116 @@
+// Mounting: Node's http, Express-style middleware, and the clock-driven limits.
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, it } from 'node:test';
+import { createCardkeepHandler, MemoryStore, toNodeListener } from '../../src/server/index.js';
+
+const CARD = 'pm_demo_visa4242';
+
+describe('toNodeListener', () => {
+  it('answers its routes and passes every other path to next()', async (t) => {
+    const handler = createCardkeepHandler({
+      store: MemoryStore.demo(),
+      authenticate: () => 'cus_demo',
+      basePath: '/cardkeep/',
+      logger: false,
+    });
+    const listener = toNodeListener(handler);
+    const server = createServer((req, res) =>
+      listener(req, res, () => {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        res.end('the shop');
+      }),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+    assert.equal(await (await fetch(`${origin}/account`)).text(), 'the shop');
+    assert.equal(await (await fetch(`${origin}/cardkeeper/card`)).text(), 'the shop');
+    const card = (await (await fetch(`${origin}/cardkeep/card?x=1`)).json()) as {
+      card: { last4: string };
+    };
+    assert.equal(card.card.last4, '4242');
+    const missing = await fetch(`${origin}/cardkeep/nope`);
+    assert.equal(missing.status, 404);
+  });
+
+  it('survives a bogus Host header', async (t) => {
+    const handler = createCardkeepHandler({
+      store: MemoryStore.demo(),
+      authenticate: () => 'cus_demo',
+      logger: false,
+    });
+    const server = createServer(toNodeListener(handler));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/card', headers: { Host: 'evil host/<>' } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    assert.equal(status, 200);
+  });
+});
+
+describe('limits over time', () => {
+  function clocked(options: Parameters<typeof createCardkeepHandler>[0]) {
+    let now = Date.parse('2030-03-01T12:00:00Z');
+    const handler = createCardkeepHandler({ ...options, now: () => new Date(now), logger: false });
+    const update = (month: number, key = `k${month}-${now}`) =>
+      handler(
+        new Request('http://127.0.0.1/card/expiry', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+          body: JSON.stringify({ cardId: CARD, month, year: 2031 }),
+        }),
+        { ip: '203.0.113.9' },
+      );
+    return { update, advance: (ms: number) => (now += ms) };
+  }
+
+  it('the write limit frees up as the minute slides on', async () => {
+    const store = MemoryStore.demo('payment_failed', {
+      now: () => new Date('2030-03-01T12:00:00Z'),
+    });
+    const { update, advance } = clocked({ store, authenticate: () => 'cus_demo' });
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await update((i % 12) + 1)).status, 200);
+      advance(1000);
+    }
+    const limited = await update(1);
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '50');
+    advance(50_000);
+    assert.equal((await update(2)).status, 200);
+  });
+
+  it('remembers an idempotency key for 24 hours, then forgets it', async () => {
+    const store = MemoryStore.demo('payment_failed', {
+      now: () => new Date('2030-03-01T12:00:00Z'),
+    });
+    const { update, advance } = clocked({
+      store,
+      authenticate: () => 'cus_demo',
+      rateLimit: false,
+    });
+    const first = await update(5, 'same');
+    assert.equal(first.status, 200);
+    advance(23 * 3600_000);
+    const replay = await update(6, 'same');
+    assert.equal(replay.status, 422); // same key, other body
+    advance(2 * 3600_000);
+    const later = await update(6, 'same');
+    assert.equal(later.status, 200);
+    assert.equal(((await later.json()) as { card: { expMonth: number } }).card.expMonth, 6);
+  });
+});
