@@ -35,6 +35,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Chai's property assertions (`.to.be.true`, `.to.exist`) are expressions by design.
+    files: ['test/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
     // Browser globals vary by file; TypeScript already checks undefined names in .ts files.
     files: ['**/*.ts'],
     rules: { 'no-undef': 'off' },

@@ -32,3 +32,16 @@ export type { RateLimitOptions } from './rate-limit.js';
 export type { CardStore, StoreContext } from './store.js';
 export { CardkeepError, type CardkeepErrorCode } from '../core/errors.js';
 export { runLinkCli, type CliStreams } from './cli.js';
+export {
+  StripeStore,
+  STRIPE_API_VERSION,
+  type StripeStoreOptions,
+  type StripeStoreCommonOptions,
+} from './stripe-store.js';
+export {
+  createStripeWebhookHandler,
+  HANDLED_STRIPE_EVENTS,
+  type StripeWebhookOptions,
+  type PaymentFailedContext,
+  type CardAutoUpdatedContext,
+} from './stripe-webhooks.js';
