@@ -1,12 +1,264 @@
-// Placeholder until the demo lands: serves one honest page on http://localhost:8000.
+// The demo shop: static pages that use the script-tag bundle exactly as a merchant would, and
+// Cardkeep's reference server mounted at /cardkeep. In-memory store by default; Stripe when
+// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set. `npm start` builds dist/ first.
 import { createServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, extname } from 'node:path';
+import { shopText } from './i18n.mjs';
 
-const port = Number(process.env.PORT ?? 8000);
-const page = `<!doctype html><html lang="en"><meta charset="utf-8"><title>Cardkeep demo</title>
-<h1>Cardkeep</h1><p>The demo shop is not built yet. The expiry core works: see the README.</p></html>`;
-createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-  res.end(page);
-}).listen(port, '127.0.0.1', () =>
-  console.log(`Cardkeep demo (placeholder): http://localhost:${port}/`),
-);
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..');
+const DEMO_CUSTOMER = 'cus_demo';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** The strict policy the demo runs under; docs/security.md explains each part. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' https://js.stripe.com",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self' https://api.stripe.com",
+  'frame-src https://js.stripe.com https://hooks.stripe.com',
+  "form-action 'self'",
+  "base-uri 'none'",
+  "object-src 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'content-security-policy': CONTENT_SECURITY_POLICY,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+const escapeHtml = (text) =>
+  String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c],
+  );
+
+function cookies(header = '') {
+  return Object.fromEntries(
+    header
+      .split(';')
+      .map((part) => part.trim().split('='))
+      .filter(([name]) => name)
+      .map(([name, ...value]) => [name, decodeURIComponent(value.join('='))]),
+  );
+}
+
+async function loadServerModule() {
+  const built = join(root, 'dist/server/index.js');
+  if (!existsSync(built)) {
+    throw new Error('dist/server is missing: run `npm run build` (npm start does it for you).');
+  }
+  return import(pathToFileURL(built).href);
+}
+
+/**
+ * Starts the demo. `port: 0` picks a free port (tests). Returns its URL and a close function.
+ * `stripe` (optional) is `{ secretKey, publishableKey, apiUrl? }`; apiUrl points the Stripe
+ * client at a local fake in tests and is never needed with real keys.
+ */
+export async function startDemoServer({
+  port = 8000,
+  host = '127.0.0.1',
+  stripe,
+  linkSecret = randomBytes(32).toString('base64url'),
+  log = console.log,
+} = {}) {
+  const server = await loadServerModule();
+  const session = randomBytes(18).toString('base64url');
+  let store;
+  let customerId = DEMO_CUSTOMER;
+  if (stripe) {
+    const { StripeStore } = server;
+    store = await StripeStore.fromSecretKey(stripe.secretKey, {
+      publishableKey: stripe.publishableKey,
+      verifyOnUpdate: true,
+      ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
+    });
+    customerId = stripe.customerId ?? (await store.ensureDemoCustomer());
+  } else {
+    store = server.MemoryStore.demo();
+  }
+
+  const handler = server.createCardkeepHandler({
+    store,
+    linkSecret,
+    basePath: '/cardkeep',
+    authenticate: (request) =>
+      cookies(request.headers.get('cookie') ?? '').demo_session === session ? customerId : null,
+  });
+  const cardkeep = server.toNodeListener(handler);
+
+  const newLink = (base, lang) =>
+    server.createUpdateLink(customerId, {
+      baseUrl: `${base}/${lang === 'ja' ? '?lang=ja' : ''}`,
+      secret: linkSecret,
+    });
+
+  async function page(name, url, res, extra = {}) {
+    const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
+    const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+    const viaLink = url.searchParams.has('cardkeep_token');
+    const text = shopText[lang];
+    const card = await store.getCard(customerId);
+    const query = (changes) => {
+      const next = new URLSearchParams();
+      const merged = { lang, theme, ...changes };
+      if (merged.lang === 'ja') next.set('lang', 'ja');
+      if (merged.theme === 'dark') next.set('theme', 'dark');
+      const s = next.toString();
+      return s ? `?${s}` : '';
+    };
+    const values = {
+      ...text,
+      lang,
+      theme,
+      q: query({}),
+      langHref: query({ lang: lang === 'ja' ? 'en' : 'ja' }),
+      themeHref: query({ theme: theme === 'dark' ? 'light' : 'dark' }),
+      themeLabel: theme === 'dark' ? text.light : text.dark,
+      who: viaLink ? text.viaLink : text.signedInAs,
+      modeNote: stripe ? text.stripeNote : text.demoNote,
+      cardLine: card
+        ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
+        : '—',
+      returnTo: `${url.pathname}${query({})}`,
+      ...extra,
+    };
+    const template = await readFile(join(here, 'pages', `${name}.html`), 'utf8');
+    const html = template.replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(values[key] ?? ''));
+    const headers = { ...SECURITY_HEADERS, 'content-type': TYPES['.html'] };
+    if (!viaLink && name !== 'email') {
+      // The demo's stand-in for the merchant's own login: a session cookie.
+      headers['set-cookie'] = `demo_session=${session}; Path=/; HttpOnly; SameSite=Lax`;
+    }
+    res.writeHead(200, headers);
+    res.end(html);
+  }
+
+  async function staticFile(path, res) {
+    try {
+      const body = await readFile(path);
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      });
+      res.end(body);
+    } catch {
+      notFound(res);
+    }
+  }
+
+  function notFound(res) {
+    res.writeHead(404, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
+    res.end('Not found');
+  }
+
+  async function route(req, res) {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const origin = `http://${req.headers.host ?? `localhost:${port}`}`;
+    const path = url.pathname;
+    if (path === '/cardkeep' || path.startsWith('/cardkeep/')) return cardkeep(req, res);
+    if (req.method === 'POST' && path === '/demo/reset') {
+      await store.reset?.();
+      const back = new URLSearchParams(await readBody(req)).get('return') ?? '/';
+      res.writeHead(303, { ...SECURITY_HEADERS, location: back.startsWith('/') ? back : '/' });
+      return res.end();
+    }
+    if (req.method === 'POST' && path === '/demo/order') {
+      const authorised = cookies(req.headers.cookie ?? '').demo_session === session;
+      const card = authorised ? await store.getCard(customerId) : null;
+      const expired = card && new Date(card.expYear, card.expMonth, 1) <= new Date();
+      const ok = Boolean(card && !expired && card.status === 'ok');
+      res.writeHead(ok ? 200 : 402, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ ok }));
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, SECURITY_HEADERS);
+      return res.end();
+    }
+    if (path === '/' || path === '/index.html') return page('index', url, res);
+    if (path === '/checkout.html') return page('checkout', url, res);
+    if (path === '/email.html') {
+      const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
+      return page('email', url, res, { link: newLink(origin, lang) });
+    }
+    if (path === '/cardkeep.min.js' || path === '/cardkeep.min.js.map') {
+      return staticFile(join(root, 'dist', path.slice(1)), res);
+    }
+    if (path.startsWith('/assets/') && !path.includes('..')) {
+      return staticFile(join(here, path), res);
+    }
+    return notFound(res);
+  }
+
+  const http = createServer((req, res) => {
+    route(req, res).catch((error) => {
+      log(
+        `demo: ${req.method} ${new URL(req.url ?? '/', 'http://x').pathname} failed: ${error.message}`,
+      );
+      if (!res.headersSent) res.writeHead(500, SECURITY_HEADERS);
+      res.end();
+    });
+  });
+  await new Promise((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(port, host, resolve);
+  });
+  const actualPort = http.address().port;
+  const url = `http://localhost:${actualPort}`;
+  return {
+    url,
+    port: actualPort,
+    store,
+    newLink: (lang = 'en') => newLink(url, lang),
+    close: () => new Promise((resolve) => http.close(resolve)),
+  };
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+      if (body.length > 4096) req.destroy();
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const { STRIPE_SECRET_KEY, STRIPE_PUBLISHABLE_KEY } = process.env;
+  const stripe =
+    STRIPE_SECRET_KEY && STRIPE_PUBLISHABLE_KEY
+      ? {
+          secretKey: STRIPE_SECRET_KEY,
+          publishableKey: STRIPE_PUBLISHABLE_KEY,
+          customerId: process.env.STRIPE_CUSTOMER_ID,
+        }
+      : undefined;
+  const demo = await startDemoServer({ port: Number(process.env.PORT ?? 8000), stripe });
+  console.log(`
+Cardkeep demo (${stripe ? 'Stripe test mode' : 'in-memory store, no keys'})
+  My account   ${demo.url}/            (Japanese: ${demo.url}/?lang=ja)
+  Checkout     ${demo.url}/checkout.html
+  E-mail       ${demo.url}/email.html
+  Signed link  ${demo.newLink()}
+Press Ctrl+C to stop.`);
+}
