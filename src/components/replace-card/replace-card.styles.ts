@@ -5,6 +5,11 @@ export const replaceCardStyles = css`
   [hidden] {
     display: none !important;
   }
+  /* Busy is said by aria-busy and the status line; fading the button would fail contrast. */
+  button[aria-busy='true'] {
+    opacity: 1;
+    cursor: progress;
+  }
   .payment {
     min-height: 3rem;
   }

@@ -314,13 +314,13 @@ export class CardkeepReplaceCard extends CardkeepElement {
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
     this.#hadFocus = this.matches(':focus-within');
-  }
-
-  override updated() {
     if (this.#wantsOpen && this.isConnected && this.backend) {
       this.#wantsOpen = false;
       void this.#open();
     }
+  }
+
+  override updated() {
     // The control that had focus went away with the last state (Save, Try again): keep the
     // shopper's place instead of dropping focus to the page.
     if (this.#hadFocus && !this.matches(':focus-within')) this.focus();
