@@ -1,0 +1,257 @@
+// 3. Time to notice: from the element script starting to the banner on screen, Cardkeep's
+// script tag versus a hand-written plain-DOM element (bench/pages/plain-banner.js) that renders
+// the same markup with the same style sheets. Same page, same load order, same adapter (it
+// answers at once), same browser, loads interleaved; each load in a fresh browser context so
+// no cache (HTTP or V8 code cache) carries over.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expiredCard, launchBrowser, root, roundSummary, serveStatic, summarize } from './lib.mjs';
+
+/** Long tasks at or under this many milliseconds are fine (the RAIL guideline). */
+export const LONG_TASK_MS = 50;
+/** Cardkeep may take at most this multiple of the hand-written element's time. */
+export const TARGET_RATIO = 1.3;
+
+const VARIANTS = {
+  cardkeep: { tag: 'cardkeep-banner', script: '/cardkeep.min.js' },
+  plain: { tag: 'plain-banner', script: '/plain-banner.js' },
+};
+
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'v8',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-v8.compile',
+];
+
+async function pageFor(variant) {
+  const template = await readFile(join(root, 'bench/pages/notice.html'), 'utf8');
+  const { tag, script } = VARIANTS[variant];
+  return template
+    .replaceAll('{{tag}}', tag)
+    .replaceAll('{{script}}', script)
+    .replaceAll('{{card}}', JSON.stringify(expiredCard()));
+}
+
+/** Loads one variant in a fresh context and reads its marks, paints and long tasks. */
+async function loadOnce(browser, url, { trace = false } = {}) {
+  const context = await browser.createBrowserContext();
+  try {
+    const page = await context.newPage();
+    const cdp = await page.createCDPSession();
+    await cdp.send('Performance.enable');
+    if (trace) await page.tracing.start({ categories: TRACE_CATEGORIES });
+    await page.goto(url, { waitUntil: 'load' });
+    await page.waitForFunction(
+      () =>
+        performance.getEntriesByName('bench:rendered').length > 0 &&
+        window.bench.paint['first-contentful-paint'] !== undefined,
+      { timeout: 10_000, polling: 10 },
+    );
+    // Long tasks are reported a little after they end; give the observer a frame or two.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    const traceBuffer = trace ? await page.tracing.stop() : undefined;
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const measured = await page.evaluate(() => {
+      const mark = (name) => performance.getEntriesByName(name)[0]?.startTime;
+      const start = mark('bench:script-start');
+      const element = document.body.lastElementChild;
+      return {
+        scriptLoaded: mark('bench:script-end') - start,
+        rendered: mark('bench:rendered') - start,
+        painted: window.bench.paint['first-contentful-paint'] - start,
+        longTasks: window.bench.longTasks,
+        text: element.shadowRoot.textContent.replace(/\s+/g, ' ').trim(),
+        html: element.shadowRoot.innerHTML
+          .replace(/<!--[^]*?-->/g, '')
+          .replace(/>\s+/g, '>')
+          .replace(/\s+</g, '<'),
+      };
+    });
+    const metric = (name) => metrics.find((m) => m.name === name)?.value ?? NaN;
+    return {
+      ...measured,
+      scriptDuration: metric('ScriptDuration') * 1000,
+      taskDuration: metric('TaskDuration') * 1000,
+      trace: traceBuffer ? JSON.parse(traceBuffer.toString('utf8')) : undefined,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Compile and evaluation time of one script from a trace: V8's compile and parse events
+ * (main thread and background) for the script's URL, and the EvaluateScript task for it.
+ */
+function scriptCosts(trace, scriptUrl) {
+  const events = trace.traceEvents ?? trace;
+  const urlOf = (event) =>
+    event.args?.data?.url ?? event.args?.url ?? event.args?.fileName ?? event.args?.data?.fileName;
+  const durationMs = (event) => (event.dur ?? 0) / 1000;
+  let compile = 0;
+  let evaluate = 0;
+  for (const event of events) {
+    if (event.ph !== 'X' || urlOf(event) !== scriptUrl) continue;
+    if (event.name === 'EvaluateScript') evaluate += durationMs(event);
+    else if (/compile|parse/i.test(event.name)) compile += durationMs(event);
+  }
+  return { compile, evaluate };
+}
+
+/** Runs `rounds` interleaved load pairs and `traces` traced loads of each variant. */
+export async function run({ rounds = 20, traces = 5 } = {}) {
+  const routes = {
+    '/cardkeep.html': () => pageFor('cardkeep'),
+    '/plain.html': () => pageFor('plain'),
+    '/cardkeep.min.js': join(root, 'dist/cardkeep.min.js'),
+  };
+  const server = await serveStatic(routes);
+  const browser = await launchBrowser();
+  try {
+    // The baseline adopts Cardkeep's own banner style sheets (their source text, as Lit keeps
+    // it), read from the built bundle once.
+    const probe = await browser.newPage();
+    await probe.goto(`${server.url}/cardkeep.html`);
+    const css = await probe.evaluate(() =>
+      customElements
+        .get('cardkeep-banner')
+        .elementStyles.map((s) => s.cssText ?? [...s.cssRules].map((r) => r.cssText).join('\n')),
+    );
+    await probe.close();
+    const plainSource = await readFile(join(root, 'bench/pages/plain-banner.js'), 'utf8');
+    routes['/plain-banner.js'] = () =>
+      `const PLAIN_BANNER_CSS = ${JSON.stringify(css)};\n${plainSource}`;
+
+    const samples = { cardkeep: [], plain: [] };
+    // One warm-up load of each (browser start-up effects), not recorded.
+    for (const variant of Object.keys(VARIANTS))
+      await loadOnce(browser, `${server.url}/${variant}.html`);
+    for (let round = 0; round < rounds; round += 1) {
+      const order = round % 2 === 0 ? ['cardkeep', 'plain'] : ['plain', 'cardkeep'];
+      for (const variant of order) {
+        samples[variant].push(await loadOnce(browser, `${server.url}/${variant}.html`));
+      }
+    }
+    const costs = { cardkeep: [], plain: [] };
+    for (let i = 0; i < traces; i += 1) {
+      for (const variant of i % 2 === 0 ? ['cardkeep', 'plain'] : ['plain', 'cardkeep']) {
+        const result = await loadOnce(browser, `${server.url}/${variant}.html`, { trace: true });
+        costs[variant].push(scriptCosts(result.trace, `${server.url}${VARIANTS[variant].script}`));
+      }
+    }
+    return report(samples, costs);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+function report(samples, costs) {
+  const stat = (variant, key) => summarize(samples[variant].map((s) => s[key]));
+  const costStat = (variant, key) => summarize(costs[variant].map((c) => c[key]));
+  const painted = { cardkeep: stat('cardkeep', 'painted'), plain: stat('plain', 'painted') };
+  const rendered = { cardkeep: stat('cardkeep', 'rendered'), plain: stat('plain', 'rendered') };
+  const compile = {
+    cardkeep: costStat('cardkeep', 'compile'),
+    plain: costStat('plain', 'compile'),
+  };
+  const evaluate = {
+    cardkeep: costStat('cardkeep', 'evaluate'),
+    plain: costStat('plain', 'evaluate'),
+  };
+  const longTasks = samples.cardkeep.flatMap((s) => s.longTasks.map((t) => t.duration));
+  const longest = longTasks.length ? Math.max(...longTasks) : 0;
+  const sameMarkup = samples.cardkeep[0]?.html === samples.plain[0]?.html;
+  const sameText = samples.cardkeep[0]?.text === samples.plain[0]?.text;
+  const ms = (s) => roundSummary(s, 1);
+  const rows = [
+    {
+      id: 'notice.painted',
+      name: 'Time to notice: script start → banner painted',
+      value: painted.cardkeep.median,
+      unit: 'ms',
+      spread: ms(painted.cardkeep),
+      baseline: painted.plain.median,
+      baselineSpread: ms(painted.plain),
+      baselineLabel: 'hand-written element',
+      ratio: painted.cardkeep.median / painted.plain.median,
+      target: `≤ ${TARGET_RATIO}×`,
+      pass: painted.cardkeep.median / painted.plain.median <= TARGET_RATIO,
+    },
+    {
+      id: 'notice.rendered',
+      name: 'Time to notice: script start → banner in DOM',
+      value: rendered.cardkeep.median,
+      unit: 'ms',
+      spread: ms(rendered.cardkeep),
+      baseline: rendered.plain.median,
+      baselineSpread: ms(rendered.plain),
+      baselineLabel: 'hand-written element',
+      ratio: rendered.cardkeep.median / rendered.plain.median,
+      target: 'report',
+      pass: null,
+    },
+    {
+      id: 'notice.compile',
+      name: 'Script parse/compile (trace)',
+      value: compile.cardkeep.median,
+      unit: 'ms',
+      spread: ms(compile.cardkeep),
+      baseline: compile.plain.median,
+      baselineSpread: ms(compile.plain),
+      baselineLabel: 'hand-written element',
+      ratio: compile.plain.median > 0 ? compile.cardkeep.median / compile.plain.median : null,
+      target: 'report',
+      pass: null,
+    },
+    {
+      id: 'notice.evaluate',
+      name: 'Script evaluation (trace)',
+      value: evaluate.cardkeep.median,
+      unit: 'ms',
+      spread: ms(evaluate.cardkeep),
+      baseline: evaluate.plain.median,
+      baselineSpread: ms(evaluate.plain),
+      baselineLabel: 'hand-written element',
+      ratio: evaluate.plain.median > 0 ? evaluate.cardkeep.median / evaluate.plain.median : null,
+      target: 'report',
+      pass: null,
+    },
+    {
+      id: 'notice.longTasks',
+      name: 'Longest main-thread task during load',
+      value: longest,
+      unit: 'ms',
+      target: `none > ${LONG_TASK_MS} ms`,
+      pass: longest <= LONG_TASK_MS,
+    },
+  ];
+  const scriptDuration = {
+    cardkeep: ms(stat('cardkeep', 'scriptDuration')),
+    plain: ms(stat('plain', 'scriptDuration')),
+  };
+  return {
+    rows,
+    details: {
+      rounds: samples.cardkeep.length,
+      tracedLoads: costs.cardkeep.length,
+      sameMarkup,
+      sameText,
+      painted: { cardkeep: ms(painted.cardkeep), plain: ms(painted.plain) },
+      rendered: { cardkeep: ms(rendered.cardkeep), plain: ms(rendered.plain) },
+      scriptLoaded: {
+        cardkeep: ms(stat('cardkeep', 'scriptLoaded')),
+        plain: ms(stat('plain', 'scriptLoaded')),
+      },
+      scriptDuration,
+      compile: { cardkeep: ms(compile.cardkeep), plain: ms(compile.plain) },
+      evaluate: { cardkeep: ms(evaluate.cardkeep), plain: ms(evaluate.plain) },
+      longTasks: {
+        count: longTasks.length,
+        over50ms: longTasks.filter((d) => d > LONG_TASK_MS).length,
+        longestMs: longest,
+      },
+    },
+  };
+}
