@@ -1,13 +1,13 @@
 // 1. Bytes: what the script tag costs a merchant's page, against the floor of Lit itself.
 // Sizes are deterministic, so one build each is enough (no spread to report).
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
-import { root } from './lib.mjs';
+import { LAZY_CHUNK, root } from './lib.mjs';
 
 /** The hard budget `npm test` enforces, and the size we aim for. */
 export const BUDGET_GZIP = 14_000;
@@ -56,10 +56,12 @@ async function build({ source, format, external = () => false, composition = fal
     const { output } = await bundle.generate({
       format,
       name: format === 'iife' ? 'Bench' : undefined,
+      // A dynamic import (a lazily loaded form) cannot be an IIFE chunk: inline it there.
+      inlineDynamicImports: format === 'iife',
       plugins: [minifier(format === 'es')],
     });
     const chunks = output.filter((chunk) => chunk.type === 'chunk');
-    if (!composition) return chunks.map((chunk) => chunk.code);
+    if (!composition) return chunks;
     // Each module's share of the bundle as rollup renders it, before terser and compression:
     // indicative of where the bytes come from, not a sum of the final figure.
     return chunks
@@ -80,36 +82,83 @@ const shortName = (id) =>
 
 const isLit = (id) => /^(lit|lit-html|lit-element|@lit\/reactive-element|@lit\/)(\/|$)/.test(id);
 
-/** Measures the three builds; returns table rows and the raw figures. */
+/** Every TypeScript file under `dir`. */
+function sourceFiles(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/**
+ * What Cardkeep's browser code imports from Lit (values only, not types), module by module,
+ * read from src/ so the floor follows the code (decorators in, or static properties instead).
+ */
+export function litImports() {
+  const used = new Map();
+  const pattern = /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+'((?:lit|@lit)[^']*)'/gm;
+  for (const file of sourceFiles(join(root, 'src'))) {
+    if (file.includes(`${join(root, 'src/server')}`)) continue;
+    for (const [, typeOnly, names, from] of readFileSync(file, 'utf8').matchAll(pattern)) {
+      if (typeOnly) continue;
+      for (const spec of names.split(',').map((name) => name.trim())) {
+        if (!spec || spec.startsWith('type ')) continue;
+        if (!used.has(from)) used.set(from, new Set());
+        used.get(from).add(spec.split(/\s+as\s+/)[0]);
+      }
+    }
+  }
+  return [...used].map(([from, names]) => ({ from, names: [...names].sort() }));
+}
+
+/** The lazily loaded replacement form's bundle, if the build has one. */
+function lazyChunk() {
+  const path = join(root, LAZY_CHUNK);
+  return existsSync(path) ? sizes(readFileSync(path, 'utf8')) : null;
+}
+
+/** Measures the builds; returns table rows and the raw figures. */
 export async function run() {
   const iife = readFileSync(join(root, 'dist/cardkeep.min.js'), 'utf8');
   const scriptTag = sizes(iife);
+  const lazy = lazyChunk();
 
-  const src = (path) => JSON.stringify(join(root, 'src', path));
-  // What an app's bundler ships of Cardkeep when Lit is already in the app: every export plus
-  // the element registrations, minified, with Lit left out.
+  // What an app's bundler ships of Cardkeep when Lit is already in the app: the same entry as
+  // the script tag (the element registrations and all they use), minified, Lit left out.
+  // A chunk split off behind a dynamic import is what loads later.
   const esmChunks = await build({
-    source: `export * from ${src('index.ts')};\nimport ${src('define.ts')};\n`,
+    source: `import ${JSON.stringify(join(root, 'src/define.ts'))};\n`,
     format: 'es',
     external: isLit,
   });
-  const esm = sizes(esmChunks.join('\n'));
+  const esmEntry = sizes(
+    esmChunks
+      .filter((c) => c.isEntry)
+      .map((c) => c.code)
+      .join('\n'),
+  );
+  const esmLater = esmChunks.filter((c) => !c.isEntry);
+  const esmLazy = esmLater.length ? sizes(esmLater.map((c) => c.code).join('\n')) : null;
 
-  // The floor: Lit's runtime with everything Cardkeep uses of it, built like the script tag.
-  // Kept alive through a global so tree-shaking cannot drop it.
+  // The floor: Lit's runtime with exactly what Cardkeep imports from it, built like the script
+  // tag and kept alive through a global so tree-shaking cannot drop it.
+  const imports = litImports();
   const litChunks = await build({
     source: [
-      "import { LitElement, html, css, nothing } from 'lit';",
-      "import { customElement, property, state, query } from 'lit/decorators.js';",
-      'window.__lit = { LitElement, html, css, nothing, customElement, property, state, query };',
+      ...imports.map(
+        ({ from, names }, i) =>
+          `import { ${names.map((n) => `${n} as m${i}_${n}`).join(', ')} } from '${from}';`,
+      ),
+      `window.__lit = [${imports.flatMap(({ names }, i) => names.map((n) => `m${i}_${n}`)).join(', ')}];`,
     ].join('\n'),
     format: 'iife',
   });
-  const lit = sizes(litChunks.join('\n'));
+  const lit = sizes(litChunks.map((c) => c.code).join('\n'));
 
   // Where the script tag's bytes come from, for whoever has to make it smaller.
   const composition = await build({
-    source: `import ${src('define.ts')};\n`,
+    source: `import ${JSON.stringify(join(root, 'src/define.ts'))};\n`,
     format: 'iife',
     composition: true,
   });
@@ -118,7 +167,7 @@ export async function run() {
   const rows = [
     {
       id: 'bytes.scriptTag.gzip',
-      name: 'Script tag gzip (dist/cardkeep.min.js)',
+      name: 'Script tag, first load, gzip (dist/cardkeep.min.js)',
       value: scriptTag.gzip,
       unit: 'B',
       baseline: lit.gzip,
@@ -129,7 +178,7 @@ export async function run() {
     },
     {
       id: 'bytes.scriptTag.brotli',
-      name: 'Script tag brotli',
+      name: 'Script tag, first load, brotli',
       value: scriptTag.brotli,
       unit: 'B',
       baseline: lit.brotli,
@@ -138,6 +187,25 @@ export async function run() {
       target: 'report',
       pass: null,
     },
+    lazy
+      ? {
+          id: 'bytes.lazy.gzip',
+          name: `Replacement form, loaded on demand, gzip (${LAZY_CHUNK})`,
+          value: lazy.gzip,
+          unit: 'B',
+          note: `brotli ${lazy.brotli} B`,
+          target: 'report',
+          pass: null,
+        }
+      : {
+          id: 'bytes.lazy.gzip',
+          name: 'Replacement form, loaded on demand',
+          value: null,
+          unit: 'B',
+          note: `no ${LAZY_CHUNK}: the form is in the first load`,
+          target: 'report',
+          pass: null,
+        },
     {
       id: 'bytes.ownCode.gzip',
       name: 'Cardkeep over Lit (script tag − Lit, gzip)',
@@ -148,12 +216,13 @@ export async function run() {
     },
     {
       id: 'bytes.esm.gzip',
-      name: 'ESM build, Lit external, min+gzip',
-      value: esm.gzip,
+      name: 'ESM build, Lit external, first load, min+gzip',
+      value: esmEntry.gzip,
       unit: 'B',
       baseline: lit.gzip,
       baselineLabel: 'Lit alone',
-      ratio: esm.gzip / lit.gzip,
+      ratio: esmEntry.gzip / lit.gzip,
+      note: esmLazy ? `+ ${esmLazy.gzip} B loaded on demand` : undefined,
       target: 'report',
       pass: null,
     },
@@ -162,8 +231,9 @@ export async function run() {
     rows,
     details: {
       scriptTag,
-      esm: { ...esm, chunks: esmChunks.length },
-      litFloor: lit,
+      lazyChunk: lazy,
+      esm: { entry: esmEntry, onDemand: esmLazy, chunks: esmChunks.length },
+      litFloor: { ...lit, imports },
       ownGzip: own,
       composition,
     },

@@ -115,22 +115,29 @@ const TYPES = {
 };
 
 /**
- * Serves files on 127.0.0.1 from a route table (`path → absolute file` or `path → () => body`),
- * never cached, so each page load fetches and compiles its script afresh.
+ * Serves a route table on 127.0.0.1, never cached, so each page load fetches and compiles its
+ * script afresh. Keys are paths (GET) or `METHOD /path`; values are absolute file paths, or
+ * functions of the request returning a body or `{ status, type, body }`.
  */
 export async function serveStatic(routes) {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    const route = routes[path];
+    const route =
+      routes[`${req.method} ${path}`] ?? (req.method === 'GET' ? routes[path] : undefined);
     if (!route) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('Not found');
       return;
     }
     try {
-      const body = typeof route === 'function' ? await route() : await readFile(route);
-      res.writeHead(200, {
-        'content-type': TYPES[extname(path)] ?? 'application/octet-stream',
+      const answer = typeof route === 'function' ? await route(req) : await readFile(route);
+      const {
+        status = 200,
+        type = TYPES[extname(path)],
+        body,
+      } = typeof answer === 'string' || answer instanceof Uint8Array ? { body: answer } : answer;
+      res.writeHead(status, {
+        'content-type': type ?? 'application/octet-stream',
         'cache-control': 'no-store',
       });
       res.end(body);
@@ -149,6 +156,17 @@ export async function serveStatic(routes) {
         server.close(resolve);
       }),
   };
+}
+
+/** Reads a request body as text (bench pages post small JSON bodies). */
+export function readText(req) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => resolve(text));
+    req.on('error', reject);
+  });
 }
 
 /** Waits until `predicate` is true, checking every `interval` ms; throws after `timeout` ms. */
@@ -180,3 +198,6 @@ export function expiredCard(now = new Date()) {
     customerSince: 2019,
   };
 }
+
+/** The replacement form's own script-tag bundle, loaded only when a shopper asks for it. */
+export const LAZY_CHUNK = 'dist/cardkeep-replace-card.min.js';

@@ -4,8 +4,18 @@
 // answers at once), same browser, loads interleaved; each load in a fresh browser context so
 // no cache (HTTP or V8 code cache) carries over.
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { expiredCard, launchBrowser, root, roundSummary, serveStatic, summarize } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import {
+  LAZY_CHUNK,
+  expiredCard,
+  launchBrowser,
+  root,
+  round,
+  roundSummary,
+  serveStatic,
+  summarize,
+} from './lib.mjs';
 
 /** Long tasks at or under this many milliseconds are fine (the RAIL guideline). */
 export const LONG_TASK_MS = 50;
@@ -55,13 +65,20 @@ async function loadOnce(browser, url, { trace = false } = {}) {
     const measured = await page.evaluate(() => {
       const mark = (name) => performance.getEntriesByName(name)[0]?.startTime;
       const start = mark('bench:script-start');
+      const scriptStart = start;
       const element = document.body.lastElementChild;
       return {
+        scriptStart,
         scriptLoaded: mark('bench:script-end') - start,
         rendered: mark('bench:rendered') - start,
         painted: window.bench.paint['first-contentful-paint'] - start,
         longTasks: window.bench.longTasks,
-        text: element.shadowRoot.textContent.replace(/\s+/g, ' ').trim(),
+        // The text of every element without element children, in order: what a reader sees,
+        // whatever whitespace the templates put between elements.
+        text: [...element.shadowRoot.querySelectorAll('*')]
+          .filter((node) => node.childElementCount === 0)
+          .map((node) => node.textContent.replace(/\s+/g, ' ').trim())
+          .join(' | '),
         html: element.shadowRoot.innerHTML
           .replace(/<!--[^]*?-->/g, '')
           .replace(/>\s+/g, '>')
@@ -73,7 +90,7 @@ async function loadOnce(browser, url, { trace = false } = {}) {
       ...measured,
       scriptDuration: metric('ScriptDuration') * 1000,
       taskDuration: metric('TaskDuration') * 1000,
-      trace: traceBuffer ? JSON.parse(traceBuffer.toString('utf8')) : undefined,
+      trace: traceBuffer ? JSON.parse(Buffer.from(traceBuffer).toString('utf8')) : undefined,
     };
   } finally {
     await context.close();
@@ -106,6 +123,9 @@ export async function run({ rounds = 20, traces = 5 } = {}) {
     '/plain.html': () => pageFor('plain'),
     '/cardkeep.min.js': join(root, 'dist/cardkeep.min.js'),
   };
+  // The lazily loaded replacement form, when the build has one (the banner alone never asks).
+  if (existsSync(join(root, LAZY_CHUNK)))
+    routes[`/${basename(LAZY_CHUNK)}`] = join(root, LAZY_CHUNK);
   const server = await serveStatic(routes);
   const browser = await launchBrowser();
   try {
@@ -160,8 +180,14 @@ function report(samples, costs) {
     cardkeep: costStat('cardkeep', 'evaluate'),
     plain: costStat('plain', 'evaluate'),
   };
-  const longTasks = samples.cardkeep.flatMap((s) => s.longTasks.map((t) => t.duration));
-  const longest = longTasks.length ? Math.max(...longTasks) : 0;
+  // Long tasks per variant, with when they started relative to the script (ms).
+  const tasks = (variant) =>
+    samples[variant].flatMap((s) =>
+      s.longTasks.map((t) => ({ duration: t.duration, start: t.start - s.scriptStart })),
+    );
+  const over = (variant) => tasks(variant).filter((t) => t.duration > LONG_TASK_MS);
+  const longestOf = (variant) => Math.max(0, ...tasks(variant).map((t) => t.duration));
+  const longest = longestOf('cardkeep');
   const sameMarkup = samples.cardkeep[0]?.html === samples.plain[0]?.html;
   const sameText = samples.cardkeep[0]?.text === samples.plain[0]?.text;
   const ms = (s) => roundSummary(s, 1);
@@ -220,11 +246,14 @@ function report(samples, costs) {
     },
     {
       id: 'notice.longTasks',
-      name: 'Longest main-thread task during load',
-      value: longest,
-      unit: 'ms',
-      target: `none > ${LONG_TASK_MS} ms`,
-      pass: longest <= LONG_TASK_MS,
+      name: `Main-thread tasks > ${LONG_TASK_MS} ms during load (all loads)`,
+      value: over('cardkeep').length,
+      unit: 'tasks',
+      note: `in ${samples.cardkeep.filter((s) => s.longTasks.some((t) => t.duration > LONG_TASK_MS)).length} of ${samples.cardkeep.length} loads; longest ${round(longest, 0)} ms`,
+      baseline: over('plain').length,
+      baselineLabel: `hand-written element (longest ${round(longestOf('plain'), 0)} ms)`,
+      target: 'none',
+      pass: over('cardkeep').length === 0,
     },
   ];
   const scriptDuration = {
@@ -248,9 +277,14 @@ function report(samples, costs) {
       compile: { cardkeep: ms(compile.cardkeep), plain: ms(compile.plain) },
       evaluate: { cardkeep: ms(evaluate.cardkeep), plain: ms(evaluate.plain) },
       longTasks: {
-        count: longTasks.length,
-        over50ms: longTasks.filter((d) => d > LONG_TASK_MS).length,
-        longestMs: longest,
+        cardkeep: tasks('cardkeep').map((t) => ({
+          duration: round(t.duration, 0),
+          start: round(t.start, 0),
+        })),
+        plain: tasks('plain').map((t) => ({
+          duration: round(t.duration, 0),
+          start: round(t.start, 0),
+        })),
       },
     },
   };

@@ -1,0 +1,206 @@
+// 5. Reference server: requests per second and p99 latency of GET /card and POST /card/expiry
+// under autocannon on loopback, the reference handler over a MemoryStore versus a bare
+// node:http server answering the same JSON, in the same run, rounds interleaved. Both servers
+// live in one child process (bench/server-target.mjs); autocannon runs here. After the load,
+// the store must account for every successful update: no lost update.
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { root, round, roundSummary, summarize } from './lib.mjs';
+
+/** The reference server must serve at least this share of the bare server's rate. */
+export const TARGET_RATIO = 0.5;
+
+function startTarget() {
+  const child = fork(join(root, 'bench/server-target.mjs'), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = (type) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (message) => {
+        if (message?.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(message);
+      };
+      const onExit = (code) => reject(new Error(`bench: server target exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  return { child, next };
+}
+
+/** Requests sent so far, across every load: each update gets an Idempotency-Key of its own. */
+let sent = 0;
+
+/** The autocannon request list for one route: every request a different shopper (cookie). */
+function requestsFor(route, target) {
+  const { sessions, cardIds } = target;
+  const year = new Date().getFullYear();
+  if (route === 'GET /card') {
+    return [
+      {
+        method: 'GET',
+        path: '/card',
+        setupRequest: (request) => {
+          const i = sent++ % sessions.length;
+          return { ...request, headers: { ...request.headers, cookie: `session=${sessions[i]}` } };
+        },
+      },
+    ];
+  }
+  return [
+    {
+      method: 'POST',
+      path: '/card/expiry',
+      setupRequest: (request) => {
+        const count = sent++;
+        const i = count % sessions.length;
+        return {
+          ...request,
+          headers: {
+            ...request.headers,
+            cookie: `session=${sessions[i]}`,
+            'content-type': 'application/json',
+            // A fresh key per update, as HttpAdapter sends one per attempt at a change.
+            'idempotency-key': `bench-${process.pid}-${count}`,
+          },
+          body: JSON.stringify({
+            cardId: cardIds[i],
+            month: 1 + (count % 12),
+            year: year + 1 + (count % 3),
+          }),
+        };
+      },
+    },
+  ];
+}
+
+function load(url, route, target, { duration, connections }) {
+  return new Promise((resolve, reject) => {
+    autocannon(
+      { url, connections, duration, requests: requestsFor(route, target) },
+      (error, result) => (error ? reject(error) : resolve(result)),
+    );
+  });
+}
+
+const ROUTES = ['GET /card', 'POST /card/expiry'];
+
+/**
+ * `rounds` rounds; in each, every route is loaded on both servers for `duration` seconds, the
+ * order of the servers alternating between rounds. One short warm-up of each first.
+ */
+export async function run({ rounds = 3, duration = 4, connections = 10 } = {}) {
+  const { child, next } = startTarget();
+  try {
+    const target = await next('ready');
+    const servers = { cardkeep: target.cardkeep, bare: target.bare };
+    for (const route of ROUTES) {
+      for (const url of Object.values(servers)) {
+        await load(url, route, target, { duration: 1, connections });
+      }
+    }
+    // Only the measured rounds count towards the lost-update check: read the state now.
+    child.send('state');
+    const before = await next('state');
+
+    const results = {};
+    for (const route of ROUTES) for (const name in servers) results[`${name} ${route}`] = [];
+    for (let r = 0; r < rounds; r += 1) {
+      const order = r % 2 === 0 ? ['cardkeep', 'bare'] : ['bare', 'cardkeep'];
+      for (const route of ROUTES) {
+        for (const name of order) {
+          const result = await load(servers[name], route, target, { duration, connections });
+          results[`${name} ${route}`].push(result);
+        }
+      }
+    }
+    // Let anything still in flight when autocannon stopped finish before counting.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.send('state');
+    const after = await next('state');
+    return report(results, before, after, { rounds, duration, connections });
+  } finally {
+    child.send('exit');
+  }
+}
+
+function report(results, before, after, settings) {
+  const stat = (key, pick) => summarize(results[key].map(pick));
+  const rps = (r) => r.requests.average;
+  const p99 = (r) => r.latency.p99;
+  const failures = (key) =>
+    results[key].reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0);
+  const rows = [];
+  const details = { settings, routes: {} };
+  for (const route of ROUTES) {
+    const ours = `cardkeep ${route}`;
+    const bare = `bare ${route}`;
+    const rate = { cardkeep: stat(ours, rps), bare: stat(bare, rps) };
+    const latency = { cardkeep: stat(ours, p99), bare: stat(bare, p99) };
+    const errors = failures(ours);
+    const ratio = rate.cardkeep.median / rate.bare.median;
+    rows.push(
+      {
+        id: `server.${route}.rps`,
+        name: `Reference server ${route}: requests/s`,
+        value: round(rate.cardkeep.median, 0),
+        unit: 'req/s',
+        spread: roundSummary(rate.cardkeep, 0),
+        baseline: round(rate.bare.median, 0),
+        baselineSpread: roundSummary(rate.bare, 0),
+        baselineLabel: 'bare node:http',
+        ratio,
+        target: `≥ ${TARGET_RATIO}×, 0 errors`,
+        pass: ratio >= TARGET_RATIO && errors === 0,
+      },
+      {
+        id: `server.${route}.p99`,
+        name: `Reference server ${route}: p99 latency`,
+        value: latency.cardkeep.median,
+        unit: 'ms',
+        spread: roundSummary(latency.cardkeep, 1),
+        baseline: latency.bare.median,
+        baselineSpread: roundSummary(latency.bare, 1),
+        baselineLabel: 'bare node:http',
+        ratio: latency.bare.median > 0 ? latency.cardkeep.median / latency.bare.median : null,
+        target: 'report',
+        pass: null,
+      },
+    );
+    details.routes[route] = {
+      requestsPerSecond: {
+        cardkeep: roundSummary(rate.cardkeep, 0),
+        bare: roundSummary(rate.bare, 0),
+      },
+      p99Ms: { cardkeep: roundSummary(latency.cardkeep, 1), bare: roundSummary(latency.bare, 1) },
+      errors: { cardkeep: errors, bare: failures(bare) },
+      completed: {
+        cardkeep: results[ours].reduce((sum, r) => sum + r['2xx'], 0),
+        bare: results[bare].reduce((sum, r) => sum + r['2xx'], 0),
+      },
+    };
+  }
+  // Every 200 to POST /card/expiry is one update the store must have counted, and no more.
+  const postsOk = after.postsOk - before.postsOk;
+  const updates = after.updates - before.updates;
+  const consistent = postsOk === updates && after.cardsPresent === before.cardsPresent;
+  rows.push({
+    id: 'server.lostUpdates',
+    name: 'Lost updates (200s to POST /card/expiry − updates the store counted)',
+    value: postsOk - updates,
+    unit: 'updates',
+    note: `${postsOk} successful POSTs, ${updates} updates counted`,
+    target: '0',
+    pass: consistent,
+  });
+  details.lostUpdate = {
+    postsOk,
+    updatesCounted: updates,
+    consistent,
+    // The same store without the handler: concurrent updates do get lost there.
+    controlWithoutHandler: after.control,
+  };
+  return { rows, details };
+}
