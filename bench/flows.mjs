@@ -264,15 +264,24 @@ export async function run({ repeats = 3 } = {}) {
   const browser = await launchBrowser();
   const flows = { expiry: expiryFlow, replace: replaceFlow, fullForm: fullFormFlow };
   const runs = { expiry: [], replace: [], fullForm: [] };
+  // A flow that cannot run is reported (its figures show as missing), the others still run.
+  const errors = {};
   try {
     for (let i = 0; i < repeats; i += 1) {
-      for (const [name, flow] of Object.entries(flows))
-        runs[name].push(await flow(browser, standIn));
+      for (const [name, flow] of Object.entries(flows)) {
+        if (errors[name]) continue;
+        try {
+          runs[name].push(await flow(browser, standIn));
+        } catch (error) {
+          errors[name] = String(error?.message ?? error);
+          console.error(`\nbench: the ${name} flow failed: ${errors[name]}`);
+        }
+      }
     }
   } finally {
     await browser.close();
   }
-  return report(runs);
+  return report(runs, errors);
 }
 
 function measure(runs) {
@@ -292,6 +301,7 @@ function measure(runs) {
     Object.entries(values).map(([key, list]) => [key, roundSummary(summarize(list), 1)]),
   );
   const last = runs.at(-1);
+  if (!last) return stats;
   return {
     ...stats,
     // Counts should not vary between runs; if they do, the spread shows it.
@@ -300,7 +310,7 @@ function measure(runs) {
   };
 }
 
-function report(runs) {
+function report(runs, errors) {
   const expiry = measure(runs.expiry);
   const replace = measure(runs.replace);
   const full = measure(runs.fullForm);
@@ -379,8 +389,19 @@ function report(runs) {
       pass: null,
     },
   ];
+  for (const [name, message] of Object.entries(errors)) {
+    rows.push({
+      id: `flows.${name}.failed`,
+      name: `The ${name} flow could not run`,
+      value: null,
+      unit: '',
+      note: message,
+      target: 'runs',
+      pass: false,
+    });
+  }
   return {
     rows,
-    details: { repeats: runs.expiry.length, expiry, replace, fullForm: full },
+    details: { repeats: runs.expiry.length, errors, expiry, replace, fullForm: full },
   };
 }

@@ -191,6 +191,10 @@ function report(samples, costs) {
   const sameMarkup = samples.cardkeep[0]?.html === samples.plain[0]?.html;
   const sameText = samples.cardkeep[0]?.text === samples.plain[0]?.text;
   const ms = (s) => roundSummary(s, 1);
+  // Each round loads both pages back to back, so a slow moment of the machine hits both: the
+  // ratio is the median of the per-round ratios (paired), which such moments disturb least.
+  const paired = (key) => summarize(samples.cardkeep.map((s, i) => s[key] / samples.plain[i][key]));
+  const ratio = { painted: paired('painted'), rendered: paired('rendered') };
   const rows = [
     {
       id: 'notice.painted',
@@ -201,9 +205,12 @@ function report(samples, costs) {
       baseline: painted.plain.median,
       baselineSpread: ms(painted.plain),
       baselineLabel: 'hand-written element',
-      ratio: painted.cardkeep.median / painted.plain.median,
+      ratio: ratio.painted.median,
+      ratioSpread: roundSummary(ratio.painted, 2),
       target: `≤ ${TARGET_RATIO}×`,
-      pass: painted.cardkeep.median / painted.plain.median <= TARGET_RATIO,
+      pass: ratio.painted.median <= TARGET_RATIO,
+      // The comparison only holds if both elements show the same thing.
+      note: sameMarkup && sameText ? undefined : 'the markup differs from the baseline’s',
     },
     {
       id: 'notice.rendered',
@@ -214,7 +221,8 @@ function report(samples, costs) {
       baseline: rendered.plain.median,
       baselineSpread: ms(rendered.plain),
       baselineLabel: 'hand-written element',
-      ratio: rendered.cardkeep.median / rendered.plain.median,
+      ratio: ratio.rendered.median,
+      ratioSpread: roundSummary(ratio.rendered, 2),
       target: 'report',
       pass: null,
     },
@@ -267,6 +275,10 @@ function report(samples, costs) {
       tracedLoads: costs.cardkeep.length,
       sameMarkup,
       sameText,
+      ratioOfMedians: {
+        painted: round(painted.cardkeep.median / painted.plain.median, 2),
+        rendered: round(rendered.cardkeep.median / rendered.plain.median, 2),
+      },
       painted: { cardkeep: ms(painted.cardkeep), plain: ms(painted.plain) },
       rendered: { cardkeep: ms(rendered.cardkeep), plain: ms(rendered.plain) },
       scriptLoaded: {

@@ -85,7 +85,11 @@ function cells(row) {
     row.baseline === undefined
       ? ''
       : `${withSpread(row.baseline, row.unit, row.baselineSpread)} ${row.baselineLabel ?? ''}`.trim(),
-    row.ratio === undefined || row.ratio === null ? '' : `${row.ratio.toFixed(2)}×`,
+    row.ratio === undefined || row.ratio === null
+      ? ''
+      : row.ratioSpread && row.ratioSpread.q1 !== row.ratioSpread.q3
+        ? `${row.ratio.toFixed(2)}× (${row.ratioSpread.q1.toFixed(2)}–${row.ratioSpread.q3.toFixed(2)})`
+        : `${row.ratio.toFixed(2)}×`,
     row.target === 'report' ? '' : row.target,
     row.pass === true ? 'met' : row.pass === false ? 'MISSED' : '',
   ];
