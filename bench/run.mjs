@@ -2,10 +2,11 @@
 // after another, prints one table and writes bench/results.json. `--quick` runs fewer rounds
 // (a smoke test of the bench, not figures to quote); `--only=bytes,flows,notice,server` runs a
 // subset. Quick and partial runs write bench/results/ (ignored by git), not bench/results.json.
+// `--docs` (full runs only) puts the table into docs/performance.md and README.md.
 // Nothing here asserts a timing: targets are reported as met or missed, and the exit code is 0
 // unless a benchmark could not run at all.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { findChromium } from '../scripts/chromium.mjs';
@@ -155,10 +156,12 @@ const results = {
 };
 
 console.log(`\n${table(sections)}\n`);
-console.log(
-  `${results.mode} run, ${results.seconds} s · ${results.environment.chromium ?? 'Chromium'} · ` +
-    `Node ${process.version} · ${results.environment.cpu}`,
-);
+const footer =
+  `${results.mode === 'full' ? 'Full' : 'Quick'} run of ${results.generatedAt.slice(0, 10)} at ` +
+  `${results.commit ?? 'an unknown commit'}${results.dirty ? ' (with local changes)' : ''}, ` +
+  `${results.seconds} s · ${results.environment.chromium ?? 'Chromium'} · ` +
+  `Node ${process.version} · ${results.environment.cpu}`;
+console.log(footer);
 // Only a full run of everything replaces the committed figures; the rest go to bench/results/
 // (ignored by git).
 const file =
@@ -166,4 +169,30 @@ const file =
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, file), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`bench: wrote ${file}`);
+
+/**
+ * Puts the table between the bench-table markers of the docs that show it (`--docs`), then
+ * formats the file with the repository's Prettier settings so `npm test` stays green.
+ */
+async function updateDocs(markdown) {
+  const prettier = await import('prettier');
+  for (const doc of ['docs/performance.md', 'README.md']) {
+    const path = join(root, doc);
+    const text = readFileSync(path, 'utf8');
+    const pattern = /(<!-- bench-table:start -->\n)[^]*?(<!-- bench-table:end -->)/;
+    if (!pattern.test(text)) {
+      console.log(`bench: ${doc} has no bench-table markers; left as it was`);
+      continue;
+    }
+    const updated = text.replace(pattern, (_, start, end) => `${start}\n${markdown}\n\n${end}`);
+    const options = (await prettier.resolveConfig(path)) ?? {};
+    writeFileSync(path, await prettier.format(updated, { ...options, filepath: path }));
+    console.log(`bench: updated the table in ${doc}`);
+  }
+}
+
+if (args.includes('--docs')) {
+  if (quick || only || failed) console.log('bench: --docs needs a full, successful run');
+  else await updateDocs(`${table(sections)}\n\n${footer}`);
+}
 if (failed) process.exitCode = 1;
