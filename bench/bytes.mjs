@@ -173,7 +173,7 @@ export async function run() {
       baseline: lit.gzip,
       baselineLabel: 'Lit alone',
       ratio: scriptTag.gzip / lit.gzip,
-      target: `≤ ${BUDGET_GZIP} B (aim ${AIM_GZIP})`,
+      target: `≤ ${BUDGET_GZIP.toLocaleString('en-US')} B (aim ${AIM_GZIP.toLocaleString('en-US')})`,
       pass: scriptTag.gzip <= BUDGET_GZIP,
     },
     {

@@ -256,7 +256,7 @@ function report(samples, costs) {
       id: 'notice.longTasks',
       name: `Main-thread tasks > ${LONG_TASK_MS} ms during load (all loads)`,
       value: over('cardkeep').length,
-      unit: 'tasks',
+      unit: '',
       note: `in ${samples.cardkeep.filter((s) => s.longTasks.some((t) => t.duration > LONG_TASK_MS)).length} of ${samples.cardkeep.length} loads; longest ${round(longest, 0)} ms`,
       baseline: over('plain').length,
       baselineLabel: `hand-written element (longest ${round(longestOf('plain'), 0)} ms)`,

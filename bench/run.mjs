@@ -7,7 +7,7 @@
 // unless a benchmark could not run at all.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { join } from 'node:path';
 import { findChromium } from '../scripts/chromium.mjs';
 import { root } from './lib.mjs';
@@ -70,7 +70,7 @@ const number = (value, unit) => {
   const text = value.toLocaleString('en-US', {
     maximumFractionDigits: Number.isInteger(value) ? 0 : digits,
   });
-  return `${text} ${unit}`;
+  return unit ? `${text} ${unit}` : text;
 };
 
 /** "12.3 ms (11.9–13.0)": the median and its interquartile range when there is a spread. */
@@ -115,6 +115,7 @@ if (!existsSync(join(root, 'dist/cardkeep.min.js'))) {
 }
 
 const started = Date.now();
+const startLoad = loadavg().map((n) => Math.round(n * 100) / 100);
 const sections = [];
 const details = {};
 let failed = false;
@@ -147,6 +148,8 @@ const results = {
     chromium: chromiumVersion(),
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     os: `${platform()} ${release()}`,
+    // Other work on the machine shows here: timings are only as quiet as the machine was.
+    loadAverage: { atStart: startLoad, atEnd: loadavg().map((n) => Math.round(n * 100) / 100) },
   },
   seconds: Math.round((Date.now() - started) / 1000),
   table: sections.flatMap(({ title, rows }) => rows.map((row) => ({ section: title, ...row }))),
@@ -160,7 +163,7 @@ const footer =
   `${results.mode === 'full' ? 'Full' : 'Quick'} run of ${results.generatedAt.slice(0, 10)} at ` +
   `${results.commit ?? 'an unknown commit'}${results.dirty ? ' (with local changes)' : ''}, ` +
   `${results.seconds} s · ${results.environment.chromium ?? 'Chromium'} · ` +
-  `Node ${process.version} · ${results.environment.cpu}`;
+  `Node ${process.version} · ${results.environment.cpu} · load average ${startLoad[0]} at the start`;
 console.log(footer);
 // Only a full run of everything replaces the committed figures; the rest go to bench/results/
 // (ignored by git).
