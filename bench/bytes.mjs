@@ -193,7 +193,7 @@ export async function run() {
           name: `Replacement form, loaded on demand, gzip (${LAZY_CHUNK})`,
           value: lazy.gzip,
           unit: 'B',
-          note: `brotli ${lazy.brotli} B`,
+          note: `brotli ${lazy.brotli.toLocaleString('en-US')} B; first load + form ${(scriptTag.gzip + lazy.gzip).toLocaleString('en-US')} B gzip`,
           target: 'report',
           pass: null,
         }

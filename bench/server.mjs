@@ -147,7 +147,7 @@ function report(results, before, after, settings) {
     rows.push(
       {
         id: `server.${route}.rps`,
-        name: `Reference server ${route}: requests/s`,
+        name: `Reference server ${route}: requests/s (MemoryStore, rate limits off)`,
         value: round(rate.cardkeep.median, 0),
         unit: 'req/s',
         spread: roundSummary(rate.cardkeep, 0),
