@@ -147,8 +147,8 @@ export async function run({ rounds = 20, traces = 5 } = {}) {
     // One warm-up load of each (browser start-up effects), not recorded.
     for (const variant of Object.keys(VARIANTS))
       await loadOnce(browser, `${server.url}/${variant}.html`);
-    for (let round = 0; round < rounds; round += 1) {
-      const order = round % 2 === 0 ? ['cardkeep', 'plain'] : ['plain', 'cardkeep'];
+    for (let i = 0; i < rounds; i += 1) {
+      const order = i % 2 === 0 ? ['cardkeep', 'plain'] : ['plain', 'cardkeep'];
       for (const variant of order) {
         samples[variant].push(await loadOnce(browser, `${server.url}/${variant}.html`));
       }
