@@ -197,7 +197,7 @@ export async function startDemoServer({
       const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
       return page('email', url, res, { link: newLink(origin, lang) });
     }
-    if (path === '/cardkeep.min.js' || path === '/cardkeep.min.js.map') {
+    if (/^\/cardkeep(-replace-card)?\.min\.js(\.map)?$/.test(path)) {
       return staticFile(join(root, 'dist', path.slice(1)), res);
     }
     if (path.startsWith('/assets/') && !path.includes('..')) {

@@ -3,6 +3,7 @@ import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { hasLinkToken } from '../../adapter/link-token.js';
+import { loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
@@ -103,6 +104,7 @@ export class CardkeepBanner extends CardkeepElement {
     card: { state: true },
     notice: { state: true },
     payment: { state: true },
+    problem: { state: true },
   };
 
   constructor() {
@@ -127,6 +129,8 @@ export class CardkeepBanner extends CardkeepElement {
   declare private card: CardSummary | null;
   declare private notice: CardkeepNotice;
   declare private payment: PaymentOutcome | undefined;
+  /** The replacement form could not be loaded (offline): said in the notice, try again there. */
+  declare private problem: boolean;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -154,6 +158,14 @@ export class CardkeepBanner extends CardkeepElement {
   };
 
   #onReplace = async () => {
+    this.problem = false;
+    try {
+      await loadLazyParts();
+    } catch (error) {
+      this.report(error);
+      this.problem = true;
+      return;
+    }
     this.#open('replace');
     await this.updateComplete;
     const replace = this.renderRoot.querySelector('cardkeep-replace-card');
@@ -302,6 +314,7 @@ export class CardkeepBanner extends CardkeepElement {
       ${card.customerName ? html`<p part="greeting">${t.greeting(card.customerName)}</p>` : nothing}
       <p part="message">${body(...describe(card))}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
+      ${this.problem ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}
     </section>`;
   }

@@ -7,7 +7,7 @@ import type { ExpiryResult } from '../../core/expiry.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
-import { runAuthentication } from '../../stripe/loader.js';
+import { loadLazyParts } from '../../lazy.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
@@ -230,7 +230,14 @@ export class CardkeepExpiryForm extends CardkeepElement {
     void this.submit();
   };
 
-  #onReplace = () => {
+  #onReplace = async () => {
+    try {
+      await loadLazyParts();
+    } catch (error) {
+      this.failure = { error: this.report(error), auth: false };
+      this.status = 'error';
+      return;
+    }
     this.replacing = true;
     this.dispatchEvent(new CardkeepOpenEvent('replace'));
   };
@@ -270,6 +277,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
       if (result.action?.type === 'authenticate' && this.#call === call) {
         this.status = 'authenticating';
         auth = true;
+        const { runAuthentication } = await loadLazyParts();
         result = await runAuthentication({
           action: result.action,
           adapter: backend,
