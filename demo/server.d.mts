@@ -28,6 +28,8 @@ export interface DemoServer {
   port: number;
   /** The store behind /cardkeep: a MemoryStore, or a StripeStore in Stripe mode. */
   store: CardStore & { reset?: () => void };
+  /** The shopper the pages are signed in as: `cus_demo`, or the Stripe customer. */
+  customerId: string;
   /** A fresh signed link to the account page, as the dunning e-mail carries. */
   newLink(lang?: 'en' | 'ja', theme?: 'light' | 'dark'): string;
   close(): Promise<void>;

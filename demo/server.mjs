@@ -246,6 +246,7 @@ export async function startDemoServer({
     url,
     port: actualPort,
     store,
+    customerId,
     newLink: (lang = 'en', theme = 'light') => newLink(url, lang, theme),
     close: () => new Promise((resolve) => http.close(resolve)),
   };

@@ -6,129 +6,37 @@
 // error and nothing was refused. Needs a build (dist/): `npm test` builds first.
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import puppeteer from 'puppeteer-core';
-import type { Browser, BrowserContext, Page } from 'puppeteer-core';
-import { CONTENT_SECURITY_POLICY, startDemoServer } from '../../demo/server.mjs';
+import type { Browser } from 'puppeteer-core';
+import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
-import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
 import { cardStatus } from '../../src/core/card-status.js';
+import {
+  assertClean,
+  bannerShown,
+  launchChromium,
+  newVisit,
+  open as openUrl,
+  settled,
+  textOf,
+  updateExpiry,
+  waitForText,
+} from './shopper.js';
+import type { Visit } from './shopper.js';
 
 const CUSTOMER = 'cus_demo';
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 let browser: Browser;
 let demo: DemoServer;
 let visits: Visit[] = [];
 
-/** One browser profile (own cookies, like a separate shopper) and what its pages did. */
-interface Visit {
-  context: BrowserContext;
-  page: Page;
-  /** Every URL the page asked for, failed ones included. */
-  requests: string[];
-  /** Console errors and warnings, uncaught exceptions. */
-  problems: string[];
-  /** What the CSP refused (`securitypolicyviolation` events). */
-  violations: string[];
-}
-
 async function visit(): Promise<Visit> {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  const entry: Visit = { context, page, requests: [], problems: [], violations: [] };
-  page.on('request', (request) => entry.requests.push(request.url()));
-  page.on('console', (message) => {
-    if (message.type() === 'error' || message.type() === 'warn') {
-      entry.problems.push(`console.${message.type()}: ${message.text()}`);
-    }
-  });
-  page.on('pageerror', (error) => entry.problems.push(`uncaught: ${String(error)}`));
-  await page.exposeFunction('reportViolation', (text: string) => entry.violations.push(text));
-  // Installed by DevTools before any page script, so the CSP under test does not apply to it.
-  await page.evaluateOnNewDocument(() => {
-    document.addEventListener('securitypolicyviolation', (event) => {
-      const report = (window as unknown as { reportViolation(text: string): void }).reportViolation;
-      report(`${event.effectiveDirective} refused ${event.blockedURI}`);
-    });
-  });
-  await page.evaluateOnNewDocument(COMPOSED_TEXT);
+  const entry = await newVisit(browser);
   visits.push(entry);
   return entry;
 }
 
-/** Loads a demo page and waits until the banner has decided what to show. */
-async function open(page: Page, path: string): Promise<void> {
-  const response = await page.goto(`${demo.url}${path}`, { waitUntil: 'load' });
-  assert.equal(response?.status(), 200, `GET ${path}`);
-  assert.equal(response?.headers()['content-security-policy'], CONTENT_SECURITY_POLICY);
-  await settled(page);
-}
-
-/**
- * Waits until the page has finished talking to the server and the banner has rendered what it
- * heard. A banner with nothing to say looks the same while loading, so "nothing shows" is only
- * true once the network is quiet — as a shopper would judge it.
- */
-async function settled(page: Page): Promise<void> {
-  await page.waitForNetworkIdle({ idleTime: 150, timeout: 5000 });
-  await page.evaluate(() => document.querySelector('cardkeep-banner')?.updateComplete);
-}
-
-/**
- * The page-side helper behind {@link textOf}: the text a shopper sees in an element, shadow
- * roots included (the composed tree), hidden parts left out. A string, so the test runner's
- * transpiler cannot wrap it in helpers that do not exist in the page.
- */
-const COMPOSED_TEXT = `window.composedText = function walk(node) {
-  if (node instanceof HTMLElement && node.hidden) return '';
-  let text = node instanceof Element && node.shadowRoot ? walk(node.shadowRoot) : '';
-  for (const child of node.childNodes) {
-    text += ' ' + (child.nodeType === Node.TEXT_NODE ? child.textContent : walk(child));
-  }
-  return text.replace(/\\s+/g, ' ').trim();
-};`;
-
-type WithText = { composedText(node: Node): string };
-
-/** What a shopper reads in the first element matching `selector`. */
-async function textOf(page: Page, selector: string): Promise<string> {
-  return page.$eval(selector, (el) => (window as unknown as WithText).composedText(el));
-}
-
-/** Waits until the element's visible text contains `text`. */
-async function waitForText(page: Page, selector: string, text: string): Promise<void> {
-  try {
-    await page.waitForFunction(
-      (selector, text) => {
-        const root = document.querySelector(selector);
-        return root !== null && (window as unknown as WithText).composedText(root).includes(text);
-      },
-      { timeout: 5000 },
-      selector,
-      text,
-    );
-  } catch {
-    assert.fail(`"${text}" never appeared in ${selector}: "${await textOf(page, selector)}"`);
-  }
-}
-
-/** Whether the banner takes up any room on the page. */
-async function bannerShown(page: Page): Promise<boolean> {
-  return page.$eval('cardkeep-banner', (banner) => banner.getBoundingClientRect().height > 0);
-}
-
-/** Opens the expiry form from the banner, types the date with the keyboard and saves. */
-async function updateExpiry(page: Page, typed: string, expected: string): Promise<void> {
-  await page.click('cardkeep-banner >>> button[part~="primary"]');
-  const input = await page.waitForSelector('cardkeep-banner >>> input', { visible: true });
-  assert.ok(
-    await input!.evaluate((el) => el.matches(':focus')),
-    'the field has focus when the form opens',
-  );
-  await page.keyboard.type(typed);
-  assert.equal(await input!.evaluate((el) => (el as HTMLInputElement).value), expected);
-  await page.keyboard.press('Enter');
-}
+/** Loads a page of the demo and waits until the banner has decided what to show. */
+const open = (page: Visit['page'], path: string) => openUrl(page, `${demo.url}${path}`);
 
 async function storedCard() {
   const card = await demo.store.getCard(CUSTOMER);
@@ -138,11 +46,7 @@ async function storedCard() {
 
 before(async () => {
   demo = await startDemoServer({ port: 0, log: () => {} });
-  browser = await puppeteer.launch({
-    executablePath: findChromium(),
-    headless: true,
-    args: chromiumArgs(),
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -156,15 +60,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
-  for (const { context, requests, problems, violations } of visits) {
-    await context.close();
-    const outside = requests.filter((url) => !LOOPBACK.has(new URL(url).hostname));
-    // Requests off loopback (js.stripe.com included), console errors and warnings, CSP refusals.
-    assert.deepEqual(
-      { outside, problems, violations },
-      { outside: [], problems: [], violations: [] },
-    );
-  }
+  for (const entry of visits) await assertClean(entry);
 });
 
 describe('the demo shop', () => {
