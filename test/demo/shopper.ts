@@ -129,10 +129,10 @@ export async function bannerShown(page: Page): Promise<boolean> {
 export async function updateExpiry(page: Page, typed: string, expected: string): Promise<void> {
   await page.click('cardkeep-banner >>> button[part~="primary"]');
   const input = await page.waitForSelector('cardkeep-banner >>> input', { visible: true });
-  assert.ok(
-    await input!.evaluate((el) => el.matches(':focus')),
-    'the field has focus when the form opens',
-  );
+  // The banner moves focus to the field once the form has rendered: the shopper types at once.
+  await page
+    .waitForFunction((el) => el.matches(':focus'), { timeout: 2000 }, input!)
+    .catch(() => assert.fail('the field has focus when the form opens'));
   await page.keyboard.type(typed);
   assert.equal(await input!.evaluate((el) => (el as HTMLInputElement).value), expected);
   await page.keyboard.press('Enter');
