@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
+import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { Appearance, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
 import type { UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
@@ -86,6 +86,15 @@ function mountPoint(host: Element): [Element, string] {
 export class CardkeepReplaceCard extends CardkeepElement {
   static override styles = [baseStyles, replaceCardStyles];
 
+  static override properties: PropertyDeclarations = {
+    fallbackUrl: { attribute: 'fallback-url' },
+    stripeLoader: { attribute: false },
+    status: { state: true },
+    problem: { state: true },
+    canRetry: { state: true },
+    result: { state: true },
+  };
+
   /** The current attempt; aborted on disconnect and when a new one starts. */
   #run: AbortController | undefined;
   #stripe: Stripe | undefined;
@@ -95,20 +104,36 @@ export class CardkeepReplaceCard extends CardkeepElement {
   /** A SetupIntent Stripe confirmed whose replacement the backend has not yet recorded. */
   #confirmed: string | undefined;
   #wantsOpen = false;
-  #hadFocus = false;
+  /**
+   * The shopper's focus is ours: set when focus enters, cleared only when it moves to another
+   * control of the page. A control that disappears or is disabled under the focus (Save while
+   * saving, the form on success) drops focus to nowhere, which must not count as leaving.
+   */
+  #hasFocus = false;
 
   /** Your own card page, linked when the secure form cannot load. Only http(s) URLs are used. */
-  @property({ attribute: 'fallback-url' }) accessor fallbackUrl: string | undefined;
+  declare fallbackUrl: string | undefined;
 
   /** Loads Stripe.js for a publishable key; defaults to the page-wide loader (see `setStripeLoader`). */
-  @property({ attribute: false }) accessor stripeLoader: StripeLoader | undefined;
+  declare stripeLoader: StripeLoader | undefined;
 
   /** Where the replacement is (read it; the element sets it). */
-  @state() accessor status: ReplaceCardStatus = 'loading';
+  declare status: ReplaceCardStatus;
   /** The failure's text, a function of the messages so a language change re-renders it. */
-  @state() private accessor problem: ((t: Messages) => string) | undefined;
-  @state() private accessor canRetry = true;
-  @state() private accessor result: UpdateResult | undefined;
+  declare private problem: ((t: Messages) => string) | undefined;
+  declare private canRetry: boolean;
+  declare private result: UpdateResult | undefined;
+
+  constructor() {
+    super();
+    this.status = 'loading';
+    this.canRetry = true;
+    this.addEventListener('focusin', () => (this.#hasFocus = true));
+    this.addEventListener('focusout', (event) => {
+      const next = event.relatedTarget as Node | null;
+      if (next && !this.contains(next) && !this.shadowRoot?.contains(next)) this.#hasFocus = false;
+    });
+  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -313,17 +338,18 @@ export class CardkeepReplaceCard extends CardkeepElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
-    this.#hadFocus = this.matches(':focus-within');
     if (this.#wantsOpen && this.isConnected && this.backend) {
       this.#wantsOpen = false;
       void this.#open();
     }
   }
 
-  override updated() {
-    // The control that had focus went away with the last state (Save, Try again): keep the
-    // shopper's place instead of dropping focus to the page.
-    if (this.#hadFocus && !this.matches(':focus-within')) this.focus();
+  override updated(changed: PropertyValues<this>) {
+    // The control that had focus went away with the last state (Save, Try again; the browser
+    // drops a hidden control's focus only at its next frame): keep the shopper's place
+    // instead of dropping focus to the page.
+    const ended = changed.has('status') && /^(success|error|load_failed)$/.test(this.status);
+    if (this.#hasFocus && (ended || !this.matches(':focus-within'))) this.focus();
   }
 
   #renderOutcome(t: Messages) {
