@@ -34,6 +34,7 @@ const COMPONENT_SOURCE = files('src/components', '.ts').map(read).join('\n');
 interface Declaration {
   kind: string;
   name: string;
+  tagName?: string;
   attributes?: { name: string }[];
   members?: { kind: string; name: string; static?: boolean; privacy?: string }[];
   events?: { name: string }[];
@@ -61,7 +62,8 @@ const attributesOf = (name: string) =>
 const membersOf = (name: string) =>
   new Set(
     (declaration(name).members ?? [])
-      .filter((m) => !m.static && !m.privacy && !/Callback$/.test(m.name))
+      .filter((m) => !m.static && (m.privacy ?? 'public') === 'public' && !m.name.startsWith('#'))
+      .filter((m) => !/Callback$/.test(m.name))
       .map((m) => m.name),
   );
 
@@ -171,6 +173,29 @@ describe('the docs against the code', () => {
       const name = /super\('([\w-]+)'/.exec(read(file))![1]!;
       const row = rows.find((r) => codes(r[0]!)[0] === name)!;
       assert.deepEqual(codes(row[2]!).slice(0, fields.length).sort(), fields.sort(), name);
+    }
+  });
+
+  it('custom-elements.json names each tag, and lists the events each element fires as documented', () => {
+    const rows = tables(section(README, '## Events'))[0]!;
+    const short: Record<string, Tag> = {
+      banner: 'cardkeep-banner',
+      'expiry form': 'cardkeep-expiry-form',
+      'replace card': 'cardkeep-replace-card',
+    };
+    for (const [tag, className] of Object.entries(ELEMENTS) as [Tag, string][]) {
+      const found = declaration(className);
+      assert.equal(found.tagName, tag);
+      const documented = rows
+        .filter(([, firedBy]) =>
+          firedBy === 'all three' ? true : firedBy!.split(', ').some((n) => short[n] === tag),
+        )
+        .map(([name]) => codes(name!)[0]);
+      assert.deepEqual(
+        new Set((found.events ?? []).map((e) => e.name)),
+        new Set(documented),
+        `${tag}: events`,
+      );
     }
   });
 
