@@ -150,6 +150,11 @@ export async function startDemoServer({
         ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
         : '—',
       returnTo: `${url.pathname}${withQuery({})}`,
+      // The checkout's wording for the banner, as a merchant sets it: the `messages` attribute.
+      checkoutMessages: JSON.stringify({
+        paymentFailedTitle: text.checkoutNoticeTitle,
+        paymentFailedBody: text.checkoutNoticeBody,
+      }),
       ...extra,
     };
     const template = await readFile(join(here, 'pages', `${name}.html`), 'utf8');

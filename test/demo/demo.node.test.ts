@@ -126,7 +126,9 @@ describe('the demo shop', () => {
   it('checkout: the notice sits above "Place order"; the order is refused, then goes through after the inline update', async () => {
     const { page } = await visit();
     await open(page, '/checkout.html');
-    await waitForText(page, 'cardkeep-banner', 'We couldn’t take your last payment');
+    // The checkout's own wording, from its `messages` attribute, placeholders filled.
+    await waitForText(page, 'cardkeep-banner', 'Your saved card needs a quick update');
+    await waitForText(page, 'cardkeep-banner', 'Your Visa •••• 4242 expired (');
     const [banner, button] = await Promise.all(
       ['cardkeep-banner', '#order button'].map((s) =>
         page.$eval(s, (el) => el.getBoundingClientRect().toJSON() as DOMRect),
@@ -203,7 +205,7 @@ describe('the demo shop', () => {
     ]);
     await settled(page);
     assert.equal(page.url(), `${demo.url}/checkout.html?lang=ja`);
-    await waitForText(page, 'cardkeep-banner', '前回のお支払いを完了できませんでした');
+    await waitForText(page, 'cardkeep-banner', 'ご登録のカード情報の更新が必要です');
     assert.equal(cardStatus(await storedCard()), 'payment_failed');
   });
 
