@@ -100,6 +100,7 @@ export class CardkeepBanner extends CardkeepElement {
   static override properties: PropertyDeclarations = {
     warnDays: { type: Number, attribute: 'warn-days' },
     dismissible: { type: Boolean },
+    fallbackUrl: { attribute: 'fallback-url' },
     view: { state: true },
     card: { state: true },
     notice: { state: true },
@@ -124,6 +125,9 @@ export class CardkeepBanner extends CardkeepElement {
 
   /** Offers "Remind me later", which hides the notice for a day (never for a failed payment). */
   declare dismissible: boolean;
+
+  /** Your own card page, passed to the replacement form for when Stripe's form cannot load. */
+  declare fallbackUrl: string | undefined;
 
   declare private view: BannerView;
   declare private card: CardSummary | null;
@@ -267,6 +271,7 @@ export class CardkeepBanner extends CardkeepElement {
     }
     if (view === 'replace') {
       return html`<cardkeep-replace-card
+        .fallbackUrl=${this.fallbackUrl}
         exportparts="button"
         .adapter=${this.backend}
         .messages=${this.messages}

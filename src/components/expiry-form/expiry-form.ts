@@ -70,6 +70,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     cardId: { attribute: 'card-id' },
     card: { attribute: false },
     noSubmit: { type: Boolean, attribute: 'no-submit' },
+    fallbackUrl: { attribute: 'fallback-url' },
     text: { state: true },
     touched: { state: true },
     status: { state: true },
@@ -106,6 +107,9 @@ export class CardkeepExpiryForm extends CardkeepElement {
 
   /** Never call the backend: only provide the value to the surrounding form. */
   declare noSubmit: boolean;
+
+  /** Your own card page, passed to the replacement form for when Stripe's form cannot load. */
+  declare fallbackUrl: string | undefined;
 
   /** What the field shows, exactly as typed (and formatted); the model is parsed from it. */
   declare private text: string;
@@ -380,6 +384,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     if (this.replacing) {
       // The slot forwards Stripe's frame, which must live in the light DOM (see replace-card).
       return html`<cardkeep-replace-card
+        .fallbackUrl=${this.fallbackUrl}
         .adapter=${this.backend}
         .messages=${this.messages}
         @cancel=${this.#onCancelReplace}

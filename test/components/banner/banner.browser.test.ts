@@ -180,6 +180,15 @@ describe('<cardkeep-banner>', () => {
     await adapter.next('createSetupSession');
   });
 
+  it('hands its fallback-url to the replacement form, so no script is needed to set it', async () => {
+    const { el, adapter } = await banner(expired, { attrs: 'fallback-url="/account/card"' });
+    button(el, 'Use a different card').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('cardkeep-replace-card'));
+    const replace = el.shadowRoot!.querySelector('cardkeep-replace-card')!;
+    expect(replace.fallbackUrl).to.equal('/account/card');
+    await adapter.next('createSetupSession');
+  });
+
   it('snoozes for a day with "Remind me later", per card', async () => {
     const { el, events } = await banner(expired, { attrs: 'dismissible' });
     button(el, 'Remind me later').click();
