@@ -138,11 +138,16 @@ function renewedExpiry(now = new Date()) {
 /** Opens `url` in a fresh context with Stripe intercepted and the network recorded. */
 async function openFlow(browser, url, standIn) {
   const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  const stripe = await interceptStripe(page, standIn);
-  const network = await recordNetwork(page);
-  await page.goto(url, { waitUntil: 'load' });
-  return { context, page, stripe, network };
+  try {
+    const page = await context.newPage();
+    const stripe = await interceptStripe(page, standIn);
+    const network = await recordNetwork(page);
+    await page.goto(url, { waitUntil: 'load' });
+    return { context, page, stripe, network };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
 }
 
 const requestsOf = (network) => network.all().filter((r) => !r.url.startsWith('data:'));
@@ -152,7 +157,11 @@ const urls = (requests) =>
 /** Cardkeep's common path on the demo: the banner, "Update expiry date", four digits, Enter. */
 async function expiryFlow(browser, standIn) {
   const demo = await startDemoServer({ port: 0, log: () => {} });
-  const { context, page, stripe, network } = await openFlow(browser, `${demo.url}/`, standIn);
+  const opened = await openFlow(browser, `${demo.url}/`, standIn).catch(async (error) => {
+    await demo.close();
+    throw error;
+  });
+  const { context, page, stripe, network } = opened;
   try {
     const you = shopper(page);
     const update = await findDeep(page, 'button', 'Update expiry date');
@@ -180,7 +189,11 @@ async function expiryFlow(browser, standIn) {
 /** The replacement flow on the demo: "Use a different card", Stripe's frame, Save. */
 async function replaceFlow(browser, standIn) {
   const demo = await startDemoServer({ port: 0, log: () => {} });
-  const { context, page, stripe, network } = await openFlow(browser, `${demo.url}/`, standIn);
+  const opened = await openFlow(browser, `${demo.url}/`, standIn).catch(async (error) => {
+    await demo.close();
+    throw error;
+  });
+  const { context, page, stripe, network } = opened;
   try {
     const you = shopper(page);
     const different = await findDeep(page, 'button', 'Use a different card');
@@ -223,11 +236,13 @@ async function fullFormFlow(browser, standIn) {
       return { type: 'application/json', body: '{"ok":true}' };
     },
   });
-  const { context, page, stripe, network } = await openFlow(
-    browser,
-    `${server.url}/full-card-form.html`,
-    standIn,
+  const opened = await openFlow(browser, `${server.url}/full-card-form.html`, standIn).catch(
+    async (error) => {
+      await server.close();
+      throw error;
+    },
   );
+  const { context, page, stripe, network } = opened;
   try {
     const you = shopper(page);
     const number = await page.waitForSelector('input[name=number]', { visible: true });

@@ -122,7 +122,7 @@ export async function run({ rounds = 3, duration = 4, connections = 10 } = {}) {
     const after = await next('state');
     return report(results, before, after, { rounds, duration, connections });
   } finally {
-    child.send('exit');
+    if (child.connected) child.send('exit');
   }
 }
 
