@@ -242,7 +242,8 @@ export class CardkeepBanner extends CardkeepElement {
     this.notice = status;
     this.view = 'notice';
     this.dispatchEvent(new CardkeepShownEvent(status, card));
-    if (linked) this.#open('expiry');
+    // The shopper came from the e-mail for exactly this: the field takes the focus.
+    if (linked) void this.#onExpiry();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
