@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
+import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { hasLinkToken } from '../../adapter/link-token.js';
 import { cardStatus } from '../../core/card-status.js';
@@ -96,19 +96,37 @@ function snoozedUntil(cardId: string): number {
 export class CardkeepBanner extends CardkeepElement {
   static override styles = [baseStyles, bannerStyles];
 
+  static override properties: PropertyDeclarations = {
+    warnDays: { type: Number, attribute: 'warn-days' },
+    dismissible: { type: Boolean },
+    view: { state: true },
+    card: { state: true },
+    notice: { state: true },
+    payment: { state: true },
+  };
+
+  constructor() {
+    super();
+    this.warnDays = 0;
+    this.dismissible = false;
+    this.view = 'loading';
+    this.card = null;
+    this.notice = 'expired';
+  }
+
   #internals = this.attachInternals();
   #load: AbortController | undefined;
 
   /** Warn this many days before the card expires; 0 (default) never warns early. */
-  @property({ type: Number, attribute: 'warn-days' }) accessor warnDays = 0;
+  declare warnDays: number;
 
   /** Offers "Remind me later", which hides the notice for a day (never for a failed payment). */
-  @property({ type: Boolean }) accessor dismissible = false;
+  declare dismissible: boolean;
 
-  @state() private accessor view: BannerView = 'loading';
-  @state() private accessor card: CardSummary | null = null;
-  @state() private accessor notice: CardkeepNotice = 'expired';
-  @state() private accessor payment: PaymentOutcome | undefined;
+  declare private view: BannerView;
+  declare private card: CardSummary | null;
+  declare private notice: CardkeepNotice;
+  declare private payment: PaymentOutcome | undefined;
 
   override connectedCallback() {
     super.connectedCallback();

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
+import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { CardSummary, UpdateResult } from '../../adapter/types.js';
 import { formatExpiryInput, parseExpiry } from '../../core/expiry.js';
 import type { ExpiryResult } from '../../core/expiry.js';
@@ -66,6 +66,29 @@ export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success'
 export class CardkeepExpiryForm extends CardkeepElement {
   static override styles = [baseStyles, expiryFormStyles];
 
+  static override properties: PropertyDeclarations = {
+    cardId: { attribute: 'card-id' },
+    card: { attribute: false },
+    noSubmit: { type: Boolean, attribute: 'no-submit' },
+    text: { state: true },
+    touched: { state: true },
+    status: { state: true },
+    failure: { state: true },
+    result: { state: true },
+    replacing: { state: true },
+    disabled: { state: true },
+  };
+
+  constructor() {
+    super();
+    this.noSubmit = false;
+    this.text = '';
+    this.touched = false;
+    this.status = 'idle';
+    this.replacing = false;
+    this.disabled = false;
+  }
+
   /** Makes the element a field of a surrounding `<form>`. */
   static formAssociated = true;
 
@@ -76,23 +99,23 @@ export class CardkeepExpiryForm extends CardkeepElement {
   #composing = false;
 
   /** The backend's id of the card to update; defaults to `card.id`. */
-  @property({ attribute: 'card-id' }) accessor cardId: string | undefined;
+  declare cardId: string | undefined;
 
   /** The card being updated, shown as "Visa •••• 4242"; loaded through the adapter when unset. */
-  @property({ attribute: false }) accessor card: CardSummary | null | undefined;
+  declare card: CardSummary | null | undefined;
 
   /** Never call the backend: only provide the value to the surrounding form. */
-  @property({ type: Boolean, attribute: 'no-submit' }) accessor noSubmit = false;
+  declare noSubmit: boolean;
 
   /** What the field shows, exactly as typed (and formatted); the model is parsed from it. */
-  @state() private accessor text = '';
+  declare private text: string;
   /** Errors show only once the shopper left the field or tried to submit. */
-  @state() private accessor touched = false;
-  @state() private accessor status: ExpiryFormStatus = 'idle';
-  @state() private accessor failure: { error: CardkeepError; auth: boolean } | undefined;
-  @state() private accessor result: UpdateResult | undefined;
-  @state() private accessor replacing = false;
-  @state() private accessor disabled = false;
+  declare private touched: boolean;
+  declare private status: ExpiryFormStatus;
+  declare private failure: { error: CardkeepError; auth: boolean } | undefined;
+  declare private result: UpdateResult | undefined;
+  declare private replacing: boolean;
+  declare private disabled: boolean;
 
   get #input(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input');

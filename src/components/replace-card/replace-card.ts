@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
+import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { Appearance, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
 import type { UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
@@ -86,6 +86,21 @@ function mountPoint(host: Element): [Element, string] {
 export class CardkeepReplaceCard extends CardkeepElement {
   static override styles = [baseStyles, replaceCardStyles];
 
+  static override properties: PropertyDeclarations = {
+    fallbackUrl: { attribute: 'fallback-url' },
+    stripeLoader: { attribute: false },
+    status: { state: true },
+    problem: { state: true },
+    canRetry: { state: true },
+    result: { state: true },
+  };
+
+  constructor() {
+    super();
+    this.status = 'loading';
+    this.canRetry = true;
+  }
+
   /** The current attempt; aborted on disconnect and when a new one starts. */
   #run: AbortController | undefined;
   #stripe: Stripe | undefined;
@@ -98,17 +113,17 @@ export class CardkeepReplaceCard extends CardkeepElement {
   #hadFocus = false;
 
   /** Your own card page, linked when the secure form cannot load. Only http(s) URLs are used. */
-  @property({ attribute: 'fallback-url' }) accessor fallbackUrl: string | undefined;
+  declare fallbackUrl: string | undefined;
 
   /** Loads Stripe.js for a publishable key; defaults to the page-wide loader (see `setStripeLoader`). */
-  @property({ attribute: false }) accessor stripeLoader: StripeLoader | undefined;
+  declare stripeLoader: StripeLoader | undefined;
 
   /** Where the replacement is (read it; the element sets it). */
-  @state() accessor status: ReplaceCardStatus = 'loading';
+  declare status: ReplaceCardStatus;
   /** The failure's text, a function of the messages so a language change re-renders it. */
-  @state() private accessor problem: ((t: Messages) => string) | undefined;
-  @state() private accessor canRetry = true;
-  @state() private accessor result: UpdateResult | undefined;
+  declare private problem: ((t: Messages) => string) | undefined;
+  declare private canRetry: boolean;
+  declare private result: UpdateResult | undefined;
 
   override connectedCallback() {
     super.connectedCallback();

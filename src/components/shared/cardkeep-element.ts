@@ -1,6 +1,6 @@
 import { LitElement } from 'lit';
+import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
 import type { CardkeepAdapter } from '../../adapter/types.js';
 import { HttpAdapter } from '../../adapter/http-adapter.js';
 import { toCardkeepError } from '../../core/errors.js';
@@ -52,6 +52,16 @@ export function isAbort(error: unknown): boolean {
  * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
  */
 export class CardkeepElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    endpoint: {},
+    token: {},
+    credentials: {},
+    csrfHeader: { attribute: 'csrf-header' },
+    csrfToken: { attribute: 'csrf-token' },
+    adapter: { attribute: false },
+    messages: { converter: jsonConverter },
+  };
+
   static override shadowRootOptions: ShadowRootInit = {
     ...LitElement.shadowRootOptions,
     delegatesFocus: true,
@@ -63,25 +73,25 @@ export class CardkeepElement extends LitElement {
   }
 
   /** Base URL of the merchant's Cardkeep routes (`/card`, `/card/expiry`, …). */
-  @property() accessor endpoint: string | undefined;
+  declare endpoint: string | undefined;
 
   /** A signed link token sent as `Authorization: Bearer`; else `cardkeep_token` from the page URL. */
-  @property() accessor token: string | undefined;
+  declare token: string | undefined;
 
   /** `credentials` mode for the HTTP adapter's requests (default `same-origin`). */
-  @property() accessor credentials: RequestCredentials | undefined;
+  declare credentials: RequestCredentials | undefined;
 
   /** Name of the header that carries `csrf-token` on every POST, e.g. `X-CSRF-Token`. */
-  @property({ attribute: 'csrf-header' }) accessor csrfHeader: string | undefined;
+  declare csrfHeader: string | undefined;
 
   /** The page's CSRF token, sent in `csrf-header`. */
-  @property({ attribute: 'csrf-token' }) accessor csrfToken: string | undefined;
+  declare csrfToken: string | undefined;
 
   /** The backend to use instead of the HTTP adapter (e.g. a MemoryAdapter or your own). */
-  @property({ attribute: false }) accessor adapter: CardkeepAdapter | undefined;
+  declare adapter: CardkeepAdapter | undefined;
 
   /** Overrides for any message, as an object or a JSON attribute; laid over the language's. */
-  @property({ converter: jsonConverter }) accessor messages: MessageOverrides | undefined;
+  declare messages: MessageOverrides | undefined;
 
   /** The messages in effect: the language's, with `messages` laid over them. */
   protected t: Messages = en;
