@@ -95,12 +95,6 @@ export class CardkeepReplaceCard extends CardkeepElement {
     result: { state: true },
   };
 
-  constructor() {
-    super();
-    this.status = 'loading';
-    this.canRetry = true;
-  }
-
   /** The current attempt; aborted on disconnect and when a new one starts. */
   #run: AbortController | undefined;
   #stripe: Stripe | undefined;
@@ -110,7 +104,12 @@ export class CardkeepReplaceCard extends CardkeepElement {
   /** A SetupIntent Stripe confirmed whose replacement the backend has not yet recorded. */
   #confirmed: string | undefined;
   #wantsOpen = false;
-  #hadFocus = false;
+  /**
+   * The shopper's focus is ours: set when focus enters, cleared only when it moves to another
+   * control of the page. A control that disappears or is disabled under the focus (Save while
+   * saving, the form on success) drops focus to nowhere, which must not count as leaving.
+   */
+  #hasFocus = false;
 
   /** Your own card page, linked when the secure form cannot load. Only http(s) URLs are used. */
   declare fallbackUrl: string | undefined;
@@ -124,6 +123,17 @@ export class CardkeepReplaceCard extends CardkeepElement {
   declare private problem: ((t: Messages) => string) | undefined;
   declare private canRetry: boolean;
   declare private result: UpdateResult | undefined;
+
+  constructor() {
+    super();
+    this.status = 'loading';
+    this.canRetry = true;
+    this.addEventListener('focusin', () => (this.#hasFocus = true));
+    this.addEventListener('focusout', (event) => {
+      const next = event.relatedTarget as Node | null;
+      if (next && !this.contains(next) && !this.shadowRoot?.contains(next)) this.#hasFocus = false;
+    });
+  }
 
   override connectedCallback() {
     super.connectedCallback();
@@ -328,17 +338,18 @@ export class CardkeepReplaceCard extends CardkeepElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
-    this.#hadFocus = this.matches(':focus-within');
     if (this.#wantsOpen && this.isConnected && this.backend) {
       this.#wantsOpen = false;
       void this.#open();
     }
   }
 
-  override updated() {
-    // The control that had focus went away with the last state (Save, Try again): keep the
-    // shopper's place instead of dropping focus to the page.
-    if (this.#hadFocus && !this.matches(':focus-within')) this.focus();
+  override updated(changed: PropertyValues<this>) {
+    // The control that had focus went away with the last state (Save, Try again; the browser
+    // drops a hidden control's focus only at its next frame): keep the shopper's place
+    // instead of dropping focus to the page.
+    const ended = changed.has('status') && /^(success|error|load_failed)$/.test(this.status);
+    if (this.#hasFocus && (ended || !this.matches(':focus-within'))) this.focus();
   }
 
   #renderOutcome(t: Messages) {

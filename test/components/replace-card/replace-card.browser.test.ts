@@ -184,7 +184,8 @@ describe('<cardkeep-replace-card>', () => {
     expect(textOf(el, 'status')).to.equal(
       'Your new Mastercard •••• 4444 is saved. Your payment of ¥1,980 went through.',
     );
-    expect(el.shadowRoot!.activeElement, 'focus moves to the outcome').to.equal(part(el, 'status'));
+    expect(el.shadowRoot!.activeElement === part(el, 'status'), 'focus moves to the outcome').to.be
+      .true;
     expect(mounts(), 'Stripe’s frame is gone').to.have.length(0);
     await expect(el).to.be.accessible();
   });
@@ -366,7 +367,8 @@ describe('<cardkeep-replace-card>', () => {
     await until(el, 'ready');
     expect(attempts).to.equal(2);
     expect(textOf(el, 'error')).to.equal('');
-    expect(root(el).activeElement, 'focus is not dropped to the page').to.equal(part(el, 'title'));
+    expect(root(el).activeElement === part(el, 'title'), 'focus is not dropped to the page').to.be
+      .true;
   });
 
   it('treats a Payment Element that cannot load as a failed load', async () => {
