@@ -24,6 +24,25 @@ export const baseStyles = css`
   :host([hidden]) {
     display: none;
   }
+  /* A page rule on the host element beats :host, even a plain "all: unset" (some CSS resets
+     do that to every element) and with it our text properties: "font-size: 0" on the body
+     would then reach us. Our top-level elements only this sheet styles, so set them again. */
+  :host > * {
+    font-family: var(--cardkeep-font, inherit);
+    font-size: var(--cardkeep-font-size, 1rem);
+    font-style: normal;
+    font-weight: 400;
+    line-height: 1.5;
+    letter-spacing: normal;
+    word-spacing: normal;
+    text-transform: none;
+    text-indent: 0;
+    text-align: start;
+    white-space: normal;
+    color: var(--cardkeep-color-text, #1b1f24);
+    visibility: visible;
+    direction: ltr;
+  }
   *,
   ::before,
   ::after {
