@@ -39,6 +39,8 @@ export interface CardkeepHandlerOptions {
   rateLimit?: RateLimitOptions | false;
   /** Largest accepted request body in bytes. Default 8192. */
   maxBodyBytes?: number;
+  /** Idempotency keys remembered at most (24 hours each; oldest go first). Default 100 000. */
+  maxIdempotencyKeys?: number;
   /** The client's address for per-IP limits. Default: what the host adapter reports. */
   clientIp?: (request: Request, client: ClientInfo) => string | null | undefined;
   /** Log sink; default logs only unexpected failures to `console.error`. `false`: silent. */
@@ -242,7 +244,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
   const customerWrites = limiter(limits.customerWrites, 10);
   const ipWrites = limiter(limits.ipWrites, 30);
   const ipReads = limiter(limits.ipReads, 120);
-  const idempotency = new IdempotencyCache();
+  const idempotency = new IdempotencyCache(undefined, options.maxIdempotencyKeys);
   const locks = new Map<string, Promise<unknown>>();
   /** Spent link-token nonces → the idempotency scope of the write that spent them. */
   const spent = new Map<string, { expires: number; scope: string | undefined }>();
