@@ -13,6 +13,7 @@
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
 const MB = 1024 * 1024;
@@ -34,7 +35,12 @@ const cardIdOf = (customer) => `pm_load_${customer.slice('cus_load_'.length)}`;
  */
 export async function startLoadServer(
   server,
-  { customers = 200, maxIdempotencyKeys = 20_000 } = {},
+  {
+    customers = 200,
+    maxIdempotencyKeys = 20_000,
+    // Called with each applied write's key instead of keeping them here (see the child).
+    onApplied = undefined,
+  } = {},
 ) {
   const { createCardkeepHandler, createNodeServer, MemoryStore } = server;
   const year = new Date().getFullYear();
@@ -53,7 +59,8 @@ export async function startLoadServer(
   store.updateExpiry = async (customerId, input, context) => {
     const result = await update(customerId, input, context);
     const key = context?.idempotencyKey ?? '(none)';
-    appliedByKey.set(key, (appliedByKey.get(key) ?? 0) + 1);
+    if (onApplied) onApplied(key);
+    else appliedByKey.set(key, (appliedByKey.get(key) ?? 0) + 1);
     lastApplied.set(customerId, { month: input.month, year: input.year });
     return result;
   };
@@ -106,18 +113,30 @@ async function startChildServer(options) {
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  let out = '';
-  for await (const chunk of child.stdout) {
-    out += chunk;
-    if (out.includes('\n')) break;
-  }
-  const { base, url, ids } = JSON.parse(out.split('\n')[0]);
+  // Line one: where the child listens. Then one line per applied write (its key), and `DONE`
+  // when asked to verify: the pipe keeps order, so by then every key has arrived.
+  const applied = new Map();
+  let hello;
+  let done;
+  const lines = createInterface({ input: child.stdout });
+  lines.on('line', (line) => {
+    if (!hello) hello = JSON.parse(line);
+    else if (line === 'DONE') done?.();
+    else applied.set(line, (applied.get(line) ?? 0) + 1);
+  });
+  while (!hello) await new Promise((resolve) => setTimeout(resolve, 20));
+  const { base, url, ids } = hello;
   const get = async (path) => (await fetch(`${base}${path}`)).json();
   return {
     url,
     ids,
     heap: async () => (await get('/__heap')).mb,
-    verify: () => get('/__verify'),
+    verify: async () => {
+      const flushed = new Promise((resolve) => (done = resolve));
+      const state = await get('/__verify');
+      await flushed;
+      return { ...state, applied: Object.fromEntries(applied) };
+    },
     close: async () => {
       child.kill();
       await once(child, 'exit');
@@ -279,14 +298,20 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = await loadDistServer(root);
   if (process.argv.includes('--serve')) {
     // The child: serve, and answer the parent's questions about heap and what was applied.
+    // Applied keys go to the parent rather than into this heap, which is what is measured.
     const target = await startLoadServer(server, {
       customers: argument('customers', 200),
       maxIdempotencyKeys: argument('max-keys', 5000),
+      onApplied: (key) => process.stdout.write(`${key}\n`),
     });
     const { createServer } = await import('node:http');
     const control = createServer(async (req, res) => {
       if (req.url === '/__heap') return res.end(JSON.stringify({ mb: await target.heap() }));
-      if (req.url === '/__verify') return res.end(JSON.stringify(await target.verify()));
+      if (req.url === '/__verify') {
+        const state = await target.verify();
+        process.stdout.write('DONE\n');
+        return res.end(JSON.stringify(state));
+      }
       res.writeHead(404);
       res.end();
     });
