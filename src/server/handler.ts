@@ -152,10 +152,14 @@ async function readInput(
 ): Promise<Record<string, unknown>> {
   const type = request.headers.get('content-type');
   const isJson = type?.split(';')[0]!.trim().toLowerCase() === 'application/json';
-  const text = await (isJson || route === 'setup' ? readBody(request, limit) : Promise.resolve(''));
-  // setup-session needs no input; an empty (or JSON) body is fine.
+  // Only JSON, so a cross-site HTML form (which can send cookies but never this type without a
+  // CORS preflight, which we do not answer) cannot write. setup-session takes no input: no
+  // body and no Content-Type is fine too, but a form's type is not.
+  if (!isJson && (route !== 'setup' || type !== null)) {
+    throw fail(415, 'unsupported_media_type', 'Send the body as application/json.');
+  }
+  const text = await readBody(request, limit);
   if (route === 'setup' && text === '') return {};
-  if (!isJson) throw fail(415, 'unsupported_media_type', 'Send the body as application/json.');
   let body: unknown;
   try {
     body = JSON.parse(text);
