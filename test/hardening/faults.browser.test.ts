@@ -219,6 +219,40 @@ describe('faults through the banner and the expiry form', () => {
     expect(state.card).to.deep.include({ expMonth: 12, expYear: year + 2, status: 'ok' });
   });
 
+  it("the real server's per-customer limit: a clear message, the date kept, nothing saved", async () => {
+    const server = await startServer({ seed: 'expired', rateLimit: { customerWrites: 1 } });
+    const wrapper = document.createElement('div');
+    wrapper.lang = 'ja';
+    wrapper.innerHTML = `<cardkeep-expiry-form endpoint="${server.endpoint}"></cardkeep-expiry-form>`;
+    document.body.append(wrapper);
+    mounted.push(wrapper);
+    const el = wrapper.firstElementChild as CardkeepExpiryForm;
+    const root = el.shadowRoot!;
+    await waitUntil(() => root.querySelector('[part=card]'), 'the card shows');
+    el.focus();
+    await sendKeys({ type: `12${yy}` });
+    await sendKeys({ press: 'Enter' });
+    await waitUntil(() => root.querySelector('[part=result]'), 'the first save is confirmed');
+    // The shopper saves again at once (another date): over the limit of one write a minute.
+    el.remove();
+    const again = document.createElement('cardkeep-expiry-form');
+    again.setAttribute('endpoint', server.endpoint);
+    wrapper.append(again);
+    await waitUntil(() => again.shadowRoot!.querySelector('[part=card]'));
+    again.focus();
+    await sendKeys({ type: `11${yy}` });
+    await sendKeys({ press: 'Enter' });
+    const result = () => again.shadowRoot!.querySelector('[part=result]');
+    await waitUntil(result, 'the refusal shows');
+    expect(result()!.textContent).to.contain(ja.errors.rate_limited);
+    expect(again.shadowRoot!.querySelector('input')!.value).to.equal(`11 / ${yy}`);
+    const state = await server.state();
+    expect(state.writes).to.deep.equal({ updateExpiry: 1 });
+    expect(state.card).to.deep.include({ expMonth: 12, expYear: year + 2 });
+    const limited = (await server.log()).filter((r) => r.method === 'POST');
+    expect(limited, 'a long Retry-After is not waited out by the adapter').to.have.length(2);
+  });
+
   it('a DNS failure (no such host) reads as a connection problem, in Japanese too', async () => {
     for (const [lang, t] of languages) {
       const wrapper = document.createElement('div');
