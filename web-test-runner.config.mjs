@@ -14,7 +14,8 @@ export default {
   nodeResolve: true,
   hostname: '127.0.0.1',
   rootDir: '.',
-  concurrency: 2,
+  // One page at a time: focus and keyboard tests need the page to be the focused one.
+  concurrency: 1,
   browserStartTimeout: 60_000,
   testsStartTimeout: 60_000,
   testsFinishTimeout: 180_000,

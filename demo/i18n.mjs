@@ -18,6 +18,10 @@ export const shopText = {
     item: 'Single-origin sampler (3 × 100 g)',
     itemPrice: '¥2,400',
     placeOrder: 'Place order',
+    // The checkout's own wording for the widget (its `messages` attribute; docs/i18n.md).
+    checkoutNoticeTitle: 'Your saved card needs a quick update',
+    checkoutNoticeBody:
+      'Your {card} expired ({expiry}) and your last renewal didn’t go through. Got a renewed card? Enter its new expiry date, then place your order.',
     orderPlaced: 'Thank you! Your order is placed.',
     orderFailed: 'Your saved card could not be charged. Please fix it above, then place the order.',
     resetDemo: 'Reset demo',
@@ -51,6 +55,9 @@ export const shopText = {
     item: 'シングルオリジン飲み比べセット（100 g × 3）',
     itemPrice: '2,400円',
     placeOrder: '注文を確定する',
+    checkoutNoticeTitle: 'ご登録のカード情報の更新が必要です',
+    checkoutNoticeBody:
+      '{card}（有効期限 {expiry}）の期限が切れ、前回のお支払いができませんでした。新しいカードが届いている場合は、有効期限を入力してからご注文ください。',
     orderPlaced: 'ありがとうございます。ご注文を承りました。',
     orderFailed:
       'ご登録のカードで決済できませんでした。上でカード情報を更新してから、もう一度ご注文ください。',

@@ -13,6 +13,9 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const DEMO_CUSTOMER = 'cus_demo';
 
+/** Demo banners warn this far ahead, so Stripe mode's card (it expires this month) has a notice. */
+const WARN_DAYS = 45;
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -21,7 +24,10 @@ const TYPES = {
   '.svg': 'image/svg+xml',
 };
 
-/** The strict policy the demo runs under; docs/security.md explains each part. */
+/**
+ * The strict policy the demo runs under (README, "Security notes"): no inline script or style
+ * anywhere, and Stripe's hosts only for the replacement form, which loads Stripe.js on demand.
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' https://js.stripe.com",
@@ -58,10 +64,11 @@ function cookies(header = '') {
   );
 }
 
-async function loadServerModule() {
-  const built = join(root, 'dist/server/index.js');
+/** Loads a module of the build (dist/), as a merchant's server would load the package. */
+async function loadBuilt(path) {
+  const built = join(root, 'dist', path);
   if (!existsSync(built)) {
-    throw new Error('dist/server is missing: run `npm run build` (npm start does it for you).');
+    throw new Error(`dist/${path} is missing: run \`npm run build\` (npm start does it for you).`);
   }
   return import(pathToFileURL(built).href);
 }
@@ -78,7 +85,8 @@ export async function startDemoServer({
   linkSecret = randomBytes(32).toString('base64url'),
   log = console.log,
 } = {}) {
-  const server = await loadServerModule();
+  const server = await loadBuilt('server/index.js');
+  const { cardStatus } = await loadBuilt('core/index.js');
   const session = randomBytes(18).toString('base64url');
   let store;
   let customerId = DEMO_CUSTOMER;
@@ -103,9 +111,18 @@ export async function startDemoServer({
   });
   const cardkeep = server.toNodeListener(handler);
 
-  const newLink = (base, lang) =>
+  /** The demo's query string for a language and theme: only what differs from the default. */
+  const query = ({ lang, theme }) => {
+    const next = new URLSearchParams();
+    if (lang === 'ja') next.set('lang', 'ja');
+    if (theme === 'dark') next.set('theme', 'dark');
+    const s = next.toString();
+    return s ? `?${s}` : '';
+  };
+
+  const newLink = (base, lang, theme) =>
     server.createUpdateLink(customerId, {
-      baseUrl: `${base}/${lang === 'ja' ? '?lang=ja' : ''}`,
+      baseUrl: `${base}/${query({ lang, theme })}`,
       secret: linkSecret,
     });
 
@@ -115,28 +132,29 @@ export async function startDemoServer({
     const viaLink = url.searchParams.has('cardkeep_token');
     const text = shopText[lang];
     const card = await store.getCard(customerId);
-    const query = (changes) => {
-      const next = new URLSearchParams();
-      const merged = { lang, theme, ...changes };
-      if (merged.lang === 'ja') next.set('lang', 'ja');
-      if (merged.theme === 'dark') next.set('theme', 'dark');
-      const s = next.toString();
-      return s ? `?${s}` : '';
-    };
+    const withQuery = (changes) => query({ lang, theme, ...changes });
     const values = {
       ...text,
       lang,
       theme,
-      q: query({}),
-      langHref: query({ lang: lang === 'ja' ? 'en' : 'ja' }),
-      themeHref: query({ theme: theme === 'dark' ? 'light' : 'dark' }),
+      mode: stripe ? 'stripe' : 'memory',
+      warnDays: String(WARN_DAYS),
+      q: withQuery({}),
+      // With the path: a bare empty query (`href=""`) would reload the page as it is.
+      langHref: `${url.pathname}${withQuery({ lang: lang === 'ja' ? 'en' : 'ja' })}`,
+      themeHref: `${url.pathname}${withQuery({ theme: theme === 'dark' ? 'light' : 'dark' })}`,
       themeLabel: theme === 'dark' ? text.light : text.dark,
       who: viaLink ? text.viaLink : text.signedInAs,
       modeNote: stripe ? text.stripeNote : text.demoNote,
       cardLine: card
         ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
         : '—',
-      returnTo: `${url.pathname}${query({})}`,
+      returnTo: `${url.pathname}${withQuery({})}`,
+      // The checkout's wording for the banner, as a merchant sets it: the `messages` attribute.
+      checkoutMessages: JSON.stringify({
+        paymentFailedTitle: text.checkoutNoticeTitle,
+        paymentFailedBody: text.checkoutNoticeBody,
+      }),
       ...extra,
     };
     const template = await readFile(join(here, 'pages', `${name}.html`), 'utf8');
@@ -174,18 +192,24 @@ export async function startDemoServer({
     const path = url.pathname;
     if (path === '/cardkeep' || path.startsWith('/cardkeep/')) return cardkeep(req, res);
     if (req.method === 'POST' && path === '/demo/reset') {
+      // MemoryStore goes back to its seed; Stripe mode has no reset (the pages hide the button).
       await store.reset?.();
       const back = new URLSearchParams(await readBody(req)).get('return') ?? '/';
       res.writeHead(303, { ...SECURITY_HEADERS, location: back.startsWith('/') ? back : '/' });
       return res.end();
     }
     if (req.method === 'POST' && path === '/demo/order') {
+      // The shop's own checkout: it charges the card on file, so it asks the same question the
+      // banner does. A refused order is an answer, not a failed request (no 4xx in the console).
       const authorised = cookies(req.headers.cookie ?? '').demo_session === session;
       const card = authorised ? await store.getCard(customerId) : null;
-      const expired = card && new Date(card.expYear, card.expMonth, 1) <= new Date();
-      const ok = Boolean(card && !expired && card.status === 'ok');
-      res.writeHead(ok ? 200 : 402, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ ok }));
+      const status = card ? cardStatus(card) : 'none';
+      const ok = status === 'ok' || status === 'expiring';
+      res.writeHead(authorised ? 200 : 401, {
+        ...SECURITY_HEADERS,
+        'content-type': 'application/json',
+      });
+      return res.end(JSON.stringify({ ok, status }));
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, SECURITY_HEADERS);
@@ -195,9 +219,11 @@ export async function startDemoServer({
     if (path === '/checkout.html') return page('checkout', url, res);
     if (path === '/email.html') {
       const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
-      return page('email', url, res, { link: newLink(origin, lang) });
+      const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
+      return page('email', url, res, { link: newLink(origin, lang, theme) });
     }
-    if (path === '/cardkeep.min.js' || path === '/cardkeep.min.js.map') {
+    // The script-tag bundle and any chunk it loads later (dist/cardkeep-*.min.js), with maps.
+    if (/^\/cardkeep(-[a-z-]+)?\.min\.js(\.map)?$/.test(path)) {
       return staticFile(join(root, 'dist', path.slice(1)), res);
     }
     if (path.startsWith('/assets/') && !path.includes('..')) {
@@ -225,7 +251,8 @@ export async function startDemoServer({
     url,
     port: actualPort,
     store,
-    newLink: (lang = 'en') => newLink(url, lang),
+    customerId,
+    newLink: (lang = 'en', theme = 'light') => newLink(url, lang, theme),
     close: () => new Promise((resolve) => http.close(resolve)),
   };
 }

@@ -4,6 +4,12 @@ export * from './core/index.js';
 export type * from './adapter/types.js';
 export { HttpAdapter, type HttpAdapterOptions } from './adapter/http-adapter.js';
 export { MemoryAdapter, type MemoryAdapterOptions } from './adapter/memory-adapter.js';
+export {
+  defineAdapterContract,
+  type ContractApi,
+  type ContractSetup,
+  type ContractSubject,
+} from './adapter/contract.js';
 export { takeLinkToken, hasLinkToken, forgetLinkToken } from './adapter/link-token.js';
 export { CardkeepBanner, type BannerView } from './components/banner/banner.js';
 export { CardkeepExpiryForm, type ExpiryFormStatus } from './components/expiry-form/expiry-form.js';

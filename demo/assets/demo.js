@@ -4,17 +4,27 @@ const cardLine = document.getElementById('card-on-file');
 const order = document.getElementById('order');
 const status = document.getElementById('order-status');
 
+const describeCard = ({ brand, last4, expMonth, expYear }) =>
+  `${brand.toUpperCase()} •••• ${last4} — ${String(expMonth).padStart(2, '0')} / ${String(expYear).slice(-2)}`;
+
 document.addEventListener('cardkeep-updated', (event) => {
-  const { brand, last4, expMonth, expYear } = event.card;
-  if (cardLine) {
-    cardLine.textContent = `${brand.toUpperCase()} •••• ${last4} — ${String(expMonth).padStart(2, '0')} / ${String(expYear).slice(-2)}`;
+  if (cardLine) cardLine.textContent = describeCard(event.card);
+  // The refusal above "Place order" no longer applies: the card works again.
+  if (status) {
+    status.textContent = '';
+    status.className = '';
   }
-  if (status) status.textContent = '';
 });
 
 order?.addEventListener('submit', async (event) => {
   event.preventDefault();
-  const response = await fetch('/demo/order', { method: 'POST', credentials: 'same-origin' });
-  status.textContent = response.ok ? order.dataset.ok : order.dataset.failed;
-  status.className = response.ok ? 'ok' : 'failed';
+  let ok;
+  try {
+    const response = await fetch('/demo/order', { method: 'POST', credentials: 'same-origin' });
+    ok = response.ok && (await response.json()).ok === true;
+  } catch {
+    ok = false; // Offline: the order did not go through either.
+  }
+  status.textContent = ok ? order.dataset.ok : order.dataset.failed;
+  status.className = ok ? 'ok' : 'failed';
 });

@@ -1,15 +1,10 @@
-// Messages for both languages, and how an element picks and customises them.
+// Messages for both languages and how a merchant customises them. An element picks its
+// language with `langOf` (src/components/shared/cardkeep-element.ts), which looks through
+// shadow roots to the nearest \`lang\`.
 import { en } from './en.js';
 import { ja } from './ja.js';
-import { cardLabel, localeOf, mergeMessages } from './messages.js';
+import { cardLabel, mergeMessages } from './messages.js';
 import type { Locale, MessageOverrides, Messages } from './messages.js';
 
-export { en, ja, cardLabel, localeOf, mergeMessages };
+export { en, ja, cardLabel, mergeMessages };
 export type { Locale, MessageOverrides, Messages };
-
-const LOCALES: Record<Locale, Messages> = { en, ja };
-
-/** The messages for `element`'s language with the merchant's overrides laid over them. */
-export function messagesFor(element: Element, overrides?: MessageOverrides | null): Messages {
-  return mergeMessages(LOCALES[localeOf(element)], overrides);
-}

@@ -93,11 +93,30 @@ export function cardLabel(brand: string, last4: string): string {
   return `${name} •••• ${last4}`;
 }
 
-/** Turns "since {0}" / "since {year}" into a function of the entry's arguments, in order. */
-function template(text: string): (...args: unknown[]) => string {
+/** The argument names of each entry that interpolates, in the order the entry takes them. */
+const ARGUMENTS: Record<string, string[]> = {
+  greeting: ['name'],
+  customerSince: ['year'],
+  expiredBody: ['card', 'expiry'],
+  paymentFailedBody: ['card', 'expiry'],
+  expiringBody: ['card', 'expiry'],
+  updatedBody: ['card', 'expiry'],
+  paymentSucceeded: ['amount'],
+  formTitle: ['card'],
+  replaced: ['card'],
+};
+
+/**
+ * Turns "{expiry}: {card}" into a function of the entry's arguments: a placeholder names an
+ * argument (`{card}`), gives its position (`{0}`), or is filled in turn (`{}`).
+ */
+function template(text: string, names: string[] = []): (...args: unknown[]) => string {
   return (...args) => {
-    let index = 0;
-    return text.replace(/\{(\w*)\}/g, () => String(args[index++] ?? ''));
+    let next = 0;
+    return text.replace(/\{(\w*)\}/g, (_, name: string) => {
+      const at = /^\d+$/.test(name) ? Number(name) : names.indexOf(name);
+      return String(args[at < 0 ? next++ : at] ?? '');
+    });
   };
 }
 
@@ -120,7 +139,7 @@ export function mergeMessages(base: Messages, overrides?: MessageOverrides | nul
       }
     } else if (typeof current === 'function') {
       if (typeof value === 'function') merged[key] = value;
-      else if (typeof value === 'string') merged[key] = template(value);
+      else if (typeof value === 'string') merged[key] = template(value, ARGUMENTS[key]);
     } else if (typeof value === 'string') {
       merged[key] = value;
     }
@@ -130,12 +149,3 @@ export function mergeMessages(base: Messages, overrides?: MessageOverrides | nul
 
 /** `ja` for any Japanese tag, `en` otherwise. */
 export type Locale = 'en' | 'ja';
-
-/** The language for `element`: its own or nearest ancestor's `lang`, else the document's. */
-export function localeOf(element: Element): Locale {
-  const lang =
-    element.closest('[lang]')?.getAttribute('lang') ||
-    element.ownerDocument.documentElement.getAttribute('lang') ||
-    '';
-  return /^ja\b/i.test(lang) ? 'ja' : 'en';
-}

@@ -61,6 +61,20 @@ describe('messages', () => {
     assert.equal(en.save, 'Save', 'the base locale is not mutated');
   });
 
+  it('fills named placeholders by name, so a merchant can reorder them', () => {
+    const merged = mergeMessages(en, {
+      expiredBody: '{expiry}: your {card} has expired.',
+      updatedBody: '{1} / {0}',
+      paymentSucceeded: 'Paid {} — thank you',
+    });
+    assert.equal(
+      merged.expiredBody('Visa •••• 4242', '10/26'),
+      '10/26: your Visa •••• 4242 has expired.',
+    );
+    assert.equal(merged.updatedBody('Visa •••• 4242', '12/30'), '12/30 / Visa •••• 4242');
+    assert.equal(merged.paymentSucceeded('¥1,980'), 'Paid ¥1,980 — thank you');
+  });
+
   it('ignores unknown keys and values of the wrong kind from a JSON attribute', () => {
     const merged = mergeMessages(
       en,

@@ -3,6 +3,7 @@ import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { hasLinkToken } from '../../adapter/link-token.js';
+import { loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
@@ -99,10 +100,12 @@ export class CardkeepBanner extends CardkeepElement {
   static override properties: PropertyDeclarations = {
     warnDays: { type: Number, attribute: 'warn-days' },
     dismissible: { type: Boolean },
+    fallbackUrl: { attribute: 'fallback-url' },
     view: { state: true },
     card: { state: true },
     notice: { state: true },
     payment: { state: true },
+    problem: { state: true },
   };
 
   constructor() {
@@ -123,10 +126,15 @@ export class CardkeepBanner extends CardkeepElement {
   /** Offers "Remind me later", which hides the notice for a day (never for a failed payment). */
   declare dismissible: boolean;
 
+  /** Your own card page, passed to the replacement form for when Stripe's form cannot load. */
+  declare fallbackUrl: string | undefined;
+
   declare private view: BannerView;
   declare private card: CardSummary | null;
   declare private notice: CardkeepNotice;
   declare private payment: PaymentOutcome | undefined;
+  /** The replacement form could not be loaded (offline): said in the notice, try again there. */
+  declare private problem: boolean;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -154,6 +162,14 @@ export class CardkeepBanner extends CardkeepElement {
   };
 
   #onReplace = async () => {
+    this.problem = false;
+    try {
+      await loadLazyParts();
+    } catch (error) {
+      this.report(error);
+      this.problem = true;
+      return;
+    }
     this.#open('replace');
     await this.updateComplete;
     const replace = this.renderRoot.querySelector('cardkeep-replace-card');
@@ -226,7 +242,8 @@ export class CardkeepBanner extends CardkeepElement {
     this.notice = status;
     this.view = 'notice';
     this.dispatchEvent(new CardkeepShownEvent(status, card));
-    if (linked) this.#open('expiry');
+    // The shopper came from the e-mail for exactly this: the field takes the focus.
+    if (linked) void this.#onExpiry();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -259,6 +276,7 @@ export class CardkeepBanner extends CardkeepElement {
     }
     if (view === 'replace') {
       return html`<cardkeep-replace-card
+        .fallbackUrl=${this.fallbackUrl}
         exportparts="button"
         .adapter=${this.backend}
         .messages=${this.messages}
@@ -306,6 +324,7 @@ export class CardkeepBanner extends CardkeepElement {
       ${card.customerName ? html`<p part="greeting">${t.greeting(card.customerName)}</p>` : nothing}
       <p part="message">${body(...describe(card))}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
+      ${this.problem ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}
     </section>`;
   }

@@ -7,7 +7,7 @@ import type { ExpiryResult } from '../../core/expiry.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
-import { runAuthentication } from '../../stripe/loader.js';
+import { loadLazyParts } from '../../lazy.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
@@ -76,6 +76,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     cardId: { attribute: 'card-id' },
     card: { attribute: false },
     noSubmit: { type: Boolean, attribute: 'no-submit' },
+    fallbackUrl: { attribute: 'fallback-url' },
     text: { state: true },
     touched: { state: true },
     status: { state: true },
@@ -114,6 +115,9 @@ export class CardkeepExpiryForm extends CardkeepElement {
 
   /** Never call the backend: only provide the value to the surrounding form. */
   declare noSubmit: boolean;
+
+  /** Your own card page, passed to the replacement form for when Stripe's form cannot load. */
+  declare fallbackUrl: string | undefined;
 
   /** What the field shows, exactly as typed (and formatted); the model is parsed from it. */
   declare private text: string;
@@ -251,7 +255,14 @@ export class CardkeepExpiryForm extends CardkeepElement {
     void this.submit();
   };
 
-  #onReplace = () => {
+  #onReplace = async () => {
+    try {
+      await loadLazyParts();
+    } catch (error) {
+      this.failure = { error: this.report(error), auth: false };
+      this.status = 'error';
+      return;
+    }
     this.replacing = true;
     this.dispatchEvent(new CardkeepOpenEvent('replace'));
   };
@@ -291,6 +302,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
       if (result.action?.type === 'authenticate' && this.#call === call) {
         this.status = 'authenticating';
         auth = true;
+        const { runAuthentication } = await loadLazyParts();
         result = await runAuthentication({
           action: result.action,
           adapter: backend,
@@ -393,6 +405,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     if (this.replacing) {
       // The slot forwards Stripe's frame, which must live in the light DOM (see replace-card).
       return html`<cardkeep-replace-card
+        .fallbackUrl=${this.fallbackUrl}
         .adapter=${this.backend}
         .messages=${this.messages}
         @cancel=${this.#onCancelReplace}

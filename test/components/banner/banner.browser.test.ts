@@ -171,10 +171,21 @@ describe('<cardkeep-banner>', () => {
   it('opens the replacement form for "Use a different card"', async () => {
     const { el, adapter, events } = await banner(expired);
     button(el, 'Use a different card').click();
-    await el.updateComplete;
-    const replace = el.shadowRoot!.querySelector('cardkeep-replace-card')!;
+    // The replacement form is loaded on first use.
+    const replace = await waitUntil(() =>
+      el.shadowRoot!.querySelector('cardkeep-replace-card'),
+    ).then(() => el.shadowRoot!.querySelector('cardkeep-replace-card')!);
     expect(replace.adapter).to.equal(adapter);
     expect((events.at(-1) as CardkeepOpenEvent).form).to.equal('replace');
+    await adapter.next('createSetupSession');
+  });
+
+  it('hands its fallback-url to the replacement form, so no script is needed to set it', async () => {
+    const { el, adapter } = await banner(expired, { attrs: 'fallback-url="/account/card"' });
+    button(el, 'Use a different card').click();
+    await waitUntil(() => el.shadowRoot!.querySelector('cardkeep-replace-card'));
+    const replace = el.shadowRoot!.querySelector('cardkeep-replace-card')!;
+    expect(replace.fallbackUrl).to.equal('/account/card');
     await adapter.next('createSetupSession');
   });
 
@@ -206,6 +217,10 @@ describe('<cardkeep-banner>', () => {
       expect(innerForm(el)).to.not.equal(null);
       expect(events.map((e) => e.type)).to.deep.equal(['cardkeep-shown', 'cardkeep-open']);
       expect(location.search, 'the token leaves the address bar').to.equal('?keep=1');
+      await waitUntil(
+        () => innerForm(el)?.shadowRoot?.activeElement?.tagName === 'INPUT',
+        'the expiry field has the keyboard focus',
+      );
     } finally {
       history.replaceState(null, '', before);
       forgetLinkToken();

@@ -1,0 +1,41 @@
+// Types for demo/server.mjs, so TypeScript tests can start the real demo.
+import type { CardStore } from '../src/server/store.js';
+
+/** Stripe mode: the demo's store talks to Stripe (or, in tests, to a fake at `apiUrl`). */
+export interface DemoStripeOptions {
+  secretKey: string;
+  publishableKey: string;
+  /** Where the Stripe API is; only tests set it (a local fake). */
+  apiUrl?: string;
+  /** Use this customer instead of finding or creating the demo shopper. */
+  customerId?: string;
+}
+
+export interface DemoServerOptions {
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  stripe?: DemoStripeOptions;
+  /** Signs the e-mail links; random per start by default. */
+  linkSecret?: string;
+  log?: (message: string) => void;
+}
+
+export interface DemoServer {
+  /** `http://localhost:<port>` */
+  url: string;
+  port: number;
+  /** The store behind /cardkeep: a MemoryStore, or a StripeStore in Stripe mode. */
+  store: CardStore & { reset?: () => void };
+  /** The shopper the pages are signed in as: `cus_demo`, or the Stripe customer. */
+  customerId: string;
+  /** A fresh signed link to the account page, as the dunning e-mail carries. */
+  newLink(lang?: 'en' | 'ja', theme?: 'light' | 'dark'): string;
+  close(): Promise<void>;
+}
+
+/** The Content-Security-Policy every demo response carries. */
+export const CONTENT_SECURITY_POLICY: string;
+
+export function startDemoServer(options?: DemoServerOptions): Promise<DemoServer>;

@@ -1,0 +1,175 @@
+// The demo shop in Stripe mode, end to end: the real demo server started with Stripe keys
+// (StripeStore.fromSecretKey, verification on, the demo shopper found or created), the real
+// `stripe` library, and the fake Stripe on loopback in place of api.stripe.com — driven in the
+// system Chromium. The expiry-only path must reach Stripe only through the shop's server: the
+// page never asks js.stripe.com for anything (the shared checks in ./shopper.ts), and the fake
+// sees exactly the PaymentMethod update and the verifying SetupIntent (and the retried invoice).
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import type { Browser } from 'puppeteer-core';
+import { startDemoServer } from '../../demo/server.mjs';
+import type { DemoServer } from '../../demo/server.mjs';
+import { FakeStripe } from '../support/fake-stripe.js';
+import {
+  assertClean,
+  bannerShown,
+  launchChromium,
+  newVisit,
+  open,
+  settled,
+  updateExpiry,
+  waitForText,
+} from './shopper.js';
+import type { Visit } from './shopper.js';
+
+let browser: Browser;
+let fake: FakeStripe | undefined;
+let demo: DemoServer | undefined;
+let visits: Visit[] = [];
+
+/** The demo in Stripe mode against a fresh fake; `customerId` skips the demo shopper. */
+async function startStripeDemo(customerId?: string): Promise<DemoServer> {
+  demo = await startDemoServer({
+    port: 0,
+    log: () => {},
+    stripe: {
+      secretKey: fake!.secretKey,
+      publishableKey: fake!.publishableKey,
+      apiUrl: fake!.url,
+      ...(customerId ? { customerId } : {}),
+    },
+  });
+  return demo;
+}
+
+async function visit(): Promise<Visit> {
+  const entry = await newVisit(browser);
+  visits.push(entry);
+  return entry;
+}
+
+/** The writes the shop's server made to Stripe, with their parameters. */
+function writes() {
+  return fake!.requests
+    .filter((r) => r.method === 'POST')
+    .map((r) => ({ path: r.path, params: r.params, auth: r.auth }));
+}
+
+/** The customer's default card in the fake. */
+function defaultCard(customerId: string) {
+  const customer = fake!.object(customerId)!;
+  const id = (customer.invoice_settings as { default_payment_method: string })
+    .default_payment_method;
+  return fake!.object(id) as unknown as {
+    id: string;
+    card: { exp_month: number; exp_year: number };
+  };
+}
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  for (const entry of visits) await assertClean(entry);
+  visits = [];
+  await demo?.close();
+  await fake?.close();
+  demo = fake = undefined;
+});
+
+describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
+  it('the demo shopper fixes the card expiring this month: Stripe gets the new expiry and verifies it, no Stripe.js', async () => {
+    fake = await FakeStripe.start();
+    const { url, customerId } = await startStripeDemo();
+    const card = defaultCard(customerId);
+    const now = new Date();
+    assert.deepEqual(
+      [card.card.exp_month, card.card.exp_year],
+      [now.getUTCMonth() + 1, now.getUTCFullYear()],
+      'the demo shopper was set up with a card expiring this month',
+    );
+    fake.clearRequests();
+
+    const { page } = await visit();
+    await open(page, `${url}/`);
+    await waitForText(page, 'cardkeep-banner', 'Your card expires soon');
+    const reset = await page.$eval('form.reset', (form) => getComputedStyle(form).display);
+    assert.equal(reset, 'none', 'no "Reset demo" when there is no in-memory store to reset');
+    await waitForText(page, 'cardkeep-banner', 'Visa •••• 4242');
+    await updateExpiry(page, '１２３０', '12 / 30');
+    await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
+    await waitForText(page, 'cardkeep-banner', 'Your Visa •••• 4242 now expires 12 / 30.');
+
+    assert.deepEqual(writes(), [
+      {
+        path: `/v1/payment_methods/${card.id}`,
+        params: { card: { exp_month: '12', exp_year: '2030' } },
+        auth: 'secret',
+      },
+      {
+        path: '/v1/setup_intents',
+        params: {
+          customer: customerId,
+          payment_method: card.id,
+          confirm: 'true',
+          usage: 'off_session',
+          automatic_payment_methods: { enabled: 'true', allow_redirects: 'never' },
+          use_stripe_sdk: 'true',
+          metadata: { cardkeep: 'verify_expiry' },
+        },
+        auth: 'secret',
+      },
+    ]);
+    assert.ok(
+      fake.requests.every((r) => r.auth === 'secret'),
+      'only the shop’s server talked to Stripe',
+    );
+    assert.deepEqual(
+      [defaultCard(customerId).card.exp_month, defaultCard(customerId).card.exp_year],
+      [12, 2030],
+    );
+
+    await page.reload({ waitUntil: 'load' });
+    await settled(page);
+    assert.equal(await bannerShown(page), false, 'no notice once Stripe has the new date');
+  });
+
+  it('a failed renewal: after the update Stripe retries the invoice and the page says it went through', async () => {
+    fake = await FakeStripe.start();
+    const now = new Date();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const customer = fake.addCustomer({ name: 'Aiko Tanaka', created: Date.UTC(2021, 3) / 1000 });
+    const card = fake.addPaymentMethod('pm_card_jcb', {
+      customer: customer.id,
+      default: true,
+      exp_month: lastMonth.getUTCMonth() + 1,
+      exp_year: lastMonth.getUTCFullYear(),
+    });
+    const { invoice } = fake.addSubscription({
+      customer: customer.id,
+      status: 'past_due',
+      latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
+    });
+    const { url } = await startStripeDemo(customer.id);
+    fake.clearRequests();
+
+    const { page } = await visit();
+    await open(page, `${url}/?lang=ja`);
+    await waitForText(page, 'cardkeep-banner', '前回のお支払いを完了できませんでした');
+    await waitForText(page, 'cardkeep-banner', 'Aiko Tanaka 様');
+    await updateExpiry(page, '０３／３１', '03 / 31');
+    await waitForText(page, 'cardkeep-banner', 'カード情報を更新しました。ありがとうございます');
+    await waitForText(page, 'cardkeep-banner', '￥1,980のお支払いが完了しました。');
+
+    assert.deepEqual(
+      writes().map((w) => w.path),
+      [`/v1/payment_methods/${card.id}`, '/v1/setup_intents', `/v1/invoices/${invoice!.id}/pay`],
+    );
+    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+  });
+});
