@@ -40,13 +40,11 @@ const str = (v: unknown): v is string => typeof v === 'string';
 const int = (v: unknown): v is number => Number.isInteger(v);
 
 /**
- * A server string made safe to show: control characters and bidi overrides or isolates go (a
+ * A server string made safe to show: control and format characters go (Unicode Cc and Cf: a
  * right-to-left override in a brand or name would reorder the card's digits and the date on
  * screen), and it is cut to `max` characters. Lit puts it into the page as text, never markup.
  */
-// eslint-disable-next-line no-control-regex -- removing control characters is the point.
-const UNSHOWABLE = /[\0-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-const shown = (text: string, max: number) => text.replace(UNSHOWABLE, '').slice(0, max);
+const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
 
 /** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
 function readCard(v: unknown): CardSummary | undefined {
@@ -63,9 +61,7 @@ function readCard(v: unknown): CardSummary | undefined {
     expMonth,
     expYear,
     status,
-    ...(str(customerName) && shown(customerName, 100).trim()
-      ? { customerName: shown(customerName, 100) }
-      : {}),
+    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
     ...(int(customerSince) ? { customerSince } : {}),
   };
 }

@@ -13,12 +13,6 @@ import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
 
-/** The shortest card numbers (Maestro) have 12 digits; an expiry date has at most 6. */
-const CARD_NUMBER_DIGITS = 12;
-
-/** Digits in `text`, full-width ones included. */
-const digitCount = (text: string) => text.normalize('NFKC').replace(/[^0-9]/g, '').length;
-
 /** Where a save is: one value, so the form can never be both busy and failed. */
 export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success' | 'error';
 
@@ -84,7 +78,6 @@ export class CardkeepExpiryForm extends CardkeepElement {
     result: { state: true },
     replacing: { state: true },
     disabled: { state: true },
-    clearedCardNumber: { state: true },
   };
 
   constructor() {
@@ -95,7 +88,6 @@ export class CardkeepExpiryForm extends CardkeepElement {
     this.status = 'idle';
     this.replacing = false;
     this.disabled = false;
-    this.clearedCardNumber = false;
   }
 
   /** Makes the element a field of a surrounding `<form>`. */
@@ -106,6 +98,8 @@ export class CardkeepExpiryForm extends CardkeepElement {
   #call: AbortController | undefined;
   #cardCall: AbortController | undefined;
   #composing = false;
+  /** The field was just emptied because a card number was typed or pasted into it. */
+  #clearedCardNumber = false;
 
   /** The backend's id of the card to update; defaults to `card.id`. */
   declare cardId: string | undefined;
@@ -128,8 +122,6 @@ export class CardkeepExpiryForm extends CardkeepElement {
   declare private result: UpdateResult | undefined;
   declare private replacing: boolean;
   declare private disabled: boolean;
-  /** The field was just emptied because a card number was typed or pasted into it. */
-  declare private clearedCardNumber: boolean;
 
   get #input(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input');
@@ -223,16 +215,13 @@ export class CardkeepExpiryForm extends CardkeepElement {
   };
 
   #format(input: HTMLInputElement, deleting: boolean) {
-    this.clearedCardNumber = false;
-    // No date has this many digits, but a card number does: it must not stay in our DOM, nor
-    // in the form state the browser keeps for back/forward. Clear it and say why.
-    if (digitCount(input.value) >= CARD_NUMBER_DIGITS) {
+    // 12 digits (full-width ones too) are no date (6 at most) but may be a card number (Maestro
+    // has 12): it must not stay in our DOM, nor in the form state the browser keeps for
+    // back/forward. Clear it, and say why.
+    this.#clearedCardNumber = input.value.normalize('NFKC').replace(/\D/g, '').length > 11;
+    if (this.#clearedCardNumber) {
       input.value = '';
-      this.text = '';
-      this.touched = false;
-      this.clearedCardNumber = true;
-      if (this.status === 'error') this.status = 'idle';
-      return;
+      this.requestUpdate();
     }
     const { value, caret } = formatExpiryInput(input.value, input.selectionStart ?? undefined, {
       deleting,
@@ -456,7 +445,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
         </div>
         <p part="error" id="error" class="error" aria-live="polite">
           ${
-            this.clearedCardNumber
+            this.#clearedCardNumber
               ? t.cardNumberNotNeeded
               : showError && !parsed.ok
                 ? t.invalid[parsed.reason]
