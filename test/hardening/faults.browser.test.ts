@@ -203,14 +203,20 @@ describe('faults through the banner and the expiry form', () => {
     // The first attempt reaches the backend only after the adapter gave up on it; the retry
     // (same Idempotency-Key) overtakes it. The store must still run the update once.
     const { server, el } = await banner(
-      { seed: 'payment_failed', faults: [{ route: 'POST /card/expiry', delayMs: 700 }] },
-      { adapter: (endpoint) => new HttpAdapter({ endpoint, timeout: 250, retryDelay: 1 }) },
+      { seed: 'payment_failed', faults: [{ route: 'POST /card/expiry', delayMs: 2500 }] },
+      { adapter: (endpoint) => new HttpAdapter({ endpoint, timeout: 1000, retryDelay: 1 }) },
     );
     await save(el);
     await waitUntil(() => el.shadowRoot!.querySelector('.done'), 'the confirmation shows', {
       timeout: 5000,
     });
-    await sleep(900); // Let the first attempt reach the handler too.
+    // Wait for the first attempt to reach the handler too (its log line shows it was handled).
+    const handled = async () =>
+      (await server.state()).serverLog.filter((line) => line.includes('"POST"')).length;
+    await waitUntil(async () => (await handled()) === 2, 'the first attempt arrives', {
+      timeout: 5000,
+      interval: 100,
+    });
     const posts = (await server.log()).filter((r) => r.method === 'POST');
     expect(posts).to.have.length(2);
     expect(posts[0]!.headers['idempotency-key']).to.equal(posts[1]!.headers['idempotency-key']);
@@ -338,6 +344,7 @@ describe('faults through the banner and the expiry form', () => {
     await waitUntil(async () => (await server.log()).some((r) => r.method === 'POST'));
     form.remove();
     await sleep(500);
+    await waitUntil(async () => (await server.state()).writes.updateExpiry === 1, 'it landed');
     expect(events).to.deep.equal([]);
     parent.append(form);
     await form.updateComplete;
