@@ -5,6 +5,7 @@
 // (puppeteer-core, loopback only) and the real reference server behind the same origin.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -84,7 +85,9 @@ function page(csp: string, body: string, { css = false, dir = 'ltr' } = {}) {
   };
 }
 
-const BUNDLE_TWICE = `<script src="/dist/cardkeep.min.js"></script>
+// The first copy pinned with Subresource Integrity, as docs/security.md asks (filled in when
+// served, from the file itself; a wrong hash makes this test fail).
+const BUNDLE_TWICE = `<script src="/dist/cardkeep.min.js" integrity="__SRI__" crossorigin="anonymous"></script>
 <script src="/dist/cardkeep.min.js?copy=2"></script>`;
 
 const PAGES: Record<string, { csp: string; html: string }> = {
@@ -174,7 +177,10 @@ before(async () => {
         'content-security-policy': pageDef.csp,
         'cache-control': 'no-store',
       });
-      return res.end(pageDef.html);
+      const sri = `sha384-${createHash('sha384')
+        .update(readFileSync(join(dist, 'cardkeep.min.js')))
+        .digest('base64')}`;
+      return res.end(pageDef.html.replace('__SRI__', sri));
     }
     if (path === '/favicon.ico') {
       res.writeHead(204);
