@@ -333,6 +333,28 @@ describe('faults through the banner and the expiry form', () => {
     expect(el.shadowRoot!.querySelector('section')).to.equal(null);
   });
 
+  it('a slow setup session arriving after the shopper cancelled the replacement form is ignored', async () => {
+    const { server, el, events } = await banner({
+      seed: 'expired',
+      faults: [{ route: 'POST /setup-session', delayMs: 400 }],
+    });
+    await waitUntil(() => el.shadowRoot!.querySelector('button.primary'), 'the notice shows');
+    el.shadowRoot!.querySelector<HTMLButtonElement>('button:not(.primary)')!.click();
+    await waitUntil(async () => (await server.log()).some((r) => r.path === '/setup-session'));
+    const replace = el.shadowRoot!.querySelector('cardkeep-replace-card')!;
+    await waitUntil(() => replace.shadowRoot?.querySelector('button:not(.primary)'));
+    replace.shadowRoot!.querySelector<HTMLButtonElement>('button:not(.primary)')!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('button.primary'), 'back at the notice');
+    await sleep(600);
+    // Nothing came back to life: no form, no Stripe, no event, and the notice still works.
+    expect(el.shadowRoot!.querySelector('cardkeep-replace-card')).to.equal(null);
+    expect(document.querySelector('script[src*="stripe"]')).to.equal(null);
+    expect(events).to.deep.equal([]);
+    await save(el);
+    await waitUntil(() => el.shadowRoot!.querySelector('.done'), 'the confirmation shows');
+    expect((await server.state()).writes).to.deep.equal({ updateExpiry: 1 });
+  });
+
   it('a slow answer to a form that was removed mid-save is ignored, and the form works when put back', async () => {
     const { server, el, events } = await banner({
       seed: 'expired',
