@@ -9,6 +9,7 @@ import type { CardkeepBanner } from '../../src/components/banner/banner.js';
 import type { CardkeepExpiryForm } from '../../src/components/expiry-form/expiry-form.js';
 import { forgetLinkToken } from '../../src/adapter/link-token.js';
 import { en } from '../../src/i18n/en.js';
+import { ja } from '../../src/i18n/ja.js';
 import { startServer, type LoggedRequest, type TestServer } from '../support/server.js';
 
 const year = new Date().getFullYear();
@@ -66,6 +67,31 @@ describe('data protection in the expiry-only flow', () => {
     expect(panLike('4242-4242-4242-4242')).to.have.length(1);
     expect(panLike('5555 5555 5555 4444, 378282246310005')).to.have.length(2);
     expect(panLike(`Visa •••• 4242, 12 / ${yy}, since 2019, 1700000000`)).to.deep.equal([]);
+  });
+
+  it('a card number pasted into the date field is cleared, with a reason in Japanese (full-width digits too)', async () => {
+    const server = await startServer({ seed: 'expired' });
+    wrapper = document.createElement('div');
+    wrapper.lang = 'ja';
+    wrapper.innerHTML = `<cardkeep-expiry-form endpoint="${server.endpoint}"></cardkeep-expiry-form>`;
+    document.body.append(wrapper);
+    const el = wrapper.firstElementChild as CardkeepExpiryForm;
+    await waitUntil(() => el.shadowRoot!.querySelector('[part=card]'), 'the card shows');
+    const input = el.shadowRoot!.querySelector('input')!;
+    input.focus();
+    input.value = '４２４２　４２４２　４２４２　４２４２';
+    input.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertFromPaste' }));
+    await el.updateComplete;
+    expect(input.value).to.equal('');
+    expect(el.shadowRoot!.querySelector('[part=error]')!.textContent!.trim()).to.equal(
+      ja.cardNumberNotNeeded,
+    );
+    expect(el.value).to.equal('');
+    // Typing a date afterwards works as usual, and the reason goes away.
+    await sendKeys({ type: `10${yy}` });
+    await el.updateComplete;
+    expect(input.value).to.equal(`10 / ${yy}`);
+    expect(el.shadowRoot!.querySelector('[part=error]')!.textContent!.trim()).to.equal('');
   });
 
   it('no card number in the DOM, the requests or the server log; the link token only in Authorization', async () => {

@@ -98,6 +98,12 @@ ${BUNDLE_TWICE}
 <script src="/other-lit.js"></script><other-lit-widget></other-lit-widget>
 <script src="/after.js"></script>`,
   ),
+  '/strict-stripe.html': page(
+    MERCHANT_CSP,
+    `<script src="/fake-stripe.js"></script>
+<cardkeep-banner id="before" endpoint="/cardkeep"></cardkeep-banner>
+<script src="/dist/cardkeep.min.js"></script>`,
+  ),
   '/self-only.html': page(
     SELF_ONLY_CSP,
     `<cardkeep-banner id="before" endpoint="/cardkeep"></cardkeep-banner>${BUNDLE_TWICE}`,
@@ -116,6 +122,7 @@ let browser: Browser;
 let store: MemoryStore;
 let listener: ReturnType<typeof toNodeListener>;
 let otherLit: string;
+let fakeStripe: string;
 
 /** A fresh backend for the next page: the demo customer, or one with hostile strings. */
 function resetBackend(customer: MemoryCustomer = demoCustomer('expired')) {
@@ -135,6 +142,7 @@ function serveFile(path: string): { type: string; body: string | Buffer } | unde
   if (path === '/probe.js') return { type: 'text/javascript', body: PROBE };
   if (path === '/after.js') return { type: 'text/javascript', body: AFTER };
   if (path === '/other-lit.js') return { type: 'text/javascript', body: otherLit };
+  if (path === '/fake-stripe.js') return { type: 'text/javascript', body: fakeStripe };
   if (path === '/hostile.css') return { type: 'text/css', body: HOSTILE_CSS };
   const name = /^\/dist\/([\w.-]+\.js)$/.exec(path)?.[1];
   if (name && existsSync(join(dist, name))) {
@@ -166,6 +174,23 @@ before(async () => {
     conditions: ['production'],
   });
   otherLit = bundled.outputFiles[0]!.text;
+  // Stripe's servers are out of reach: the suite's Stripe.js stand-in, served from 'self' and
+  // found as window.Stripe, like the real script. It mounts an iframe, as Stripe's does.
+  const stripe = await build({
+    stdin: {
+      contents: `import { FakeStripe } from './test/support/fake-stripe-js.ts';
+        const fake = new FakeStripe();
+        window.Stripe = Object.assign((key) => { fake.loads.push(key); return fake.stripe; },
+          { version: 3 });
+        window.__fakeStripe = fake;`,
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'iife',
+  });
+  fakeStripe = stripe.outputFiles[0]!.text;
   resetBackend();
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -329,6 +354,37 @@ describe('the script-tag bundle on hostile pages', () => {
         ),
       );
       assert.deepEqual(defined, [true, true, true]);
+    } finally {
+      await tab.close();
+    }
+  });
+
+  it('under the merchant CSP, the replacement form loads its companion file, mounts Stripe and saves the new card', async () => {
+    customerId = 'cus_demo';
+    resetBackend();
+    const { tab, console } = await open('/strict-stripe.html');
+    try {
+      await waitForText(tab, '#before', en.expiredTitle);
+      await click(tab, '#before >>> button:not(.primary)');
+      // Stripe's frame sits in the page's light DOM, in the container the element owns.
+      await tab.waitForSelector('#before > [slot=payment-element] iframe', { timeout: 5000 });
+      await click(tab, '#before >>> cardkeep-replace-card >>> button.primary');
+      // The banner thanks the shopper and names the new card; the backend has it on file.
+      await waitForText(tab, '#before', en.updatedTitle);
+      await waitForText(tab, '#before', 'Mastercard •••• 4444');
+      const card = await store.getCard(customerId);
+      assert.deepEqual([card?.brand, card?.last4, card?.status], ['mastercard', '4444', 'ok']);
+      const calls = await tab.evaluate(
+        () => (window as unknown as { __fakeStripe: { methods: string[] } }).__fakeStripe.methods,
+      );
+      assert.ok(calls.includes('confirmSetup'), calls.join());
+      const scripts = await tab.$$eval('script[src]', (all) =>
+        all.map((s) => new URL((s as HTMLScriptElement).src).pathname),
+      );
+      assert.ok(scripts.includes('/dist/cardkeep-replace-card.min.js'), scripts.join());
+      assert.deepEqual(await violations(tab), []);
+      assert.deepEqual(await pageErrors(tab), []);
+      assert.deepEqual(console, []);
     } finally {
       await tab.close();
     }
