@@ -249,8 +249,12 @@ export class CardkeepBanner extends CardkeepElement {
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
     const from = changed as Map<PropertyKey, unknown>;
-    if (BACKEND_KEYS.some((key) => from.has(key))) void this.refresh();
-    else if (from.has('warnDays') && (this.view === 'notice' || this.view === 'quiet')) {
+    if (BACKEND_KEYS.some((key) => from.has(key))) {
+      // An element removed before its update ran (mounted and removed in one task) must not
+      // start a request nobody will abort; connectedCallback loads once it is back.
+      if (this.isConnected) void this.refresh();
+      else this.view = 'loading';
+    } else if (from.has('warnDays') && (this.view === 'notice' || this.view === 'quiet')) {
       this.#decide(this.card);
     }
     // `:state(quiet)` hides the host entirely, so a page's margins on it do not show either.
