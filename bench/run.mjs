@@ -40,8 +40,8 @@ const PARTS = [
     key: 'server',
     title: '5. Reference server',
     module: './server.mjs',
-    full: { rounds: 3, duration: 4, connections: 10 },
-    quick: { rounds: 1, duration: 1, connections: 10 },
+    full: { rounds: 6, duration: 2, warmup: 2, connections: 10 },
+    quick: { rounds: 1, duration: 1, warmup: 1, connections: 10 },
   },
 ];
 
