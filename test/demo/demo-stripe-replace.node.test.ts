@@ -12,8 +12,16 @@ import type { Browser, Frame, Page } from 'puppeteer-core';
 import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
 import { FakeStripe } from '../support/fake-stripe.js';
-import { assertClean, bannerShown, launchChromium, newVisit, open, textOf } from './shopper.js';
-import { settled, waitForText } from './shopper.js';
+import {
+  assertClean,
+  bannerShown,
+  launchChromium,
+  newVisit,
+  open,
+  settled,
+  textOf,
+  waitForText,
+} from './shopper.js';
 import type { Visit } from './shopper.js';
 import { answerStripeHosts } from './stripe-hosts.js';
 
