@@ -7,7 +7,14 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', 'custom-elements.json', 'bench/results/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      '.snippets/',
+      'coverage/',
+      'custom-elements.json',
+      'bench/results/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

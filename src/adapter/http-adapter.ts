@@ -39,20 +39,29 @@ const obj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !A
 const str = (v: unknown): v is string => typeof v === 'string';
 const int = (v: unknown): v is number => Number.isInteger(v);
 
+/**
+ * A server string made safe to show: control and format characters go (Unicode Cc and Cf: a
+ * right-to-left override in a brand or name would reorder the card's digits and the date on
+ * screen), and it is cut to `max` characters. Lit puts it into the page as text, never markup.
+ */
+const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
+
 /** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
 function readCard(v: unknown): CardSummary | undefined {
   if (!obj(v)) return undefined;
   const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
   if (!str(id) || !str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
   if (status !== 'ok' && status !== 'payment_failed') return undefined;
+  // Exactly four digits (docs/protocol.md): a backend bug must never put a card number on screen.
+  if (!/^[0-9]{4}$/.test(last4)) return undefined;
   return {
     id,
-    brand,
+    brand: shown(brand, 40),
     last4,
     expMonth,
     expYear,
     status,
-    ...(str(customerName) ? { customerName } : {}),
+    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
     ...(int(customerSince) ? { customerSince } : {}),
   };
 }

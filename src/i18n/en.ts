@@ -37,6 +37,8 @@ export const en: Messages = {
     past: 'This date has passed — check the new card.',
     too_far: 'That date is too far ahead — check the new card.',
   },
+  cardNumberNotNeeded:
+    'That looks like a card number, so we cleared it. Just enter the expiry date.',
   errors: {
     network: 'We couldn’t reach the shop. Check your connection and try again.',
     timeout: 'The shop is taking too long to answer. Please try again.',

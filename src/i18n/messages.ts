@@ -42,6 +42,8 @@ export interface Messages {
   tryAgain: string;
   /** What to do about an entry `parseExpiry` rejected. */
   invalid: Record<ExpiryErrorReason, string>;
+  /** Shown after the field was cleared because the shopper typed or pasted a card number. */
+  cardNumberNotNeeded: string;
   /** What to do about a failed call, by error code. */
   errors: Record<CardkeepErrorCode, string>;
 

@@ -1,6 +1,7 @@
 // Idempotency keys: the first response to (customer, route, key) is replayed for 24 hours.
 // A retry that arrives while the first request is still running waits for it rather than
-// running twice. In memory: one process.
+// running twice. In memory: one process, and bounded: past `maxEntries` the oldest finished
+// entries go first, so a flood of writes cannot grow the heap without limit.
 
 /** A response as the handler stores it for replay. */
 export interface StoredResponse {
@@ -13,10 +14,18 @@ interface Entry {
   fingerprint: string;
   expires: number;
   result: Promise<StoredResponse | null>;
+  /** The work finished: the entry may be evicted when the cache is full. */
+  done: boolean;
 }
 
 /** How long a key is remembered: 24 hours. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * How many keys are remembered at most. A retry comes seconds after the first attempt, so
+ * only a server taking this many writes within that time would evict a key still needed.
+ */
+export const IDEMPOTENCY_MAX_ENTRIES = 100_000;
 
 /** The outcome of {@link IdempotencyCache.run}. */
 export type IdempotentResult =
@@ -27,7 +36,15 @@ export class IdempotencyCache {
   readonly #entries = new Map<string, Entry>();
   #lastSweep = 0;
 
-  constructor(readonly ttlMs = IDEMPOTENCY_TTL_MS) {}
+  constructor(
+    readonly ttlMs = IDEMPOTENCY_TTL_MS,
+    readonly maxEntries = IDEMPOTENCY_MAX_ENTRIES,
+  ) {}
+
+  /** How many keys are remembered now (finished or running). */
+  get size(): number {
+    return this.#entries.size;
+  }
 
   /** Whether a stored (or running) response exists for the scoped key. */
   has(scope: string, now: number): boolean {
@@ -59,10 +76,13 @@ export class IdempotencyCache {
       fingerprint,
       expires: now + this.ttlMs,
       result: new Promise((resolve) => (settle = resolve)),
+      done: false,
     };
+    this.#makeRoom();
     this.#entries.set(scope, entry);
     try {
       const { response, store } = await work();
+      entry.done = true;
       if (!store) this.#entries.delete(scope);
       settle(store ? response : null);
       return { kind: 'fresh', response };
@@ -70,6 +90,19 @@ export class IdempotencyCache {
       this.#entries.delete(scope);
       settle(null);
       throw error;
+    }
+  }
+
+  /**
+   * Gets below `maxEntries` by dropping the oldest finished entries. Map order is insertion
+   * order, and with one TTL that is also expiry order: expired ones go first, and the loop
+   * usually stops after one step.
+   */
+  #makeRoom(): void {
+    if (this.#entries.size < this.maxEntries) return;
+    for (const [scope, entry] of this.#entries) {
+      if (this.#entries.size < this.maxEntries) break;
+      if (entry.done) this.#entries.delete(scope);
     }
   }
 

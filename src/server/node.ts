@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   createCardkeepHandler,
+  knownBodies,
   type CardkeepHandler,
   type CardkeepHandlerOptions,
 } from './handler.js';
@@ -14,6 +15,17 @@ export type NodeListener = (
 ) => void;
 
 const ERROR_BODY = (code: string, message: string) => JSON.stringify({ error: { code, message } });
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** The bytes as text, or undefined when they are not UTF-8. */
+function utf8(bytes: Buffer): string | undefined {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Reads the body, stopping at `limit` bytes: null when it is larger. */
 function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
@@ -76,14 +88,25 @@ export function toNodeListener(handler: CardkeepHandler): NodeListener {
         } catch {
           url = new URL('http://localhost/');
         }
+        // The body we hold goes to the handler as text (see knownBodies); bytes that are not
+        // UTF-8 take the web-stream path so the handler answers them as it always does.
+        const text = body && body.length ? utf8(body) : undefined;
         const request = new Request(url, {
           method,
           headers,
-          ...(body && body.length ? { body: new Uint8Array(body) } : {}),
+          ...(body && body.length && text === undefined ? { body: new Uint8Array(body) } : {}),
         });
+        if (text !== undefined) knownBodies.set(request, text);
         const response = await handler(request, { ip: req.socket.remoteAddress });
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
+        const known = knownBodies.get(response);
+        const payload =
+          known !== undefined ? Buffer.from(known) : Buffer.from(await response.arrayBuffer());
+        // A known length: one write, no chunked framing.
+        res.writeHead(response.status, {
+          ...Object.fromEntries(response.headers),
+          'Content-Length': String(payload.length),
+        });
+        res.end(payload);
       } catch (error) {
         if (next) {
           next(error);

@@ -168,6 +168,28 @@ describe('HttpAdapter', () => {
       }
     });
 
+    it('a last4 that is not four digits is a wrong shape: no card number reaches the page', async () => {
+      for (const last4 of ['4242424242424242', '42', 'abcd', '４２４２']) {
+        const { adapter: a } = adapter([json(200, { card: { ...CARD, last4 } })]);
+        assert.equal((await failure(a.getCard())).code, 'server', last4);
+      }
+    });
+
+    it('server strings lose control and bidi characters, and stay short', async () => {
+      const { adapter: a } = adapter([
+        json(200, {
+          card: {
+            ...CARD,
+            brand: 'vi\u202esa\u0000\u2066<b>x</b>\u2069',
+            customerName: `\u202eHanako\u200f\n${'x'.repeat(300)}`,
+          },
+        }),
+      ]);
+      const card = (await a.getCard())!;
+      assert.equal(card.brand, 'visa<b>x</b>');
+      assert.equal(card.customerName, `Hanako${'x'.repeat(94)}`);
+    });
+
     it('401 and 403 are unauthorized, not retried', async () => {
       for (const status of [401, 403]) {
         const { adapter: a, calls } = adapter([error(status, 'unauthorized')]);

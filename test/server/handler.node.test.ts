@@ -269,6 +269,23 @@ describe('reference server with HttpAdapter', () => {
       assert.equal((await errorOf(response)).code, 'unsupported_media_type');
     });
 
+    it('415 for what a cross-site HTML form can send, on every write route', async (t) => {
+      const { endpoint } = await serve(t);
+      for (const route of ['/setup-session', '/card/expiry', '/card/replace', '/card/verify']) {
+        for (const type of [
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'text/plain',
+        ]) {
+          const response = await post(`${endpoint}${route}`, '', { 'Content-Type': type });
+          assert.equal(response.status, 415, `${route} ${type}`);
+        }
+      }
+      // The widget's own call, and a bare POST without a body, still open a session.
+      assert.equal((await post(`${endpoint}/setup-session`, {})).status, 200);
+      assert.equal((await fetch(`${endpoint}/setup-session`, { method: 'POST' })).status, 200);
+    });
+
     it('413 for a body over 8 KB, declared or streamed', async (t) => {
       const { endpoint } = await serve(t);
       const big = JSON.stringify({ cardId: CARD, month: 8, year: nextYear, pad: 'x'.repeat(9000) });

@@ -71,8 +71,21 @@ export interface TestServer {
   log(): Promise<LoggedRequest[]>;
   /** Adds faults for the next matching requests. */
   fault(...faults: Fault[]): Promise<void>;
+  /** Drops every fault still waiting: the backend behaves again. */
+  clearFaults(): Promise<void>;
   /** The card as the backend now has it (bypasses auth, limits and the log). */
   card(): Promise<CardSummary | null>;
+  /** How many writes reached the store, and what the handler's logger wrote. */
+  state(): Promise<ServerState>;
+}
+
+/** The backend's side of things, for checks a shopper cannot see. */
+export interface ServerState {
+  card: CardSummary | null;
+  /** Store calls that completed, by method: `{ updateExpiry: 1 }`. */
+  writes: Record<string, number>;
+  /** The handler's log lines (its `logger` option), as JSON text. */
+  serverLog: string[];
 }
 
 const BASE = '/__cardkeep';
@@ -110,11 +123,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         }),
       );
     },
+    clearFaults: async () => {
+      await ok(await fetch(`${endpoint}/__faults`, { method: 'DELETE' }));
+    },
     card: async () =>
-      (
-        (await (await ok(await fetch(`${endpoint}/__state`))).json()) as {
-          card: CardSummary | null;
-        }
-      ).card,
+      ((await (await ok(await fetch(`${endpoint}/__state`))).json()) as ServerState).card,
+    state: async () => (await (await ok(await fetch(`${endpoint}/__state`))).json()) as ServerState,
   };
 }

@@ -22,6 +22,10 @@ interface Instance {
   handler: CardkeepHandler;
   log: LoggedRequest[];
   faults: Array<Fault & { left: number }>;
+  /** What the handler's logger wrote (JSON lines), to check it leaks nothing. */
+  serverLog: string[];
+  /** How many times each store method ran: a doubled update shows here. */
+  writes: Record<string, number>;
 }
 
 const instances = new Map<string, Instance>();
@@ -58,11 +62,26 @@ function create(options: ServerOptions): Instance {
     requireAuthentication: options.requireAuthentication ?? false,
   });
   const session = options.session ?? 'always';
+  const serverLog: string[] = [];
+  const writes: Record<string, number> = {};
+  // Count the store's writes where they happen, behind idempotency and the per-customer lock.
+  for (const method of ['updateExpiry', 'completeReplacement', 'verify'] as const) {
+    const original = store[method].bind(store) as (...args: unknown[]) => Promise<unknown>;
+    (store as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+      const result = await original(...args);
+      writes[method] = (writes[method] ?? 0) + 1;
+      return result;
+    };
+  }
   const handler = createCardkeepHandler({
     store,
     linkSecret: SECRET,
     basePath: `${BASE}/i/${id}`,
-    logger: false,
+    // The real logger interface, captured: tests read it back to check it leaks nothing.
+    logger: {
+      info: (message, fields) => serverLog.push(JSON.stringify({ message, ...fields })),
+      error: (message, fields) => serverLog.push(JSON.stringify({ message, ...fields })),
+    },
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     authenticate: (request) => {
       if (session === 'always') return CUSTOMER;
@@ -73,7 +92,7 @@ function create(options: ServerOptions): Instance {
   });
   const faults = (options.faults ?? []).map((f) => ({ ...f, left: timesOf(f) }));
   if (options.stall) faults.push({ stall: true, left: Infinity });
-  const instance: Instance = { id, store, handler, log: [], faults };
+  const instance: Instance = { id, store, handler, log: [], faults, serverLog, writes };
   instances.set(id, instance);
   return instance;
 }
@@ -102,7 +121,17 @@ async function serveInstance(
   const method = req.method ?? 'GET';
   const path = rest.split('?')[0]!;
   if (path === '/__log') return send(res, 200, instance.log);
-  if (path === '/__state') return send(res, 200, { card: await instance.store.getCard(CUSTOMER) });
+  if (path === '/__state') {
+    return send(res, 200, {
+      card: await instance.store.getCard(CUSTOMER),
+      writes: instance.writes,
+      serverLog: instance.serverLog,
+    });
+  }
+  if (path === '/__faults' && method === 'DELETE') {
+    instance.faults = [];
+    return send(res, 200, { faults: 0 });
+  }
   if (path === '/__faults' && method === 'POST') {
     const faults = JSON.parse((await readAll(req)).toString('utf8')) as Fault[];
     for (const f of faults)

@@ -242,14 +242,19 @@ export class CardkeepBanner extends CardkeepElement {
     this.notice = status;
     this.view = 'notice';
     this.dispatchEvent(new CardkeepShownEvent(status, card));
-    if (linked) this.#open('expiry');
+    // The shopper came from the e-mail for exactly this: the field takes the focus.
+    if (linked) void this.#onExpiry();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
     const from = changed as Map<PropertyKey, unknown>;
-    if (BACKEND_KEYS.some((key) => from.has(key))) void this.refresh();
-    else if (from.has('warnDays') && (this.view === 'notice' || this.view === 'quiet')) {
+    if (BACKEND_KEYS.some((key) => from.has(key))) {
+      // An element removed before its update ran (mounted and removed in one task) must not
+      // start a request nobody will abort; connectedCallback loads once it is back.
+      if (this.isConnected) void this.refresh();
+      else this.view = 'loading';
+    } else if (from.has('warnDays') && (this.view === 'notice' || this.view === 'quiet')) {
       this.#decide(this.card);
     }
     // `:state(quiet)` hides the host entirely, so a page's margins on it do not show either.

@@ -98,6 +98,8 @@ export class CardkeepExpiryForm extends CardkeepElement {
   #call: AbortController | undefined;
   #cardCall: AbortController | undefined;
   #composing = false;
+  /** The field was just emptied because a card number was typed or pasted into it. */
+  #clearedCardNumber = false;
 
   /** The backend's id of the card to update; defaults to `card.id`. */
   declare cardId: string | undefined;
@@ -213,6 +215,14 @@ export class CardkeepExpiryForm extends CardkeepElement {
   };
 
   #format(input: HTMLInputElement, deleting: boolean) {
+    // 12 digits (full-width ones too) are no date (6 at most) but may be a card number (Maestro
+    // has 12): it must not stay in our DOM, nor in the form state the browser keeps for
+    // back/forward. Clear it, and say why.
+    this.#clearedCardNumber = input.value.normalize('NFKC').replace(/\D/g, '').length > 11;
+    if (this.#clearedCardNumber) {
+      input.value = '';
+      this.requestUpdate();
+    }
     const { value, caret } = formatExpiryInput(input.value, input.selectionStart ?? undefined, {
       deleting,
     });
@@ -434,7 +444,13 @@ export class CardkeepExpiryForm extends CardkeepElement {
           }
         </div>
         <p part="error" id="error" class="error" aria-live="polite">
-          ${showError && !parsed.ok ? t.invalid[parsed.reason] : ''}
+          ${
+            this.#clearedCardNumber
+              ? t.cardNumberNotNeeded
+              : showError && !parsed.ok
+                ? t.invalid[parsed.reason]
+                : ''
+          }
         </p>
       </div>
       ${this.#renderResult()}

@@ -5,6 +5,11 @@ import { css } from 'lit';
  * but inherited properties still flow in, so `:host` resets them (`all: initial`) and takes
  * back only what a merchant wants inherited: the font family, unless `--cardkeep-font` says
  * otherwise. Sizes are in rem so a `font-size: 0` on the page's body does not shrink us.
+ *
+ * A page rule on the host element beats `:host`, though, even a plain `all: unset` (some CSS
+ * resets do that to every element), and the page's text properties then reach us. Only this
+ * sheet styles our top-level elements, so `:host > *` sets the ones readability needs again.
+ * (Comments inside the css`` template would ship in the bundle, so they stay out here.)
  */
 export const baseStyles = css`
   :host {
@@ -23,6 +28,16 @@ export const baseStyles = css`
   }
   :host([hidden]) {
     display: none;
+  }
+  :host > * {
+    font-family: var(--cardkeep-font, inherit);
+    font-size: var(--cardkeep-font-size, 1rem);
+    line-height: 1.5;
+    letter-spacing: normal;
+    text-transform: none;
+    color: var(--cardkeep-color-text, #1b1f24);
+    visibility: visible;
+    direction: ltr;
   }
   *,
   ::before,

@@ -217,6 +217,10 @@ describe('<cardkeep-banner>', () => {
       expect(innerForm(el)).to.not.equal(null);
       expect(events.map((e) => e.type)).to.deep.equal(['cardkeep-shown', 'cardkeep-open']);
       expect(location.search, 'the token leaves the address bar').to.equal('?keep=1');
+      await waitUntil(
+        () => innerForm(el)?.shadowRoot?.activeElement?.tagName === 'INPUT',
+        'the expiry field has the keyboard focus',
+      );
     } finally {
       history.replaceState(null, '', before);
       forgetLinkToken();

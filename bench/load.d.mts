@@ -1,0 +1,43 @@
+// Types for bench/load.mjs, so the CI version of the load test (TypeScript) can run it.
+import type * as CardkeepServer from '../src/server/index.js';
+
+export interface LoadTarget {
+  url: string;
+  ids: string[];
+  heap(): Promise<number | null>;
+  verify(): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+export interface LoadReport {
+  durationMs: number;
+  workers: number;
+  customers: number;
+  requests: number;
+  writes: number;
+  replayed: number;
+  requestsPerSecond: number;
+  errors: number;
+  lost: number;
+  doubled: number;
+  unacknowledged: number;
+  customersUpdated: number;
+  renewalsCharged: number;
+  heapMB: { before: number | null; after: number | null; samples: { atMs: number; mb: number }[] };
+  problems: string[];
+}
+
+export function startLoadServer(
+  server: typeof CardkeepServer,
+  options?: { customers?: number; maxIdempotencyKeys?: number },
+): Promise<LoadTarget>;
+
+export function runLoad(
+  target: LoadTarget,
+  options?: {
+    durationMs?: number;
+    workers?: number;
+    duplicateRatio?: number;
+    sampleEveryMs?: number;
+  },
+): Promise<LoadReport>;

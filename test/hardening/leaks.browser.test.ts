@@ -1,0 +1,142 @@
+// Mounting and removing each element 1,000 times must leave nothing behind: no listeners on the
+// window or document, no pending timers, no requests in flight. A single-page app mounts the
+// banner on every visit to the account page; a leak there grows for the whole session.
+import '../support/setup.js';
+import { expect, waitUntil } from '@open-wc/testing';
+import '../../src/define.js';
+import { startServer } from '../support/server.js';
+
+const ROUNDS = 1000;
+
+/** Counts what outlives a test: global listeners, pending timers, requests in flight. */
+function instrument() {
+  const globals = new Set<EventTarget>([window, document, document.documentElement, document.body]);
+  const listeners = new Map<EventTarget, Set<string>>();
+  const keyOf = (type: string, fn: unknown, options?: boolean | EventListenerOptions) =>
+    `${type}|${typeof options === 'boolean' ? options : !!options?.capture}|${String(
+      fnIds.get(fn as object) ?? fnIds.set(fn as object, fnIds.size).size - 1,
+    )}`;
+  const fnIds = new Map<object, number>();
+  const proto = EventTarget.prototype;
+  const { addEventListener: add, removeEventListener: remove } = proto;
+  proto.addEventListener = function (this: EventTarget, type, fn, options) {
+    if (globals.has(this) && fn) {
+      if (!listeners.has(this)) listeners.set(this, new Set());
+      listeners.get(this)!.add(keyOf(type, fn, options));
+    }
+    return add.call(this, type, fn, options);
+  };
+  proto.removeEventListener = function (this: EventTarget, type, fn, options) {
+    if (globals.has(this) && fn) listeners.get(this)?.delete(keyOf(type, fn, options));
+    return remove.call(this, type, fn, options);
+  };
+
+  const timers = new Set<unknown>();
+  const { setTimeout: set, clearTimeout: clear, fetch: originalFetch } = window;
+  window.setTimeout = ((fn: TimerHandler, ms?: number, ...args: unknown[]) => {
+    const id = set(
+      (...a: unknown[]) => {
+        timers.delete(id);
+        if (typeof fn === 'function') (fn as (...x: unknown[]) => void)(...a);
+      },
+      ms,
+      ...args,
+    );
+    timers.add(id);
+    return id;
+  }) as typeof setTimeout;
+  window.clearTimeout = ((id?: number) => {
+    timers.delete(id);
+    clear(id);
+  }) as typeof clearTimeout;
+
+  let inFlight = 0;
+  let started = 0;
+  window.fetch = async (...args: Parameters<typeof fetch>) => {
+    inFlight++;
+    started++;
+    try {
+      return await originalFetch(...args);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  return {
+    snapshot: () => ({
+      listeners: [...listeners.values()].reduce((n, set) => n + set.size, 0),
+      timers: timers.size,
+      inFlight,
+    }),
+    started: () => started,
+    restore() {
+      proto.addEventListener = add;
+      proto.removeEventListener = remove;
+      window.setTimeout = set;
+      window.clearTimeout = clear;
+      window.fetch = originalFetch;
+    },
+  };
+}
+
+// Not requestAnimationFrame: it never fires in a background tab (the runner runs two pages).
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+type Tag = 'cardkeep-banner' | 'cardkeep-expiry-form' | 'cardkeep-replace-card';
+
+describe('mounting and removing each element 1,000 times', function () {
+  this.timeout(120_000);
+
+  for (const tag of ['cardkeep-banner', 'cardkeep-expiry-form', 'cardkeep-replace-card'] as Tag[]) {
+    for (const wait of [true, false]) {
+      it(`<${tag}> ${wait ? 'after its first render' : 'in the same task'}: no listeners, timers or requests left`, async () => {
+        // A backend that never answers: every request stays open unless the element ends it.
+        const server = await startServer({ seed: 'expired', stall: true, rateLimit: false });
+        const probe = instrument();
+        try {
+          await settle();
+          const before = probe.snapshot();
+          for (let i = 0; i < ROUNDS; i++) {
+            const el = document.createElement(tag);
+            el.setAttribute('endpoint', server.endpoint);
+            document.body.append(el);
+            if (wait) await el.updateComplete;
+            el.remove();
+            // Let what the removal set off (an aborted request) finish before the next round.
+            if (i % 50 === 49) await settle();
+          }
+          // Aborted requests settle at once; give a loaded machine a moment, no more.
+          const clean = () => {
+            const now = probe.snapshot();
+            return now.inFlight === 0 && now.timers <= before.timers;
+          };
+          await waitUntil(clean, 'requests and timers settle', { timeout: 3000 }).catch(() => {});
+          const after = probe.snapshot();
+          expect(after).to.deep.equal({ ...before, inFlight: 0 });
+          if (wait) expect(probe.started(), 'each element did call its backend').to.equal(ROUNDS);
+        } finally {
+          probe.restore();
+        }
+      });
+    }
+  }
+});
+
+describe('an element moved in one task', () => {
+  it('a banner removed before its first render still loads and shows its notice once back', async () => {
+    const server = await startServer({ seed: 'expired' });
+    const el = document.createElement('cardkeep-banner');
+    el.setAttribute('endpoint', server.endpoint);
+    document.body.append(el);
+    el.remove();
+    await el.updateComplete;
+    expect(await server.log()).to.deep.equal([]);
+    document.body.append(el);
+    try {
+      await waitUntil(() => el.shadowRoot!.querySelector('h2'), 'the notice shows');
+      expect((await server.log()).map((r) => r.path)).to.deep.equal(['/card']);
+    } finally {
+      el.remove();
+    }
+  });
+});
