@@ -198,7 +198,8 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await page.click(`${REPLACE} >>> button[type="submit"]`);
 
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
-    await waitForText(page, 'cardkeep-banner', `Your Visa •••• 4242 now expires 12 / ${yy}.`);
+    // Thanked as a new card, not as a new date for the old one.
+    await waitForText(page, 'cardkeep-banner', 'Your new Visa •••• 4242 is saved.');
     await waitForText(page, 'cardkeep-banner', 'Your payment of $19.99 went through.');
     assert.equal(await textOf(page, '#card-on-file'), `VISA •••• 4242 — 12 / ${yy}`);
 
@@ -295,7 +296,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await typeCard(frame, '4242 4242 4242 4242', '12 / 34', '123');
     await again!.click();
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
-    await waitForText(page, 'cardkeep-banner', 'Your Visa •••• 4242 now expires');
+    await waitForText(page, 'cardkeep-banner', 'Your new Visa •••• 4242 is saved.');
 
     const card = defaultCard(customerId);
     assert.notEqual(card.id, old.id);
