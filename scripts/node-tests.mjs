@@ -22,7 +22,16 @@ if (!files.length) {
 }
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-reporter=spec',
+    // A failing test that leaves a server or a browser open must fail, not hang CI.
+    '--test-force-exit',
+    '--test-timeout=120000',
+    ...files,
+  ],
   { stdio: 'inherit' },
 );
 child.on('close', (code) => process.exit(code ?? 1));

@@ -143,7 +143,7 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 }
 
 /** 128 random bits as hex; works on plain-http pages where randomUUID is missing. */
-const newKey = () =>
+export const newIdempotencyKey = (): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
     b.toString(16).padStart(2, '0'),
   ).join('');
@@ -195,14 +195,14 @@ export class HttpAdapter implements CardkeepAdapter {
     method: 'GET' | 'POST',
     path: string,
     body: Json | undefined,
-    { signal }: CallOptions = {},
+    { signal, idempotencyKey }: CallOptions = {},
     read: (data: unknown) => T | undefined,
   ): Promise<T> {
     const o = this.#options;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) {
       headers['Content-Type'] = 'application/json';
-      headers['Idempotency-Key'] = newKey();
+      headers['Idempotency-Key'] = idempotencyKey ?? newIdempotencyKey();
     }
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     if (o.csrfHeader && o.csrfToken) headers[o.csrfHeader] = o.csrfToken;

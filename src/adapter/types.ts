@@ -24,6 +24,12 @@ export interface CardSummary {
 export interface CallOptions {
   /** Aborts the call; the promise then rejects with an AbortError. */
   signal?: AbortSignal;
+  /**
+   * Names one attempt at a change. Calls with the same key (the shopper's "Try again" after a
+   * timeout whose first save may have landed) are applied at most once by the backend. The
+   * HTTP adapter sends it as `Idempotency-Key`; without it every call is a new attempt.
+   */
+  idempotencyKey?: string;
 }
 
 /** Input of {@link CardkeepAdapter.updateExpiry}. */

@@ -225,6 +225,38 @@ describe('faults through the banner and the expiry form', () => {
     expect(state.card).to.deep.include({ expMonth: 12, expYear: year + 2, status: 'ok' });
   });
 
+  it('"Try again" after a timeout whose save landed late repeats its Idempotency-Key: one update', async () => {
+    // Both of the adapter's attempts reach the backend only after it gave up; the shopper's
+    // "Try again" must not count as a new change, whichever of the three arrives first.
+    const { server, el, events } = await banner(
+      { seed: 'payment_failed', faults: [twice({ delayMs: 1500 })] },
+      { adapter: (endpoint) => new HttpAdapter({ endpoint, timeout: 500, retryDelay: 1 }) },
+    );
+    await save(el);
+    const { text, retry } = await outcome(el);
+    expect(text).to.contain(en.errors.timeout);
+    retry!.click();
+    await waitUntil(() => el.shadowRoot!.querySelector('.done'), 'the confirmation shows', {
+      timeout: 5000,
+    });
+    const handled = async () =>
+      (await server.state()).serverLog.filter((line) => line.includes('"POST"')).length;
+    await waitUntil(async () => (await handled()) === 3, 'the late attempts arrive too', {
+      timeout: 5000,
+      interval: 100,
+    });
+    const keys = new Set(
+      (await server.log())
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.headers['idempotency-key']),
+    );
+    expect(keys.size, 'one key for the three requests').to.equal(1);
+    const state = await server.state();
+    expect(state.writes).to.deep.equal({ updateExpiry: 1 });
+    expect(state.card).to.deep.include({ expMonth: 12, expYear: year + 2, status: 'ok' });
+    expect(events).to.deep.equal(['cardkeep-error', 'cardkeep-updated']);
+  });
+
   it("the real server's per-customer limit: a clear message, the date kept, nothing saved", async () => {
     const server = await startServer({ seed: 'expired', rateLimit: { customerWrites: 1 } });
     const wrapper = document.createElement('div');
@@ -373,12 +405,15 @@ describe('faults through the banner and the expiry form', () => {
     const root = form.shadowRoot!;
     expect(root.querySelector('input')!.value).to.equal(typed);
     expect(root.querySelector('button.primary')!.getAttribute('aria-busy')).to.equal('false');
-    // The backend already has the date (it answered after the form was gone); saving again
-    // sets the same date, and the store shows each save once.
+    // The backend already has the date (it answered after the form was gone). Saving the same
+    // date again is the same attempt (same Idempotency-Key): the backend replays its answer.
     root.querySelector<HTMLButtonElement>('button.primary')!.click();
     await waitUntil(() => el.shadowRoot!.querySelector('.done'), 'the confirmation shows');
     const state = await server.state();
-    expect(state.writes).to.deep.equal({ updateExpiry: 2 });
+    expect(state.writes).to.deep.equal({ updateExpiry: 1 });
+    const keys = (await server.log()).filter((r) => r.method === 'POST');
+    expect(keys).to.have.length(2);
+    expect(keys[0]!.headers['idempotency-key']).to.equal(keys[1]!.headers['idempotency-key']);
     expect(state.card).to.deep.include({ expMonth: 12, expYear: year + 2 });
   });
 });

@@ -204,6 +204,31 @@ describe('FakeStripe', () => {
     assert.equal(pm.customer, customer.id, 'a succeeded SetupIntent saves the card');
   });
 
+  it('takes the publishable key as Stripe.js sends it (a `key` form field) and answers any origin', async () => {
+    const customer = fake.addCustomer();
+    const si = await stripe.setupIntents.create({ customer: customer.id });
+    const post = (key: string) =>
+      fetch(`${fake.url}/v1/setup_intents/${si.id}/confirm`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_secret: si.client_secret!,
+          payment_method: 'pm_card_visa',
+          return_url: 'https://shop.example/account',
+          key,
+        }),
+      });
+    const secret = await post(fake.secretKey);
+    assert.equal(secret.status, 401, 'a secret key never travels in a form field');
+    const response = await post(fake.publishableKey);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.equal(((await response.json()) as { status: string }).status, 'succeeded');
+    const recorded = fake.requests.at(-1)!;
+    assert.equal(recorded.auth, 'publishable');
+    assert.equal(recorded.params.key, undefined, 'the key is not a parameter of the call');
+  });
+
   it('pays an open invoice or declines it and counts the attempt', async () => {
     const customer = fake.addCustomer();
     const good = fake.addPaymentMethod('pm_card_visa', { customer: customer.id });

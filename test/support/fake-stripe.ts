@@ -768,6 +768,8 @@ export class FakeStripe {
       res.writeHead(status, {
         'Content-Type': 'application/json',
         'Request-Id': `req_${randomBytes(7).toString('hex')}`,
+        // Stripe's API answers browsers from any origin (Stripe.js calls it from the shop's page).
+        ...CORS_HEADERS,
         ...(replayed ? { 'Idempotent-Replayed': 'true' } : {}),
       });
       res.end(body);
@@ -777,7 +779,7 @@ export class FakeStripe {
         method === 'POST'
           ? parseStripeForm(Buffer.concat(chunks).toString('utf8'))
           : parseStripeForm(url.search.slice(1));
-      record.auth = this.#authenticate(req);
+      record.auth = this.#authenticate(req, record.params);
       const fault = this.#faults.findIndex((f) => url.pathname.startsWith(f.pathPrefix));
       if (fault !== -1) {
         const { status, error, headers = {} } = this.#faults.splice(fault, 1)[0]!;
@@ -832,9 +834,24 @@ export class FakeStripe {
     }
   }
 
-  #authenticate(req: IncomingMessage): RecordedRequest['auth'] {
-    const authorization = header(req, 'authorization') ?? '';
-    const bearer = /^Bearer (\S+)$/.exec(authorization)?.[1];
+  /**
+   * Which key a request carries: the `Authorization` header, or — as Stripe.js sends it from the
+   * browser, a form post without custom headers (no CORS preflight) — a `key` body parameter,
+   * which is taken out of `params` so the endpoint's schema never sees it.
+   */
+  #authenticate(req: IncomingMessage, params: FormObject): RecordedRequest['auth'] {
+    const authorization = header(req, 'authorization');
+    let bearer = /^Bearer (\S+)$/.exec(authorization ?? '')?.[1];
+    if (authorization === undefined && typeof params.key === 'string') {
+      bearer = params.key;
+      delete params.key;
+      if (bearer !== this.publishableKey) {
+        throw new ApiError(401, {
+          type: 'invalid_request_error',
+          message: 'Only a publishable key may be sent as the `key` parameter.',
+        });
+      }
+    }
     if (bearer === this.secretKey) return 'secret';
     if (bearer === this.publishableKey) return 'publishable';
     throw new ApiError(401, {
@@ -1467,6 +1484,12 @@ export class FakeStripe {
     return Math.floor(this.#now().getTime() / 1000);
   }
 }
+
+/** What api.stripe.com sends every browser, so Stripe.js may read its answers from any page. */
+const CORS_HEADERS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Request-Id',
+};
 
 /** Fields holding an object id that Stripe can expand, for the objects this fake knows. */
 const EXPANDABLE = new Set([

@@ -106,6 +106,7 @@ export class CardkeepBanner extends CardkeepElement {
     notice: { state: true },
     payment: { state: true },
     problem: { state: true },
+    replaced: { state: true },
   };
 
   constructor() {
@@ -135,6 +136,8 @@ export class CardkeepBanner extends CardkeepElement {
   declare private payment: PaymentOutcome | undefined;
   /** The replacement form could not be loaded (offline): said in the notice, try again there. */
   declare private problem: boolean;
+  /** The confirmation is for a new card rather than a new expiry date. */
+  declare private replaced: boolean;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -194,6 +197,10 @@ export class CardkeepBanner extends CardkeepElement {
   };
 
   #onUpdated = async (event: CardkeepUpdatedEvent) => {
+    // A new card (from either form's replacement) is thanked as one, not as a new date.
+    this.replaced = event
+      .composedPath()
+      .some((node) => (node as Element).localName === 'cardkeep-replace-card');
     this.card = event.card;
     this.payment = event.payment;
     this.view = 'done';
@@ -306,7 +313,7 @@ export class CardkeepBanner extends CardkeepElement {
     if (view === 'done') {
       return html`<section part="base" class="stack done" tabindex="-1">
         <div class="stack" role="status">
-          ${confirmation(t, card, this.payment, this.#onReplace)}
+          ${confirmation(t, card, this.payment, this.#onReplace, this.replaced)}
         </div>
         <div class="row">
           <button part="button" @click=${this.#onClose}>${t.close}</button>

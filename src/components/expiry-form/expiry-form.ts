@@ -7,6 +7,7 @@ import type { ExpiryResult } from '../../core/expiry.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { newIdempotencyKey } from '../../adapter/http-adapter.js';
 import { loadLazyParts } from '../../lazy.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
@@ -96,6 +97,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
   #internals = this.attachInternals();
   /** The save in flight; a response to any other call is stale and ignored. */
   #call: AbortController | undefined;
+  /**
+   * The attempt at saving this date: "Try again" after a failure that may have landed (a
+   * timeout, a lost answer) repeats the same Idempotency-Key, so the change is applied once.
+   * A new date, a success or a definite refusal starts a new attempt.
+   */
+  #attempt: { entry: string; key: string } | undefined;
   #cardCall: AbortController | undefined;
   #composing = false;
   /** The field was just emptied because a card number was typed or pasted into it. */
@@ -287,7 +294,14 @@ export class CardkeepExpiryForm extends CardkeepElement {
     try {
       if (!cardId) throw new CardkeepError('server', 'No card to update: set card-id or card');
       const { month, year } = parsed;
-      let result = await backend.updateExpiry({ cardId, month, year }, { signal: call.signal });
+      const entry = `${cardId} ${month} ${year}`;
+      if (this.#attempt?.entry !== entry) this.#attempt = { entry, key: newIdempotencyKey() };
+      let result = await backend.updateExpiry(
+        { cardId, month, year },
+        { signal: call.signal, idempotencyKey: this.#attempt.key },
+      );
+      // Answered: whatever follows (3-D Secure, a new try) is a new attempt.
+      this.#attempt = undefined;
       if (result.action?.type === 'authenticate' && this.#call === call) {
         this.status = 'authenticating';
         auth = true;
@@ -304,7 +318,10 @@ export class CardkeepExpiryForm extends CardkeepElement {
       this.dispatchEvent(new CardkeepUpdatedEvent(result));
     } catch (error) {
       if (this.#call !== call || isAbort(error)) return;
-      this.failure = { error: this.report(error), auth };
+      const failure = this.report(error);
+      // A definite refusal is final for this key; only a failure that may have landed keeps it.
+      if (!failure.retryable) this.#attempt = undefined;
+      this.failure = { error: failure, auth };
       this.status = 'error';
     }
     this.#call = undefined;

@@ -33,21 +33,25 @@ export function describe(card: {
 }
 
 /**
- * The thank-you after a successful update: the new expiry and, when a failed renewal was
- * retried, how that went. `offerReplace` is the way to a different card if it failed again.
+ * The thank-you after a successful update: the new expiry (or, for a `replaced` card, that the
+ * new card is saved) and, when a failed renewal was retried, how that went. `offerReplace` is
+ * the way to a different card if it failed again.
  */
 export function confirmation(
   t: Messages,
   card: CardSummary,
   payment: PaymentOutcome | undefined,
   offerReplace: () => void,
+  replaced = false,
 ): TemplateResult {
   const amount =
     payment?.amount !== undefined && payment.currency
       ? formatAmount(payment.amount, payment.currency, t.locale)
       : undefined;
   return html`<h2 part="title">${t.updatedTitle}</h2>
-    <p part="message">${t.updatedBody(...describe(card))}</p>
+    <p part="message">
+      ${replaced ? t.replaced(cardLabel(card.brand, card.last4)) : t.updatedBody(...describe(card))}
+    </p>
     ${
       payment?.status === 'succeeded'
         ? html`<p part="payment">${amount ? t.paymentSucceeded(amount) : t.paymentWentThrough}</p>`
