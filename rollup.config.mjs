@@ -13,6 +13,7 @@ import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import ts from 'typescript';
 
 const root = resolvePath('.');
 const CHUNK = 'cardkeep-replace-card.min.js';
@@ -42,7 +43,49 @@ function buildKey() {
   return `__cardkeep_${hash.digest('hex').slice(0, 12)}`;
 }
 
+/**
+ * Drops the indentation inside our `html` and `css` templates (and comments in `css`): the
+ * browser reads a newline and a run of spaces alike there, and terser leaves template text
+ * alone. Newlines stay, so line numbers (and the source maps) still match the source.
+ */
+const templates = () => ({
+  name: 'template-whitespace',
+  transform(code, id) {
+    if (!id.startsWith(join(root, 'src/')) || !id.endsWith('.ts')) return null;
+    if (!code.includes('html`') && !code.includes('css`')) return null;
+    const file = ts.createSourceFile(id, code, ts.ScriptTarget.Latest, true);
+    const edits = [];
+    const visit = (node) => {
+      if (ts.isTaggedTemplateExpression(node)) {
+        const tag = node.tag.getText(file);
+        if (tag === 'html' || tag === 'css') {
+          const t = node.template;
+          const parts = ts.isNoSubstitutionTemplateLiteral(t)
+            ? [t]
+            : [t.head, ...t.templateSpans.map((span) => span.literal)];
+          for (const part of parts) {
+            const start = part.getStart(file);
+            const text = code.slice(start, part.getEnd());
+            let out = tag === 'css' ? text.replace(/\/\*[^]*?\*\//g, '') : text;
+            out = out.replace(/\n[ \t]*/g, '\n').replace(/[ \t]+\n/g, '\n');
+            if (out !== text) edits.push({ start, end: part.getEnd(), out });
+          }
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(file);
+    if (!edits.length) return null;
+    let result = code;
+    for (const { start, end, out } of edits.sort((a, b) => b.start - a.start)) {
+      result = result.slice(0, start) + out + result.slice(end);
+    }
+    return { code: result, map: null };
+  },
+});
+
 const plugins = () => [
+  templates(),
   resolve({ browser: true, exportConditions: ['production', 'browser', 'default'] }),
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', minify: false }),
 ];
