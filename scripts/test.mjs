@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 // Bytes are deterministic, so CI holds them: the script tag (banner, expiry form, HTTP adapter,
 // en/ja, Lit) and its lazily loaded companion (replacement form, Stripe loader). Issue 7's
 // target for the script tag is 14,000; docs/performance.md says where the bytes go.
-const BUDGETS_GZIP = { 'dist/cardkeep.min.js': 17_900, 'dist/cardkeep-replace-card.min.js': 5_000 };
+const BUDGETS_GZIP = { 'dist/cardkeep.min.js': 18_200, 'dist/cardkeep-replace-card.min.js': 4_800 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 
