@@ -199,12 +199,9 @@ export class MemoryStore implements CardStore {
   }
 
   /** Applies a change now, or parks it behind an issuer authentication when so configured. */
-  #finish(
-    customer: CustomerState,
-    apply: () => MemoryCard,
-    intentId = `seti_mem_${randomId()}`,
-  ): UpdateResult {
+  #finish(customer: CustomerState, apply: () => MemoryCard, setupIntentId?: string): UpdateResult {
     if (this.options.requireAuthentication) {
+      const intentId = setupIntentId ?? `seti_mem_${randomId()}`;
       customer.pending.set(intentId, apply);
       return {
         ...this.#summary(customer),

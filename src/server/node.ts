@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import {
   createCardkeepHandler,
   knownBodies,
+  rawAnswers,
   type CardkeepHandler,
   type CardkeepHandlerOptions,
 } from './handler.js';
@@ -97,15 +98,22 @@ export function toNodeListener(handler: CardkeepHandler): NodeListener {
           ...(body && body.length && text === undefined ? { body: new Uint8Array(body) } : {}),
         });
         if (text !== undefined) knownBodies.set(request, text);
-        const response = await handler(request, { ip: req.socket.remoteAddress });
-        const known = knownBodies.get(response);
-        const payload =
-          known !== undefined ? Buffer.from(known) : Buffer.from(await response.arrayBuffer());
-        // A known length: one write, no chunked framing.
-        res.writeHead(response.status, {
-          ...Object.fromEntries(response.headers),
-          'Content-Length': String(payload.length),
-        });
+        const client = { ip: req.socket.remoteAddress };
+        const answer = rawAnswers.get(handler);
+        // Text we already hold goes out as a string: Node then sends the head and the body in
+        // one write (a Buffer costs a writev). A known length: no chunked framing either.
+        let status: number;
+        let head: Record<string, string>;
+        let payload: string | Buffer;
+        if (answer) {
+          ({ status, headers: head, text: payload } = await answer(request, client));
+        } else {
+          const response = await handler(request, client);
+          status = response.status;
+          head = Object.fromEntries(response.headers);
+          payload = Buffer.from(await response.arrayBuffer());
+        }
+        res.writeHead(status, { ...head, 'Content-Length': String(Buffer.byteLength(payload)) });
         res.end(payload);
       } catch (error) {
         if (next) {
