@@ -29,8 +29,12 @@ export interface ClientInfo {
 export interface CardkeepHandlerOptions {
   /** Where cards live: `MemoryStore`, `StripeStore` or your own. */
   store: CardStore;
-  /** HMAC key for signed links (≥ 32 characters). Without it, Bearer tokens are refused. */
-  linkSecret?: string | undefined;
+  /**
+   * HMAC key for signed links (≥ 32 characters). Without it, Bearer tokens are refused. To
+   * rotate, give `[newSecret, oldSecret]` for as long as links signed with the old one live
+   * (72 h by default): a link verifies with any of them; sign new links with the first.
+   */
+  linkSecret?: string | readonly string[] | undefined;
   /** The shopper's customer id from your session (cookie), or null when not signed in. */
   authenticate?: (request: Request) => string | null | Promise<string | null>;
   /** The prefix the routes live under, e.g. `/cardkeep` for `/cardkeep/card`. Default ''. */
@@ -259,7 +263,9 @@ function storeFailure(error: unknown, logger: CardkeepLogger | undefined): Reply
  */
 export function createCardkeepHandler(options: CardkeepHandlerOptions): CardkeepHandler {
   const { store, authenticate, linkSecret } = options;
-  if (linkSecret !== undefined) assertLinkSecret(linkSecret);
+  const secrets =
+    linkSecret === undefined ? [] : typeof linkSecret === 'string' ? [linkSecret] : [...linkSecret];
+  for (const secret of secrets) assertLinkSecret(secret);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   if (basePath && !basePath.startsWith('/')) {
     throw new TypeError('cardkeep: basePath must start with "/".');
@@ -308,8 +314,13 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     }
     const token = /^Bearer +(\S+)\s*$/i.exec(authorization)?.[1];
     if (!token) throw unauthorized('malformed', 'The Authorization header is not a Bearer token.');
-    if (!linkSecret) throw unauthorized('links_disabled', 'This server does not accept links.');
-    const result = verifyLinkToken(token, { secret: linkSecret, now: () => new Date(now) });
+    if (!secrets.length) throw unauthorized('links_disabled', 'This server does not accept links.');
+    // Each secret in turn (a rotation); only a signature no secret made is a bad signature.
+    let result!: ReturnType<typeof verifyLinkToken>;
+    for (const secret of secrets) {
+      result = verifyLinkToken(token, { secret, now: () => new Date(now) });
+      if (result.ok || result.problem !== 'bad_signature') break;
+    }
     if (!result.ok) {
       const messages = {
         malformed: 'The link is incomplete. Please open it again from your e-mail.',

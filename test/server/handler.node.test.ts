@@ -527,6 +527,21 @@ describe('reference server with HttpAdapter', () => {
       assert.deepEqual(responses.map((r) => r.status).sort(), [200, 401, 401, 401, 401]);
     });
 
+    it('a rotated secret: links signed with the old one still work, others do not', async (t) => {
+      const fresh = 'n'.repeat(40);
+      const { endpoint } = await serve(t, { ...noSession, linkSecret: [fresh, SECRET] });
+      const card = (link: string) =>
+        fetch(`${endpoint}/card`, { headers: { Authorization: `Bearer ${link}` } });
+      assert.equal((await card(token())).status, 200, 'signed with the old secret');
+      assert.equal((await card(createLinkToken('cus_demo', { secret: fresh }))).status, 200);
+      const foreign = await card(createLinkToken('cus_demo', { secret: 'y'.repeat(40) }));
+      assert.equal(foreign.status, 401);
+      assert.equal(
+        ((await foreign.json()) as { error: { reason: string } }).error.reason,
+        'bad_signature',
+      );
+    });
+
     const reasons: Array<[string, () => string, string]> = [
       [
         'a tampered signature',
