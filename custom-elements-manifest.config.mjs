@@ -2,7 +2,7 @@
 // about this codebase, taught here so custom-elements.json tells editors the truth:
 // 1. Lit's `state: true` in `static properties` means internal state, not an attribute (the
 //    analyzer only honours `attribute: false`, so `view`, `text`, `status`… showed as attributes).
-// 2. The tags are registered in a loop in src/define.ts, which the analyzer cannot follow, so
+// 2. The tags are registered through defineOnce() in src/define.ts, which the analyzer cannot follow, so
 //    the classes had no `tagName`.
 // 3. Events dispatched as `new CardkeepOpenEvent(form)` were listed under the argument's name
 //    (`form`, `result`, `failure`); they are the documented `cardkeep-*` events, now typed.

@@ -1,14 +1,12 @@
-// Registers Cardkeep's elements. The script-tag bundle's entry; the only module with side effects.
+// `cardkeep/define`: registers all three elements at once. (The script-tag bundle's entry is
+// src/script-tag.ts, which loads the replacement form on first use.)
 import { CardkeepBanner } from './components/banner/banner.js';
 import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
 import { CardkeepReplaceCard } from './components/replace-card/replace-card.js';
+import { defineOnce } from './components/shared/define-once.js';
 
-// Each tag is defined only if nothing holds it yet, so a page that loads the bundle twice (or
-// the bundle next to an npm build) keeps working: the first definition wins.
-for (const [tag, element] of [
+defineOnce([
   ['cardkeep-expiry-form', CardkeepExpiryForm],
   ['cardkeep-replace-card', CardkeepReplaceCard],
   ['cardkeep-banner', CardkeepBanner],
-] as const) {
-  if (!customElements.get(tag)) customElements.define(tag, element);
-}
+]);

@@ -1,10 +1,9 @@
 // What the widget loads only when a shopper needs it: the full replacement form (registered
 // here under its tag) and the Stripe.js helpers used by it and by 3-D Secure.
 import { CardkeepReplaceCard } from './components/replace-card/replace-card.js';
+import { defineOnce } from './components/shared/define-once.js';
 
 export { CardkeepReplaceCard };
 export { runAuthentication } from './stripe/loader.js';
 
-if (!customElements.get('cardkeep-replace-card')) {
-  customElements.define('cardkeep-replace-card', CardkeepReplaceCard);
-}
+defineOnce([['cardkeep-replace-card', CardkeepReplaceCard]]);
