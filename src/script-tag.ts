@@ -4,6 +4,7 @@
 // The build (rollup.config.mjs) replaces the three __CARDKEEP_*__ strings.
 import { CardkeepBanner } from './components/banner/banner.js';
 import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
+import { defineOnce } from './components/shared/define-once.js';
 import { loadLazyParts, setLazyPartsLoader } from './lazy.js';
 import type { LazyParts } from './lazy.js';
 
@@ -22,12 +23,10 @@ const scope = globalThis as unknown as Record<string, Runtime>;
 const runtime = (scope[KEY] ??= {});
 const self = document.currentScript as HTMLScriptElement | null;
 
-for (const [tag, element] of [
+defineOnce([
   ['cardkeep-expiry-form', CardkeepExpiryForm],
   ['cardkeep-banner', CardkeepBanner],
-] as const) {
-  if (!customElements.get(tag)) customElements.define(tag, element);
-}
+]);
 
 setLazyPartsLoader(
   () =>
@@ -50,18 +49,30 @@ setLazyPartsLoader(
     })),
 );
 
-// A page that uses <cardkeep-replace-card> on its own gets it as soon as one appears.
-if (!customElements.get('cardkeep-replace-card')) {
+// A page that uses <cardkeep-replace-card> on its own gets it as soon as one appears. Only the
+// added nodes are looked at (this runs on every change to the page's DOM); the whole document
+// only after a failed load, to try again.
+const TAG = 'cardkeep-replace-card';
+if (!customElements.get(TAG)) {
   let loading = false;
-  const watch = new MutationObserver(() => check());
-  const check = () => {
-    if (loading || !document.querySelector('cardkeep-replace-card')) return;
+  let failed = false;
+  const holds = (node: Node) =>
+    node instanceof Element && (node.localName === TAG || node.querySelector(TAG) !== null);
+  const load = () => {
     loading = true;
     loadLazyParts().then(
       () => watch.disconnect(),
-      () => (loading = false),
+      () => {
+        loading = false;
+        failed = true;
+      },
     );
   };
+  const watch = new MutationObserver((records) => {
+    if (loading) return;
+    const added = records.some((record) => Array.prototype.some.call(record.addedNodes, holds));
+    if (added || (failed && document.querySelector(TAG))) load();
+  });
   watch.observe(document, { childList: true, subtree: true });
-  check();
+  if (document.querySelector(TAG)) load();
 }
