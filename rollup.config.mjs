@@ -8,7 +8,7 @@
 // output (dist/*.js), which keeps Lit external.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve as resolvePath } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -35,7 +35,8 @@ function buildKey() {
     )) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else hash.update(path).update(readFileSync(path));
+      // Paths relative to the project, so every checkout of one commit builds the same bytes.
+      else hash.update(relative(root, path)).update(readFileSync(path));
     }
   };
   walk(join(root, 'src'));
