@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'puppeteer-core';
-import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
 import { FakeStripe } from '../support/fake-stripe.js';
+import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
 import {
   assertClean,
   bannerShown,
@@ -34,16 +34,7 @@ let demo: DemoServer | undefined;
 const visits: Visit[] = [];
 
 async function startStripeDemo(customerId?: string): Promise<DemoServer> {
-  demo = await startDemoServer({
-    port: 0,
-    log: () => {},
-    stripe: {
-      secretKey: fake!.secretKey,
-      publishableKey: fake!.publishableKey,
-      apiUrl: fake!.url,
-      ...(customerId ? { customerId } : {}),
-    },
-  });
+  demo = await startFakeStripeDemo(fake!, customerId);
   return demo;
 }
 
@@ -62,19 +53,6 @@ function calls() {
 
 function params(method: string, path: string) {
   return fake!.requests.filter((r) => r.method === method && r.path === path).map((r) => r.params);
-}
-
-/** The customer's default PaymentMethod in the fake. */
-function defaultCard(customerId: string) {
-  const customer = fake!.object(customerId)!;
-  const { default_payment_method: id } = customer.invoice_settings as {
-    default_payment_method: string;
-  };
-  return fake!.object(id) as unknown as {
-    id: string;
-    customer: string;
-    card: { brand: string; last4: string; exp_month: number; exp_year: number };
-  };
 }
 
 /** Clicks "Use a different card" and waits for Stripe's frame and an enabled Save button. */
@@ -203,7 +181,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await waitForText(page, 'cardkeep-banner', 'Your payment of $19.99 went through.');
     assert.equal(await textOf(page, '#card-on-file'), `VISA •••• 4242 — 12 / ${yy}`);
 
-    const card = defaultCard(customer.id);
+    const card = defaultCard(fake!, customer.id);
     assert.notEqual(card.id, old.id);
     assert.deepEqual(
       [card.card.brand, card.card.last4, card.customer],
@@ -265,7 +243,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
   it('a declined card shows Stripe’s message and keeps the form; the shopper then saves a good card', async () => {
     fake = await FakeStripe.start();
     const { url, customerId } = await startStripeDemo();
-    const old = defaultCard(customerId);
+    const old = defaultCard(fake!, customerId);
     fake.clearRequests();
 
     const { page, requests, problems } = await visit();
@@ -282,7 +260,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
       children: el.children.length,
     }));
     assert.deepEqual(alert, { text: 'Your card was declined.', children: 0 }, 'shown as text');
-    assert.equal(defaultCard(customerId).id, old.id, 'the old card stays on file');
+    assert.equal(defaultCard(fake!, customerId).id, old.id, 'the old card stays on file');
     // Stripe answers a decline with 402, which Chromium logs for any failed fetch (real Stripe.js
     // included): the one console error this flow has, and not the shop's.
     assert.deepEqual(problems.splice(0), [
@@ -298,7 +276,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
     await waitForText(page, 'cardkeep-banner', 'Your new Visa •••• 4242 is saved.');
 
-    const card = defaultCard(customerId);
+    const card = defaultCard(fake!, customerId);
     assert.notEqual(card.id, old.id);
     assert.equal(card.card.last4, '4242');
     const siId = fake.requests.find((r) => r.path.endsWith('/confirm'))!.path.split('/')[3]!;

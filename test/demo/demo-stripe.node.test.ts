@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
-import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
 import { FakeStripe } from '../support/fake-stripe.js';
+import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
 import {
   assertClean,
   bannerShown,
@@ -27,18 +27,8 @@ let fake: FakeStripe | undefined;
 let demo: DemoServer | undefined;
 let visits: Visit[] = [];
 
-/** The demo in Stripe mode against a fresh fake; `customerId` skips the demo shopper. */
 async function startStripeDemo(customerId?: string): Promise<DemoServer> {
-  demo = await startDemoServer({
-    port: 0,
-    log: () => {},
-    stripe: {
-      secretKey: fake!.secretKey,
-      publishableKey: fake!.publishableKey,
-      apiUrl: fake!.url,
-      ...(customerId ? { customerId } : {}),
-    },
-  });
+  demo = await startFakeStripeDemo(fake!, customerId);
   return demo;
 }
 
@@ -53,17 +43,6 @@ function writes() {
   return fake!.requests
     .filter((r) => r.method === 'POST')
     .map((r) => ({ path: r.path, params: r.params, auth: r.auth }));
-}
-
-/** The customer's default card in the fake. */
-function defaultCard(customerId: string) {
-  const customer = fake!.object(customerId)!;
-  const id = (customer.invoice_settings as { default_payment_method: string })
-    .default_payment_method;
-  return fake!.object(id) as unknown as {
-    id: string;
-    card: { exp_month: number; exp_year: number };
-  };
 }
 
 before(async () => {
@@ -86,7 +65,7 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
   it('the demo shopper fixes the card expiring this month: Stripe gets the new expiry and verifies it, no Stripe.js', async () => {
     fake = await FakeStripe.start();
     const { url, customerId } = await startStripeDemo();
-    const card = defaultCard(customerId);
+    const card = defaultCard(fake!, customerId);
     const now = new Date();
     assert.deepEqual(
       [card.card.exp_month, card.card.exp_year],
@@ -130,7 +109,7 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
       'only the shop’s server talked to Stripe',
     );
     assert.deepEqual(
-      [defaultCard(customerId).card.exp_month, defaultCard(customerId).card.exp_year],
+      [defaultCard(fake!, customerId).card.exp_month, defaultCard(fake!, customerId).card.exp_year],
       [12, 2030],
     );
 
