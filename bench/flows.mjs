@@ -154,51 +154,61 @@ const requestsOf = (network) => network.all().filter((r) => !r.url.startsWith('d
 const urls = (requests) =>
   requests.map((r) => `${r.method} ${r.url.replace(/^https?:\/\/[^/]+/, '')}`);
 
-/** Cardkeep's common path on the demo: the banner, "Update expiry date", four digits, Enter. */
-async function expiryFlow(browser, standIn) {
-  const demo = await startDemoServer({ port: 0, log: () => {} });
-  const opened = await openFlow(browser, `${demo.url}/`, standIn).catch(async (error) => {
-    await demo.close();
+/**
+ * Opens `path` on `server` in a fresh context and lets `drive` play the shopper. `drive` calls
+ * `begin()` once the page is ready for them: the requests before it are the page load, the ones
+ * after it the flow's. Everything is closed afterwards, the server too, whatever happened.
+ */
+async function measureFlow(browser, standIn, server, path, drive) {
+  const opened = await openFlow(browser, `${server.url}${path}`, standIn).catch(async (error) => {
+    await server.close();
     throw error;
   });
   const { context, page, stripe, network } = opened;
   try {
     const you = shopper(page);
+    let load = [];
+    await drive({
+      page,
+      you,
+      begin: () => {
+        load = requestsOf(network);
+        network.clear();
+      },
+    });
+    return { effort: you.summary(), load, flow: requestsOf(network), stripe };
+  } finally {
+    await network.detach();
+    await context.close();
+    await server.close();
+  }
+}
+
+/** Cardkeep's common path on the demo: the banner, "Update expiry date", four digits, Enter. */
+async function expiryFlow(browser, standIn) {
+  const demo = await startDemoServer({ port: 0, log: () => {} });
+  return measureFlow(browser, standIn, demo, '/', async ({ page, you, begin }) => {
     const update = await findDeep(page, 'button', 'Update expiry date');
-    const load = requestsOf(network);
-    network.clear();
+    begin();
     await you.click(update);
     await page.waitForFunction(`(${deepActive})()?.localName === 'input'`, { timeout: 10_000 });
     const expiry = renewedExpiry();
     await you.type('expiry', expiry.typed);
     await you.press('Enter');
     await findDeep(page, 'section.done', null);
-    const flow = requestsOf(network);
     const card = await demo.store.getCard('cus_demo');
     if (card.expMonth !== expiry.month || card.expYear !== expiry.year) {
       throw new Error(`bench: the expiry flow did not save ${expiry.typed}`);
     }
-    return { effort: you.summary(), load, flow, stripe };
-  } finally {
-    await network.detach();
-    await context.close();
-    await demo.close();
-  }
+  });
 }
 
 /** The replacement flow on the demo: "Use a different card", Stripe's frame, Save. */
 async function replaceFlow(browser, standIn) {
   const demo = await startDemoServer({ port: 0, log: () => {} });
-  const opened = await openFlow(browser, `${demo.url}/`, standIn).catch(async (error) => {
-    await demo.close();
-    throw error;
-  });
-  const { context, page, stripe, network } = opened;
-  try {
-    const you = shopper(page);
+  return measureFlow(browser, standIn, demo, '/', async ({ page, you, begin }) => {
     const different = await findDeep(page, 'button', 'Use a different card');
-    const load = requestsOf(network);
-    network.clear();
+    begin();
     await you.click(different);
     const frame = await page.waitForFrame((f) => f.url().endsWith('/bench/payment-frame.html'), {
       timeout: 10_000,
@@ -214,15 +224,9 @@ async function replaceFlow(browser, standIn) {
     await you.type('cvc', '123');
     await you.click(save);
     await findDeep(page, 'section.done', null);
-    const flow = requestsOf(network);
     const card = await demo.store.getCard('cus_demo');
     if (card.last4 !== '4444') throw new Error('bench: the replacement flow saved no new card');
-    return { effort: you.summary(), load, flow, stripe };
-  } finally {
-    await network.detach();
-    await context.close();
-    await demo.close();
-  }
+  });
 }
 
 /** The baseline: re-enter the whole card (number, expiry, CVC, name, e-mail) and save. */
@@ -236,41 +240,32 @@ async function fullFormFlow(browser, standIn) {
       return { type: 'application/json', body: '{"ok":true}' };
     },
   });
-  const opened = await openFlow(browser, `${server.url}/full-card-form.html`, standIn).catch(
-    async (error) => {
-      await server.close();
-      throw error;
+  return measureFlow(
+    browser,
+    standIn,
+    server,
+    '/full-card-form.html',
+    async ({ page, you, begin }) => {
+      const number = await page.waitForSelector('input[name=number]', { visible: true });
+      begin();
+      await you.click(number);
+      await you.type('number', '4242424242424242');
+      await you.press('Tab');
+      await you.type('expiry', renewedExpiry().typed);
+      await you.press('Tab');
+      await you.type('cvc', '123');
+      await you.press('Tab');
+      await you.type('name', 'Hanako Sato');
+      await you.press('Tab');
+      await you.type('email', 'hanako@example.com');
+      await you.press('Enter');
+      await page.waitForSelector('#status[data-done=ok]');
+      const sent = posted.at(-1);
+      if (!sent || Object.values(sent).filter(Boolean).length !== 5) {
+        throw new Error('bench: the full form did not send all five fields');
+      }
     },
   );
-  const { context, page, stripe, network } = opened;
-  try {
-    const you = shopper(page);
-    const number = await page.waitForSelector('input[name=number]', { visible: true });
-    const load = requestsOf(network);
-    network.clear();
-    await you.click(number);
-    await you.type('number', '4242424242424242');
-    await you.press('Tab');
-    await you.type('expiry', renewedExpiry().typed);
-    await you.press('Tab');
-    await you.type('cvc', '123');
-    await you.press('Tab');
-    await you.type('name', 'Hanako Sato');
-    await you.press('Tab');
-    await you.type('email', 'hanako@example.com');
-    await you.press('Enter');
-    await page.waitForSelector('#status[data-done=ok]');
-    const flow = requestsOf(network);
-    const sent = posted.at(-1);
-    if (!sent || Object.values(sent).filter(Boolean).length !== 5) {
-      throw new Error('bench: the full form did not send all five fields');
-    }
-    return { effort: you.summary(), load, flow, stripe };
-  } finally {
-    await network.detach();
-    await context.close();
-    await server.close();
-  }
 }
 
 /** Runs each flow `repeats` times, interleaved. */
