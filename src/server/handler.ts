@@ -103,13 +103,6 @@ const fail = (
 const unauthorized = (reason: string, message: string): Reply =>
   fail(401, 'unauthorized', message, { reason }, { 'WWW-Authenticate': 'Bearer' });
 
-/**
- * Request bodies already in memory. The Node adapter has read the body and hands the text
- * over here, so it does not make a round trip through a web stream (in Node 20 that round trip
- * was a large share of the server's time). Fetch-style callers never see the difference.
- */
-export const knownBodies = new WeakMap<Request, string>();
-
 /** An answer before it becomes a Response. */
 export interface RawReply {
   status: number;
@@ -119,11 +112,13 @@ export interface RawReply {
 
 /**
  * The Node adapter's way in to a handler made here: the same answer without building a
- * Response it would only take apart again.
+ * Response it would only take apart again, and given the body the adapter has already read
+ * (as text), so the request's body does not make a round trip through a web stream either.
+ * In Node 20 those round trips were a large share of the server's time.
  */
 export const rawAnswers = new WeakMap<
   CardkeepHandler,
-  (request: Request, client?: ClientInfo) => Promise<RawReply>
+  (request: Request, client?: ClientInfo, body?: string) => Promise<RawReply>
 >();
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): RawReply {
@@ -139,12 +134,14 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
   };
 }
 
-/** Reads at most `limit` bytes of the body; a larger body is a 413, however it is sent. */
-async function readBody(request: Request, limit: number): Promise<string> {
+/**
+ * Reads at most `limit` bytes of the body (or takes the `known` text a host adapter already
+ * read); a larger body is a 413, however it is sent.
+ */
+async function readBody(request: Request, limit: number, known?: string): Promise<string> {
   const declared = Number(request.headers.get('content-length'));
   if (declared > limit)
     throw fail(413, 'payload_too_large', `Bodies are limited to ${limit} bytes.`);
-  const known = knownBodies.get(request);
   if (known !== undefined) {
     if (Buffer.byteLength(known) > limit) {
       throw fail(413, 'payload_too_large', `Bodies are limited to ${limit} bytes.`);
@@ -184,6 +181,7 @@ async function readInput(
   request: Request,
   limit: number,
   now: Date,
+  known?: string,
 ): Promise<Record<string, unknown>> {
   const type = request.headers.get('content-type');
   const isJson = type?.split(';')[0]!.trim().toLowerCase() === 'application/json';
@@ -193,7 +191,7 @@ async function readInput(
   if (!isJson && (route !== 'setup' || type !== null)) {
     throw fail(415, 'unsupported_media_type', 'Send the body as application/json.');
   }
-  const text = await readBody(request, limit);
+  const text = await readBody(request, limit, known);
   if (route === 'setup' && text === '') return {};
   let body: unknown;
   try {
@@ -335,7 +333,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
 
   const used = () => unauthorized('used', 'This link has already been used. Ask for a new one.');
 
-  async function respond(request: Request, client: ClientInfo): Promise<Reply> {
+  async function respond(request: Request, client: ClientInfo, body?: string): Promise<Reply> {
     const url = new URL(request.url);
     const path = url.pathname;
     const found = path.startsWith(basePath) ? ROUTES[path.slice(basePath.length)] : undefined;
@@ -364,7 +362,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     }
     // A spent link may only replay the very request that spent it (a retry after a lost reply).
     if (link && spent.has(link.nonce) && spent.get(link.nonce)!.scope !== scope) throw used();
-    const input = await readInput(route, request, maxBodyBytes, nowDate);
+    const input = await readInput(route, request, maxBodyBytes, nowDate, body);
 
     const run = async (): Promise<{ response: StoredResponse; store: boolean }> => {
       try {
@@ -436,11 +434,15 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     return { card, ...(action ? { action } : {}), ...(payment ? { payment } : {}) };
   }
 
-  const answer = async (request: Request, client: ClientInfo = {}): Promise<RawReply> => {
+  const answer = async (
+    request: Request,
+    client: ClientInfo = {},
+    body?: string,
+  ): Promise<RawReply> => {
     const started = Date.now();
     let reply: Reply;
     try {
-      reply = await respond(request, client);
+      reply = await respond(request, client, body);
     } catch (error) {
       reply = error instanceof Reply ? error : storeFailure(error, logger);
     }

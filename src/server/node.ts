@@ -2,7 +2,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import {
   createCardkeepHandler,
-  knownBodies,
   rawAnswers,
   type CardkeepHandler,
   type CardkeepHandlerOptions,
@@ -89,24 +88,23 @@ export function toNodeListener(handler: CardkeepHandler): NodeListener {
         } catch {
           url = new URL('http://localhost/');
         }
-        // The body we hold goes to the handler as text (see knownBodies); bytes that are not
-        // UTF-8 take the web-stream path so the handler answers them as it always does.
-        const text = body && body.length ? utf8(body) : undefined;
+        // Our own handler takes the body we hold as text (see rawAnswers); bytes that are not
+        // UTF-8, and any other handler, get it in the Request as usual.
+        const answer = rawAnswers.get(handler);
+        const text = answer && body && body.length ? utf8(body) : undefined;
         const request = new Request(url, {
           method,
           headers,
           ...(body && body.length && text === undefined ? { body: new Uint8Array(body) } : {}),
         });
-        if (text !== undefined) knownBodies.set(request, text);
         const client = { ip: req.socket.remoteAddress };
-        const answer = rawAnswers.get(handler);
         // Text we already hold goes out as a string: Node then sends the head and the body in
         // one write (a Buffer costs a writev). A known length: no chunked framing either.
         let status: number;
         let head: Record<string, string>;
         let payload: string | Buffer;
         if (answer) {
-          ({ status, headers: head, text: payload } = await answer(request, client));
+          ({ status, headers: head, text: payload } = await answer(request, client, text));
         } else {
           const response = await handler(request, client);
           status = response.status;

@@ -36,6 +36,65 @@ describe('toNodeListener', () => {
     assert.equal(missing.status, 404);
   });
 
+  it('mounts a handler the merchant wrapped (a plain Request → Response function) the same way', async (t) => {
+    const inner = createCardkeepHandler({
+      store: MemoryStore.demo(),
+      authenticate: () => 'cus_demo',
+      logger: false,
+    });
+    const seen: string[] = [];
+    const wrapped = Object.assign(
+      async (request: Request) => {
+        seen.push(`${request.method} ${new URL(request.url).pathname}`);
+        return inner(request);
+      },
+      { basePath: inner.basePath, maxBodyBytes: inner.maxBodyBytes },
+    );
+    const server = createServer(toNodeListener(wrapped));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const year = new Date().getFullYear() + 2;
+    const saved = await fetch(`${origin}/card/expiry`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ cardId: CARD, month: 7, year }),
+    });
+    assert.equal(saved.status, 200);
+    assert.equal(
+      saved.headers.get('content-length'),
+      String((await saved.clone().arrayBuffer()).byteLength),
+    );
+    assert.deepEqual(((await saved.json()) as { card: { expMonth: number } }).card.expMonth, 7);
+    assert.deepEqual(seen, ['POST /card/expiry']);
+  });
+
+  it('answers a body that is not UTF-8 with 400, not a guess', async (t) => {
+    const handler = createCardkeepHandler({
+      store: MemoryStore.demo(),
+      authenticate: () => 'cus_demo',
+      logger: false,
+    });
+    const server = createServer(toNodeListener(handler));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const bytes = Buffer.concat([
+      Buffer.from('{"cardId":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}'),
+    ]);
+    const response = await fetch(`${origin}/card/expiry`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: bytes,
+    });
+    assert.equal(response.status, 400);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    assert.equal(error.code, 'bad_request');
+    assert.match(error.message, /UTF-8/);
+  });
+
   it('survives a bogus Host header', async (t) => {
     const handler = createCardkeepHandler({
       store: MemoryStore.demo(),
