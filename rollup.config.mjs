@@ -200,10 +200,14 @@ export default async () => {
           __CARDKEEP_INTEGRITY__: integrity,
         }),
         {
-          // The ESM default loader (`import('./lazy-parts.js')`) is replaced at run time.
+          // The ESM default loader (`import('./lazy-parts.js')`) is replaced at run time, so it
+          // stays out of the bundle, under a fixed name: left to rollup it became the build
+          // machine's absolute path (bytes that differed per checkout, and a path leaked).
           name: 'lazy-parts-external',
           resolveDynamicImport: (specifier) =>
-            typeof specifier === 'string' && specifier.endsWith('lazy-parts.js') ? false : null,
+            typeof specifier === 'string' && specifier.endsWith('lazy-parts.js')
+              ? { id: 'cardkeep-lazy-parts', external: true }
+              : null,
         },
         ...plugins(),
       ],
