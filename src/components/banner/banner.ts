@@ -186,7 +186,7 @@ export class CardkeepBanner extends CardkeepElement {
 
   #onDismiss = () => {
     const card = this.card!;
-    const until = Date.now() + SNOOZE_MS;
+    const until = this.now().getTime() + SNOOZE_MS;
     try {
       localStorage.setItem(snoozeKey(card.id), String(until));
     } catch {
@@ -237,11 +237,11 @@ export class CardkeepBanner extends CardkeepElement {
     this.card = card;
     const linked = hasLinkToken();
     const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
-    const status = card ? cardStatus(card, new Date(), { warnDays }) : 'ok';
+    const status = card ? cardStatus(card, this.now(), { warnDays }) : 'ok';
     if (
       !card ||
       status === 'ok' ||
-      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > Date.now())
+      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > this.now().getTime())
     ) {
       this.view = 'quiet';
       return;
@@ -276,6 +276,7 @@ export class CardkeepBanner extends CardkeepElement {
         exportparts="form, card, hint, label, input, error, button, result"
         .adapter=${this.backend}
         .card=${this.card}
+        .now=${this.now}
         .messages=${this.messages}
         @cardkeep-updated=${this.#onUpdated}
         >${FORWARD}</cardkeep-expiry-form
@@ -286,6 +287,7 @@ export class CardkeepBanner extends CardkeepElement {
         .fallbackUrl=${this.fallbackUrl}
         exportparts="button"
         .adapter=${this.backend}
+        .now=${this.now}
         .messages=${this.messages}
         @cardkeep-updated=${this.#onUpdated}
         @cancel=${this.#onCancel}

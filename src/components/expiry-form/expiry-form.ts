@@ -136,7 +136,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
 
   /** The entry as the model sees it: `{ ok, month, year }` or why it is not a date. */
   get parsed(): ExpiryResult {
-    return parseExpiry(this.text);
+    return parseExpiry(this.text, this.now());
   }
 
   /** The value submitted with a surrounding form: `MM/YYYY`, or empty while invalid. */
@@ -413,6 +413,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
       return html`<cardkeep-replace-card
         .fallbackUrl=${this.fallbackUrl}
         .adapter=${this.backend}
+        .now=${this.now}
         .messages=${this.messages}
         @cancel=${this.#onCancelReplace}
         ><slot name="payment-element" slot="payment-element"></slot

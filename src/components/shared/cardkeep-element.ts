@@ -93,6 +93,12 @@ export class CardkeepElement extends LitElement {
   /** Overrides for any message, as an object or a JSON attribute; laid over the language's. */
   declare messages: MessageOverrides | undefined;
 
+  /**
+   * The clock the element reads "today" from (card status, expiry checks, snoozes). Defaults to
+   * the real one; tests and previews set it to show a given day.
+   */
+  now: () => Date = () => new Date();
+
   /** The messages in effect: the language's, with `messages` laid over them. */
   protected t: Messages = en;
 
