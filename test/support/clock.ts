@@ -41,3 +41,26 @@ export function onTestCalendar<T extends Element>(root: T): T {
   }
   return root;
 }
+
+/**
+ * Source of a script that puts a page on the test calendar: `Date` (and `Date.now()`) read
+ * `start`, then run at the machine's pace, like {@link testClock}. For end-to-end tests that
+ * drive built pages, whose elements read the page's clock: installed before any page script
+ * (puppeteer's `evaluateOnNewDocument`). A string, so the test runner's transpiler cannot wrap
+ * it in helpers that do not exist in the page.
+ */
+export function pageClockScript(start: Date = TODAY): string {
+  return `(() => {
+  const Real = Date;
+  const offset = ${start.getTime()} - Real.now();
+  function TestDate(...args) {
+    if (!new.target) return new Real(Real.now() + offset).toString();
+    return args.length ? new Real(...args) : new Real(Real.now() + offset);
+  }
+  TestDate.prototype = Real.prototype;
+  TestDate.now = () => Real.now() + offset;
+  TestDate.parse = Real.parse;
+  TestDate.UTC = Real.UTC;
+  globalThis.Date = TestDate;
+})();`;
+}
