@@ -62,11 +62,13 @@ function snoozedUntil(cardId: string): number {
  * If the card cannot be loaded (signed out, offline, a server error) the banner stays quiet
  * — a merchant's account page must not show an alarming box — and fires `cardkeep-error`.
  *
- * @fires cardkeep-shown - A notice became visible (`notice`, `card`).
- * @fires cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
- * @fires cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
- * @fires cardkeep-error - Loading or saving failed (`error.code`).
- * @fires cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
+ * @tagname cardkeep-banner
+ *
+ * @fires {CardkeepShownEvent} cardkeep-shown - A notice became visible (`notice`, `card`).
+ * @fires {CardkeepOpenEvent} cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
+ * @fires {CardkeepUpdatedEvent} cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
+ * @fires {CardkeepErrorEvent} cardkeep-error - Loading or saving failed (`error.code`).
+ * @fires {CardkeepDismissedEvent} cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
  *
  * @csspart base - The notice box.
  * @csspart title - The heading.

@@ -50,6 +50,10 @@ export function isAbort(error: unknown): boolean {
  * What every Cardkeep element shares: the backend (an `adapter` property, or the HTTP adapter
  * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
  * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
+ *
+ * @attr lang - `ja…` for Japanese, anything else English; without it the nearest ancestor's `lang`, else the page's.
+ *
+ * @fires {CardkeepErrorEvent} cardkeep-error - A call to the backend failed; `error.code` says why.
  */
 export class CardkeepElement extends LitElement {
   static override properties: PropertyDeclarations = {
