@@ -98,6 +98,8 @@ export async function startDemoServer({
     store = await StripeStore.fromSecretKey(stripe.secretKey, {
       publishableKey: stripe.publishableKey,
       verifyOnUpdate: true,
+      // The name the banner greets with, when the customer has one ("田中" → 田中 様).
+      greetingNameMetadataKey: 'greeting_name',
       now,
       ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
     });

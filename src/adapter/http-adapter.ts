@@ -6,6 +6,7 @@ import type {
   CallOptions,
   CardkeepAdapter,
   CardSummary,
+  GreetingName,
   ExpiryUpdate,
   SetupSession,
   UpdateResult,
@@ -50,6 +51,7 @@ const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, ''
 function readCard(v: unknown): CardSummary | undefined {
   if (!obj(v)) return undefined;
   const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
+  const greetingName = readGreetingName(v.greetingName);
   if (!str(id) || !str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
   if (status !== 'ok' && status !== 'payment_failed') return undefined;
   // Exactly four digits (docs/protocol.md): a backend bug must never put a card number on screen.
@@ -63,7 +65,20 @@ function readCard(v: unknown): CardSummary | undefined {
     status,
     ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
     ...(int(customerSince) ? { customerSince } : {}),
+    ...(greetingName === undefined ? {} : { greetingName }),
   };
+}
+
+/** A greeting name, string or per-language record, made safe to show; undefined when unusable. */
+function readGreetingName(v: unknown): GreetingName | undefined {
+  if (str(v)) return shown(v, 100) || undefined;
+  if (!obj(v)) return undefined;
+  const names = Object.entries(v).filter(
+    (entry): entry is [string, string] => /^[A-Za-z0-9-]{1,35}$/.test(entry[0]) && str(entry[1]),
+  );
+  return names.length === 0
+    ? undefined
+    : Object.fromEntries(names.map(([language, name]) => [language, shown(name, 100)]));
 }
 
 function readUpdate(v: unknown): UpdateResult | undefined {
@@ -85,6 +100,7 @@ function readUpdate(v: unknown): UpdateResult | undefined {
       status: payment.status as 'succeeded' | 'failed' | 'none',
       ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
       ...(str(payment.currency) ? { currency: payment.currency } : {}),
+      ...(str(payment.description) ? { description: shown(payment.description, 200) } : {}),
     };
   }
   return result;

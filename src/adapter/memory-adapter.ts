@@ -124,11 +124,13 @@ export class MemoryAdapter implements CardkeepAdapter {
 /** The store's view of a card given as a summary. */
 function customerOf(card: CardSummary | null): MemoryCustomer {
   if (!card) return { id: CUSTOMER, card: null };
-  const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = card;
+  const { id, brand, last4, expMonth, expYear, status, customerName, customerSince, greetingName } =
+    card;
   return {
     id: CUSTOMER,
     card: { id, brand, last4, expMonth, expYear },
     ...(customerName === undefined ? {} : { name: customerName }),
+    ...(greetingName === undefined ? {} : { greetingName }),
     ...(customerSince === undefined ? {} : { since: customerSince }),
     failedInvoice: status === 'payment_failed' ? { amount: 1980, currency: 'jpy' } : null,
   };

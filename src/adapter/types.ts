@@ -7,6 +7,7 @@ export type {
   CardSummary,
   ErrorBody,
   ExpiryUpdate,
+  GreetingName,
   PaymentOutcome,
   SetupSession,
   UpdateResult,

@@ -50,6 +50,11 @@ const MONTH_FIRST_COMPACT = /^([0-9]{2})([0-9]{2}|[0-9]{4})$/;
 // What <input type="month"> and autofill produce; a bare space is not allowed here, since
 // "2030 1" reads as nothing a person writes.
 const YEAR_FIRST = /^([0-9]{4}) ?[/-] ?([0-9]{1,2})$/;
+// A month-first entry the shopper has not finished: a lone two-digit month, or a month, a
+// separator and the start of a year (none, one digit, or 20x on its way to 20xx): `13`,
+// `13 /`, `13/2`, `13/203`, `0 /`. A lone digit is not here (`0` or `1` may still become
+// 01–12), nor 3 or 5 digits (ambiguous: which is the month?), nor `99/030` (no year at all).
+const MONTH_FIRST_PARTIAL = /^(?:([0-9]{2})|([0-9]{1,2}) ?[/.\- ] ?(?:[0-9]|2[0-9]{2})?)$/;
 
 const FORMAT_CHARS = /\p{Cf}/gu;
 const FORMAT_CHAR = /^\p{Cf}$/u;
@@ -80,6 +85,13 @@ function readExpiry(text: string): { month: number; year: number } | null {
   return null;
 }
 
+function partialMonthOutOfRange(text: string): boolean {
+  const partial = MONTH_FIRST_PARTIAL.exec(text);
+  if (!partial) return false;
+  const month = Number(partial[1] ?? partial[2]);
+  return month < 1 || month > 12;
+}
+
 /**
  * Reads a card expiry date as a shopper may write it (`12/30`, `1 / 2030`, `１２／３０`,
  * `2030-12`, …) and judges it against `now` in local time. Never throws: null and undefined
@@ -93,7 +105,9 @@ export function parseExpiry(input: unknown, now: Date = new Date()): ExpiryResul
   const text = normalizeExpiryText(input);
   if (text === '') return fail('empty');
   const expiry = readExpiry(text);
-  if (!expiry) return fail('format');
+  // An unfinished entry whose month can never be right ("13 /") is told about the month, the
+  // part to fix, rather than the format; one whose month is fine is told how to finish it.
+  if (!expiry) return fail(partialMonthOutOfRange(text) ? 'month' : 'format');
   return checkExpiry(expiry.month, expiry.year, now);
 }
 

@@ -1,4 +1,7 @@
+import { waitIn } from './messages.js';
 import type { Messages } from './messages.js';
+
+const MONTH = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /** English messages. */
 export const en: Messages = {
@@ -6,20 +9,26 @@ export const en: Messages = {
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,
   expiredTitle: 'Your card has expired',
+  expiryMonth: (month, year) => MONTH.format(new Date(Date.UTC(year, month - 1, 1))),
   expiredBody: (card, expiry) =>
-    `Your ${card} expired at the end of ${expiry}. If your bank sent you a new card with the same number, just enter its new expiry date.`,
+    `Your ${card} expired in ${expiry}. If your bank sent you a new one with the same number, just enter its new expiry date.`,
   paymentFailedTitle: 'We couldn’t take your last payment',
-  paymentFailedBody: (card, expiry) =>
-    `The charge to your ${card} (expires ${expiry}) didn’t go through. If your bank sent you a renewed card, enter its new expiry date and we’ll try again.`,
+  paymentFailedBody: (card, expiry, expired) =>
+    expired
+      ? `We couldn’t charge your ${card}: it expired in ${expiry}. Enter the new card’s expiry date and we’ll try again.`
+      : `We couldn’t charge your ${card}. If your bank sent you a renewed card, enter its new expiry date and we’ll try again.`,
   expiringTitle: 'Your card expires soon',
   expiringBody: (card, expiry) =>
-    `Your ${card} expires at the end of ${expiry}. When your new card arrives, update its expiry date here.`,
+    `Your ${card} expires in ${expiry}. When the new card arrives, enter its expiry date here.`,
   updateExpiry: 'Update expiry date',
   useDifferentCard: 'Use a different card',
   remindLater: 'Remind me later',
   updatedTitle: 'Thank you — your card is up to date',
-  updatedBody: (card, expiry) => `Your ${card} now expires ${expiry}.`,
-  paymentSucceeded: (amount) => `Your payment of ${amount} went through.`,
+  updatedBody: (card, expiry) => `Your ${card} is now valid through ${expiry}.`,
+  paymentSucceeded: (amount, description) =>
+    description
+      ? `Your payment of ${amount} for ${description} went through.`
+      : `Your payment of ${amount} went through.`,
   paymentStillFailed:
     'The payment still didn’t go through. Your bank may have issued a new card number — try a different card.',
   formTitle: (card) => `New expiry date for your ${card}`,
@@ -47,8 +56,13 @@ export const en: Messages = {
     invalid_expiry: 'The shop didn’t accept this date. Check the expiry date on your new card.',
     card_declined:
       'Your bank declined this card. It may have issued you a new card number — use the new card instead.',
-    rate_limited: 'Too many attempts. Please wait a minute, then try again.',
+    rate_limited: 'Too many attempts. Please wait a moment, then try again.',
     server: 'Something went wrong on our side. Please try again.',
+  },
+  rateLimitedFor: (seconds) => {
+    const { unit, value } = waitIn(seconds);
+    const wait = new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' });
+    return `Too many attempts. Please try again in ${wait.format(value)}.`;
   },
   replaceTitle: 'Use a different card',
   replaceIntro:

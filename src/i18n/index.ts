@@ -3,8 +3,8 @@
 // shadow roots to the nearest \`lang\`.
 import { en } from './en.js';
 import { ja } from './ja.js';
-import { cardLabel, mergeMessages } from './messages.js';
+import { cardLabel, errorText, greetingNameFor, mergeMessages } from './messages.js';
 import type { Locale, MessageOverrides, Messages } from './messages.js';
 
-export { en, ja, cardLabel, mergeMessages };
+export { en, ja, cardLabel, errorText, greetingNameFor, mergeMessages };
 export type { Locale, MessageOverrides, Messages };

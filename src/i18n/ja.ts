@@ -1,3 +1,4 @@
+import { waitIn } from './messages.js';
 import type { Messages } from './messages.js';
 
 /** Japanese messages (polite register, as a Japanese shop writes to its customers). */
@@ -6,20 +7,27 @@ export const ja: Messages = {
   greeting: (name) => `${name} 様`,
   customerSince: (year) => `${year}年からのご愛顧、誠にありがとうございます。`,
   expiredTitle: 'ご登録のカードの有効期限が切れています',
+  // Written out rather than Intl's: the same 2025年3月 in every engine.
+  expiryMonth: (month, year) => `${year}年${month}月`,
   expiredBody: (card, expiry) =>
-    `${card}（有効期限 ${expiry}）の有効期限が切れました。同じ番号の新しいカードがお手元に届いている場合は、新しい有効期限を入力するだけで更新できます。`,
+    `ご登録の${card}は、${expiry}で有効期限が切れています。同じ番号の新しいカードがお手元にある場合は、新しい有効期限を入力するだけで更新できます。`,
   paymentFailedTitle: '前回のお支払いを完了できませんでした',
-  paymentFailedBody: (card, expiry) =>
-    `${card}（有効期限 ${expiry}）でのお支払いができませんでした。新しいカードが届いている場合は、有効期限を入力していただければ、お支払いを再度お手続きします。`,
+  paymentFailedBody: (card, expiry, expired) =>
+    expired
+      ? `ご登録の${card}は${expiry}で有効期限が切れているため、お支払いができませんでした。新しいカードの有効期限をご入力いただければ、お支払いを再度お手続きします。`
+      : `ご登録の${card}でのお支払いができませんでした。新しいカードが届いている場合は、有効期限をご入力いただければ、お支払いを再度お手続きします。`,
   expiringTitle: 'ご登録のカードの有効期限が近づいています',
   expiringBody: (card, expiry) =>
-    `${card}の有効期限は ${expiry} までです。新しいカードが届きましたら、こちらで有効期限を更新してください。`,
+    `ご登録の${card}は、${expiry}で有効期限が切れます。新しいカードが届きましたら、こちらで有効期限を更新してください。`,
   updateExpiry: '有効期限を更新',
   useDifferentCard: '別のカードを使う',
   remindLater: 'あとで通知する',
   updatedTitle: 'カード情報を更新しました。ありがとうございます',
-  updatedBody: (card, expiry) => `${card}の有効期限を ${expiry} に更新しました。`,
-  paymentSucceeded: (amount) => `${amount}のお支払いが完了しました。`,
+  updatedBody: (card, expiry) => `${card}の有効期限を${expiry}に更新しました。`,
+  paymentSucceeded: (amount, description) =>
+    description
+      ? `${description}のお支払い（${amount}）が完了しました。`
+      : `${amount}のお支払いが完了しました。`,
   paymentStillFailed:
     'お支払いはまだ完了していません。カード番号が変わっている可能性がありますので、別のカードをお試しください。',
   formTitle: (card) => `${card}の新しい有効期限`,
@@ -47,8 +55,13 @@ export const ja: Messages = {
       'この有効期限は受け付けられませんでした。新しいカードの有効期限をご確認ください。',
     card_declined:
       'カード会社に承認されませんでした。新しいカード番号が発行されている可能性があります。新しいカードをご登録ください。',
-    rate_limited: '試行回数が上限に達しました。1分ほど待ってから、もう一度お試しください。',
+    rate_limited: '試行回数が上限に達しました。しばらく待ってから、もう一度お試しください。',
     server: '問題が発生しました。もう一度お試しください。',
+  },
+  // Japanese writes 1秒後 and 2分後 without the space Intl puts in.
+  rateLimitedFor: (seconds) => {
+    const { unit, value } = waitIn(seconds);
+    return `試行回数が上限に達しました。${value}${unit === 'second' ? '秒' : '分'}後にもう一度お試しください。`;
   },
   replaceTitle: '別のカードを使う',
   replaceIntro:

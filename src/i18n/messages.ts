@@ -1,5 +1,6 @@
 import type { ExpiryErrorReason } from '../core/expiry.js';
 import type { CardkeepErrorCode } from '../core/errors.js';
+import type { GreetingName } from '../protocol/wire.js';
 
 /**
  * Every string the elements show. `en` and `ja` are complete; a merchant overrides any entry
@@ -16,9 +17,12 @@ export interface Messages {
   /** The personal thank-you; the year is shown as the backend gave it. */
   customerSince: (year: number) => string;
   expiredTitle: string;
+  /** A card's expiry month as the shopper reads it in prose: "March 2025", 2025年3月. */
+  expiryMonth: (month: number, year: number) => string;
   expiredBody: (card: string, expiry: string) => string;
   paymentFailedTitle: string;
-  paymentFailedBody: (card: string, expiry: string) => string;
+  /** `expired`: the card's expiry month has passed, so it is never described as "expires …". */
+  paymentFailedBody: (card: string, expiry: string, expired: boolean) => string;
   expiringTitle: string;
   expiringBody: (card: string, expiry: string) => string;
   /** The primary action; its accessible name must contain this text. */
@@ -27,7 +31,8 @@ export interface Messages {
   remindLater: string;
   updatedTitle: string;
   updatedBody: (card: string, expiry: string) => string;
-  paymentSucceeded: (amount: string) => string;
+  /** `description` is what the backend says the payment was for ("your monthly beans"). */
+  paymentSucceeded: (amount: string, description?: string) => string;
   paymentStillFailed: string;
 
   // Expiry form
@@ -46,6 +51,8 @@ export interface Messages {
   cardNumberNotNeeded: string;
   /** What to do about a failed call, by error code. */
   errors: Record<CardkeepErrorCode, string>;
+  /** `rate_limited` when the server said how long to wait (Retry-After), in seconds. */
+  rateLimitedFor: (seconds: number) => string;
 
   // Replacement and authentication
   replaceTitle: string;
@@ -97,11 +104,13 @@ export function cardLabel(brand: string, last4: string): string {
 const ARGUMENTS: Record<string, string[]> = {
   greeting: ['name'],
   customerSince: ['year'],
+  expiryMonth: ['month', 'year'],
   expiredBody: ['card', 'expiry'],
-  paymentFailedBody: ['card', 'expiry'],
+  paymentFailedBody: ['card', 'expiry', 'expired'],
   expiringBody: ['card', 'expiry'],
   updatedBody: ['card', 'expiry'],
-  paymentSucceeded: ['amount'],
+  paymentSucceeded: ['amount', 'description'],
+  rateLimitedFor: ['seconds'],
   formTitle: ['card'],
   replaced: ['card'],
 };
@@ -149,3 +158,37 @@ export function mergeMessages(base: Messages, overrides?: MessageOverrides | nul
 
 /** `ja` for any Japanese tag, `en` otherwise. */
 export type Locale = 'en' | 'ja';
+
+/**
+ * The name to greet with in `locale`: a string greets in every language; a record is looked up
+ * by the language's primary subtag (`ja` for `ja-JP`). Undefined (so no greeting at all) when
+ * the backend gave none for this language: no name beats the wrong form of one.
+ */
+export function greetingNameFor(
+  name: GreetingName | undefined,
+  locale: string,
+): string | undefined {
+  if (typeof name === 'string') return name || undefined;
+  if (!name) return undefined;
+  const language = locale.toLowerCase().split('-')[0] ?? '';
+  return name[locale] || name[language] || undefined;
+}
+
+/** What to tell the shopper about a failed call: the code's text, with the wait when known. */
+export function errorText(
+  t: Messages,
+  error: { code: CardkeepErrorCode; retryAfter?: number | undefined },
+): string {
+  const wait = error.retryAfter;
+  if (error.code === 'rate_limited' && wait !== undefined && Number.isFinite(wait) && wait > 0) {
+    return t.rateLimitedFor(Math.ceil(wait));
+  }
+  return t.errors[error.code];
+}
+
+/** Whole minutes once a wait reaches one: nobody wants to read "90 seconds". */
+export function waitIn(seconds: number): { unit: 'second' | 'minute'; value: number } {
+  return seconds < 60
+    ? { unit: 'second', value: Math.max(1, Math.ceil(seconds)) }
+    : { unit: 'minute', value: Math.ceil(seconds / 60) };
+}

@@ -6,7 +6,13 @@
 import { CardkeepError } from '../core/errors.js';
 import { ProtocolError } from './protocol-error.js';
 import { randomId } from './random-id.js';
-import type { CardSummary, PaymentOutcome, SetupSession, UpdateResult } from './wire.js';
+import type {
+  CardSummary,
+  GreetingName,
+  PaymentOutcome,
+  SetupSession,
+  UpdateResult,
+} from './wire.js';
 
 /** The card fields a seed provides; status and customer fields are derived. */
 export type MemoryCard = Pick<CardSummary, 'id' | 'brand' | 'last4' | 'expMonth' | 'expYear'>;
@@ -15,14 +21,16 @@ export type MemoryCard = Pick<CardSummary, 'id' | 'brand' | 'last4' | 'expMonth'
 export interface MemoryCustomer {
   /** The customer id `authenticate` or a link token resolves to. */
   id: string;
-  /** Shown as the greeting. */
+  /** The full name (`customerName`); never shown by the widget. */
   name?: string;
+  /** The name the greeting uses (`greetingName`). */
+  greetingName?: GreetingName;
   /** The year they became a customer. */
   since?: number;
   /** The default card, or null for none. */
   card: MemoryCard | null;
   /** An open renewal invoice whose charge failed: the card shows `payment_failed` until paid. */
-  failedInvoice?: { amount: number; currency: string } | null;
+  failedInvoice?: { amount: number; currency: string; description?: string } | null;
 }
 
 /** The states the demo customer can start in. */
@@ -69,6 +77,8 @@ export function demoCustomer(
   return {
     id,
     name: 'Hanako Sato',
+    // "Hi Hanako," in English; a Japanese shop greets by family name: 佐藤 様.
+    greetingName: { en: 'Hanako', ja: '佐藤' },
     since: 2019,
     card:
       seed === 'none'
@@ -84,7 +94,7 @@ type SetupInput = { setupIntentId: string };
 interface CustomerState {
   seed: MemoryCustomer;
   card: MemoryCard | null;
-  invoice: { amount: number; currency: string } | null;
+  invoice: { amount: number; currency: string; description?: string } | null;
   /** SetupIntents handed out and not yet completed. */
   sessions: Set<string>;
   /** SetupIntents waiting for the shopper to authenticate, with what to do once they have. */
@@ -217,11 +227,12 @@ export class MemoryCards {
   }
 
   #summary(customer: CustomerState): CardSummary {
-    const { name, since } = customer.seed;
+    const { name, greetingName, since } = customer.seed;
     return {
       ...(customer.card as MemoryCard),
       status: customer.invoice ? 'payment_failed' : 'ok',
       ...(name === undefined ? {} : { customerName: name }),
+      ...(greetingName === undefined ? {} : { greetingName: structuredClone(greetingName) }),
       ...(since === undefined ? {} : { customerSince: since }),
     };
   }

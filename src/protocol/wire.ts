@@ -3,6 +3,14 @@
 // lives below both and imports nothing but the error codes.
 import type { CardkeepErrorCode } from '../core/errors.js';
 
+/**
+ * The name to greet the shopper with, exactly as the greeting shows it: one string for every
+ * language ("Hanako"), or one per language keyed by BCP 47 tag or its primary subtag
+ * (`{ en: 'Hanako', ja: '佐藤' }`, since a Japanese shop greets by family name, "佐藤 様").
+ * A language with no entry gets no greeting.
+ */
+export type GreetingName = string | Record<string, string>;
+
 /** The card on file, as the merchant's backend describes it. Never contains the card number. */
 export interface CardSummary {
   /** The backend's id for this card (e.g. a Stripe PaymentMethod id). */
@@ -17,8 +25,10 @@ export interface CardSummary {
   expYear: number;
   /** `payment_failed` when the latest renewal charge on this card was declined. */
   status: 'ok' | 'payment_failed';
-  /** How to greet the shopper, when the backend knows. */
+  /** The customer's full name, for the backend's own use; the widget never shows it. */
   customerName?: string;
+  /** The name the greeting uses; without one there is no greeting line. */
+  greetingName?: GreetingName;
   /** The year the shopper became a customer, shown as is ("with us since 2019"). */
   customerSince?: number;
 }
@@ -50,6 +60,11 @@ export interface PaymentOutcome {
   amount?: number;
   /** ISO 4217 code, lower case as Stripe sends it. */
   currency?: string;
+  /**
+   * What the payment was for, as it reads after "payment of 1,980円 for": "your monthly
+   * beans" (ja: 毎月のコーヒー豆). Shown as given, so the backend writes it in the shopper's language.
+   */
+  description?: string;
 }
 
 /**

@@ -46,6 +46,12 @@ export interface StripeStoreCommonOptions {
    * when the merchant's records go back further than the Stripe customer.
    */
   customerSinceMetadataKey?: string;
+  /**
+   * A customer metadata key holding the name the widget greets with ("Hanako"; a Japanese shop
+   * stores the family name, shown as "佐藤 様"). Without it there is no greeting: the Stripe
+   * customer's full name reads awkwardly in either language.
+   */
+  greetingNameMetadataKey?: string;
   /** Detaches the previous card from the customer after a replacement. Default false. */
   detachOldCard?: boolean;
   /**
@@ -87,6 +93,7 @@ export class StripeStore implements CardStore {
   readonly #publishableKey: string;
   readonly #verifyOnUpdate: boolean;
   readonly #sinceKey: string | undefined;
+  readonly #greetingKey: string | undefined;
   readonly #detachOldCard: boolean;
   readonly #paymentMethodTypes: string[] | undefined;
   readonly #now: () => Date;
@@ -110,6 +117,7 @@ export class StripeStore implements CardStore {
     this.#publishableKey = options.publishableKey;
     this.#verifyOnUpdate = options.verifyOnUpdate ?? false;
     this.#sinceKey = options.customerSinceMetadataKey;
+    this.#greetingKey = options.greetingNameMetadataKey;
     this.#detachOldCard = options.detachOldCard ?? false;
     this.#paymentMethodTypes = options.paymentMethodTypes;
     this.#now = options.now ?? (() => new Date());
@@ -462,6 +470,8 @@ export class StripeStore implements CardStore {
     };
     const { customer } = billing;
     if (customer.name) summary.customerName = customer.name;
+    const greeting = this.#greetingKey ? customer.metadata?.[this.#greetingKey]?.trim() : undefined;
+    if (greeting) summary.greetingName = greeting;
     const since = this.#customerSince(customer);
     if (since !== undefined) summary.customerSince = since;
     return summary;

@@ -190,6 +190,33 @@ describe('HttpAdapter', () => {
       assert.equal(card.customerName, `Hanako${'x'.repeat(94)}`);
     });
 
+    it('reads the greeting name as a string or per language, and what a payment was for', async () => {
+      const read = async (greetingName: unknown) => {
+        const { adapter: a } = adapter([json(200, { card: { ...CARD, greetingName } })]);
+        return (await a.getCard())!.greetingName;
+      };
+      assert.equal(await read('Hanako'), 'Hanako');
+      assert.deepEqual(await read({ en: 'Hanako', ja: '\u202e佐藤', 'bad key': 'x', de: 7 }), {
+        en: 'Hanako',
+        ja: '佐藤',
+      });
+      for (const junk of ['', 42, [], { de: 7 }, null]) assert.equal(await read(junk), undefined);
+
+      const { adapter: a } = adapter([
+        json(200, {
+          card: CARD,
+          payment: {
+            status: 'succeeded',
+            amount: 1980,
+            currency: 'jpy',
+            description: 'beans\u202e',
+          },
+        }),
+      ]);
+      const result = await a.updateExpiry({ cardId: CARD.id, month: 12, year: 2030 });
+      assert.equal(result.payment?.description, 'beans');
+    });
+
     it('401 and 403 are unauthorized, not retried', async () => {
       for (const status of [401, 403]) {
         const { adapter: a, calls } = adapter([error(status, 'unauthorized')]);

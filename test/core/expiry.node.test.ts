@@ -202,6 +202,15 @@ describe('parseExpiry', () => {
       ['12/30\u0301', 'format'],
       ['\ud800', 'format'],
       ['12/30\udc00', 'format'],
+      ['12 /', 'format'],
+      ['0', 'format'],
+      ['1 /', 'format'],
+      ['13 /', 'month'],
+      ['13', 'month'],
+      ['13/2', 'month'],
+      ['13/203', 'month'],
+      ['0 /', 'month'],
+      ['00', 'month'],
       ['00/30', 'month'],
       ['0/30', 'month'],
       ['13/30', 'month'],
@@ -313,6 +322,34 @@ describe('parseExpiry', () => {
       fc.property(validMonth, fc.constantFrom('2-digit', 'numeric'), (expiry, yearStyle) => {
         const text = formatExpiry(expiry.month, expiry.year, { year: yearStyle });
         assert.deepEqual(parseExpiry(text, NOW), ok(expiry.month, expiry.year));
+      }),
+    );
+  });
+
+  it('blames the month of an unfinished entry only when no year could make it right', () => {
+    const separator = fc.constantFrom('/', ' / ', '-', '.', ' ', '／', ' /');
+    const yearDigits = fc.oneof(fc.constantFrom(''), fc.stringMatching(/^([0-9]|2[0-9]{2})$/));
+    const badMonth = fc.oneof(
+      fc.constantFrom('0', '00'),
+      fc.integer({ min: 13, max: 99 }).map(String),
+    );
+    fc.assert(
+      fc.property(badMonth, separator, yearDigits, (month, sep, year) => {
+        // `0 ` is a lone 0 once trimmed, which may still become 01–09.
+        fc.pre(month.length === 2 || `${sep}${year}`.trim() !== '');
+        assert.deepEqual(parseExpiry(`${month}${sep}${year}`, NOW), { ok: false, reason: 'month' });
+      }),
+    );
+    // Every step of typing a valid date, as the field formats it, is at most unfinished.
+    fc.assert(
+      fc.property(validMonth, fc.constantFrom('2-digit', 'numeric'), (expiry, yearStyle) => {
+        const full = formatExpiry(expiry.month, expiry.year, {
+          year: yearStyle as '2-digit' | 'numeric',
+        });
+        for (let end = 1; end < full.length; end += 1) {
+          const result = parseExpiry(full.slice(0, end), NOW);
+          if (!result.ok) assert.notEqual(result.reason, 'month', full.slice(0, end));
+        }
       }),
     );
   });

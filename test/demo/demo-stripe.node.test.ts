@@ -83,7 +83,11 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
     await waitForText(page, 'cardkeep-banner', 'Visa •••• 4242');
     await updateExpiry(page, '１２３０', '12 / 30');
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
-    await waitForText(page, 'cardkeep-banner', 'Your Visa •••• 4242 now expires 12 / 30.');
+    await waitForText(
+      page,
+      'cardkeep-banner',
+      'Your Visa •••• 4242 is now valid through December 2030.',
+    );
 
     assert.deepEqual(writes(), [
       {
@@ -123,7 +127,11 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
     fake = await FakeStripe.start({ now: clock });
     const now = clock();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    const customer = fake.addCustomer({ name: 'Aiko Tanaka', created: Date.UTC(2021, 3) / 1000 });
+    const customer = fake.addCustomer({
+      name: 'Aiko Tanaka',
+      created: Date.UTC(2021, 3) / 1000,
+      metadata: { greeting_name: '田中' },
+    });
     const card = fake.addPaymentMethod('pm_card_jcb', {
       customer: customer.id,
       default: true,
@@ -141,7 +149,7 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
     const { page } = await visit();
     await open(page, `${url}/?lang=ja`);
     await waitForText(page, 'cardkeep-banner', '前回のお支払いを完了できませんでした');
-    await waitForText(page, 'cardkeep-banner', 'Aiko Tanaka 様');
+    await waitForText(page, 'cardkeep-banner', '田中 様');
     await updateExpiry(page, '０３／３１', '03 / 31');
     await waitForText(page, 'cardkeep-banner', 'カード情報を更新しました。ありがとうございます');
     await waitForText(page, 'cardkeep-banner', '1,980円のお支払いが完了しました。');

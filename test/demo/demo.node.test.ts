@@ -80,7 +80,11 @@ describe('the demo shop', () => {
     await updateExpiry(page, '１２３０', '12 / 30');
 
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
-    await waitForText(page, 'cardkeep-banner', 'Your Visa •••• 4242 now expires 12 / 30.');
+    await waitForText(
+      page,
+      'cardkeep-banner',
+      'Your Visa •••• 4242 is now valid through December 2030.',
+    );
     await waitForText(page, 'cardkeep-banner', 'Your payment of ¥1,980 went through.');
 
     const card = await storedCard();

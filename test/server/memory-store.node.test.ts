@@ -17,6 +17,7 @@ describe('MemoryStore', () => {
       expYear: 2025,
       status: 'payment_failed',
       customerName: 'Hanako Sato',
+      greetingName: { en: 'Hanako', ja: '佐藤' },
       customerSince: 2019,
     });
     assert.deepEqual(demoCustomer('payment_failed', now).failedInvoice, {

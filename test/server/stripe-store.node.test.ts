@@ -148,6 +148,21 @@ describe('StripeStore.getCard', () => {
     assert.equal(await since('future'), 2024);
     assert.equal(await since('absent'), 2024);
   });
+
+  it('greets with the name in customer metadata, and with nothing when there is none', async () => {
+    const customer = fake.addCustomer({
+      name: 'Hanako Sato',
+      metadata: { greeting_name: ' 佐藤 ', blank: ' ' },
+    });
+    fake.addPaymentMethod('pm_card_visa', { customer: customer.id, default: true });
+    const greeting = async (key?: string) =>
+      (await store(key ? { greetingNameMetadataKey: key } : {}).getCard(customer.id))?.greetingName;
+    assert.equal(await greeting('greeting_name'), '佐藤');
+    // The full name is never a greeting: it reads awkwardly in either language.
+    assert.equal(await greeting(), undefined);
+    assert.equal(await greeting('blank'), undefined);
+    assert.equal(await greeting('absent'), undefined);
+  });
 });
 
 describe('StripeStore.updateExpiry', () => {

@@ -13,6 +13,7 @@ import type { CardkeepNotice } from '../../events/shown.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
+import { greetingNameFor } from '../../i18n/messages.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { bannerStyles } from './banner.styles.js';
 
@@ -330,10 +331,11 @@ export class CardkeepBanner extends CardkeepElement {
         : notice === 'payment_failed'
           ? [t.paymentFailedTitle, t.paymentFailedBody]
           : [t.expiringTitle, t.expiringBody];
+    const greeting = greetingNameFor(card.greetingName, t.locale);
     return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
       <h2 part="title" id="title">${title}</h2>
-      ${card.customerName ? html`<p part="greeting">${t.greeting(card.customerName)}</p>` : nothing}
-      <p part="message">${body(...describe(card))}</p>
+      ${greeting ? html`<p part="greeting">${t.greeting(greeting)}</p>` : nothing}
+      <p part="message">${body(...describe(t, card, this.now()))}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
       ${this.problem ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}

@@ -11,7 +11,8 @@ import { newIdempotencyKey } from '../../adapter/http-adapter.js';
 import { loadLazyParts } from '../../lazy.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
-import { confirmation, describe } from '../shared/confirmation.js';
+import { cardLabel, errorText } from '../../i18n/messages.js';
+import { confirmation } from '../shared/confirmation.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
 
 /** Where a save is: one value, so the form can never be both busy and failed. */
@@ -383,7 +384,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     if (status === 'error' && failure) {
       const { error, auth } = failure;
       return html`<div part="result" role="alert" tabindex="-1" class="stack">
-        <p class="error">${auth ? t.authFailed : t.errors[error.code]}</p>
+        <p class="error">${auth ? t.authFailed : errorText(t, error)}</p>
         ${
           error.retryable || error.code === 'card_declined'
             ? html`<div class="row">
@@ -429,7 +430,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     const busy = this.status === 'pending' || this.status === 'authenticating';
     const saves = !this.noSubmit && !!this.backend;
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
-      ${card ? html`<p part="card">${t.formTitle(describe(card)[0])}</p>` : nothing}
+      ${card ? html`<p part="card">${t.formTitle(cardLabel(card.brand, card.last4))}</p>` : nothing}
       <div class="field">
         <label part="label" for="input">${t.expiryLabel}</label>
         <p part="hint" id="hint" class="hint">${t.formHint}</p>

@@ -6,7 +6,7 @@ import type { UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
 import type { Messages } from '../../i18n/messages.js';
-import { cardLabel } from '../../i18n/messages.js';
+import { cardLabel, errorText } from '../../i18n/messages.js';
 import { loadStripeOnce, runAuthentication, stripeFailure } from '../../stripe/loader.js';
 import type { Stripe, StripeError, StripeLoader } from '../../stripe/loader.js';
 import { baseStyles } from '../shared/base.styles.js';
@@ -333,7 +333,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
   /** Shows a failure (our message for its code unless `text` says otherwise) and reports it. */
   #fail(error: unknown, status: ReplaceCardStatus, text?: (t: Messages) => string) {
     const failure = this.report(error);
-    this.problem = text ?? ((t) => t.errors[failure.code]);
+    this.problem = text ?? ((t) => errorText(t, failure));
     this.canRetry = failure.code !== 'unauthorized';
     this.status = status;
   }

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { formatExpiry } from '../../core/expiry.js';
+import { isExpired } from '../../core/calendar.js';
 import { cardLabel } from '../../i18n/messages.js';
 import type { Messages } from '../../i18n/messages.js';
 
@@ -25,14 +25,20 @@ export function formatAmount(amount: number, currency: string, locale: string): 
   }
 }
 
-/** "Visa •••• 4242" and "12 / 30" for a card. */
-export function describe(card: {
-  brand: string;
-  last4: string;
-  expMonth: number;
-  expYear: number;
-}) {
-  return [cardLabel(card.brand, card.last4), formatExpiry(card.expMonth, card.expYear)] as const;
+/**
+ * "Visa •••• 4242", its expiry as prose ("March 2025", 2025年3月) and whether that has passed
+ * by `now`: the arguments of the notice and thank-you messages, in their order.
+ */
+export function describe(
+  t: Pick<Messages, 'expiryMonth'>,
+  card: { brand: string; last4: string; expMonth: number; expYear: number },
+  now: Date = new Date(),
+) {
+  return [
+    cardLabel(card.brand, card.last4),
+    t.expiryMonth(card.expMonth, card.expYear),
+    isExpired(card.expMonth, card.expYear, now),
+  ] as const;
 }
 
 /**
@@ -53,11 +59,13 @@ export function confirmation(
       : undefined;
   return html`<h2 part="title">${t.updatedTitle}</h2>
     <p part="message">
-      ${replaced ? t.replaced(cardLabel(card.brand, card.last4)) : t.updatedBody(...describe(card))}
+      ${replaced ? t.replaced(cardLabel(card.brand, card.last4)) : t.updatedBody(cardLabel(card.brand, card.last4), t.expiryMonth(card.expMonth, card.expYear))}
     </p>
     ${
       payment?.status === 'succeeded'
-        ? html`<p part="payment">${amount ? t.paymentSucceeded(amount) : t.paymentWentThrough}</p>`
+        ? html`<p part="payment">
+            ${amount ? t.paymentSucceeded(amount, payment.description) : t.paymentWentThrough}
+          </p>`
         : payment?.status === 'failed'
           ? html`<p part="payment" class="error">${t.paymentStillFailed}</p>
               <div class="row">

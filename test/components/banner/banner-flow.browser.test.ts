@@ -51,7 +51,7 @@ describe('<cardkeep-banner> against the reference server', () => {
     await updateExpiry(el, `12${yy}`);
     await waitUntil(() => el.shadowRoot!.querySelector('.done'), 'the confirmation shows');
     const said = text(el.shadowRoot!);
-    expect(said).to.contain(`Your Visa •••• 4242 now expires 12 / ${yy}.`);
+    expect(said).to.contain(`Your Visa •••• 4242 is now valid through December 20${yy}.`);
     expect(said).to.contain('Your payment of ¥1,980 went through.');
     expect(updates[0]!.card).to.deep.include({ expMonth: 12, expYear: year + 2 });
     expect(updates[0]!.payment).to.deep.include({ status: 'succeeded', amount: 1980 });
@@ -151,7 +151,7 @@ describe('<cardkeep-expiry-form> stand-alone against the reference server', () =
     await sendKeys({ type: `03${yy}` });
     await sendKeys({ press: 'Enter' });
     await waitUntil(() => root.activeElement?.getAttribute('part') === 'result');
-    expect(text(root)).to.contain(`now expires 03 / ${yy}`);
+    expect(text(root)).to.contain(`now valid through March 20${yy}`);
     expect(await server.card()).to.deep.include({ expMonth: 3, expYear: year + 2 });
   });
 });

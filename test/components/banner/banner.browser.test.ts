@@ -17,7 +17,7 @@ import { FakeAdapter, card } from '../../support/fake-adapter.js';
 
 const clock = testClock();
 const yy = String(year + 2).slice(2);
-const expired = card({ customerName: 'Aiko', customerSince: 2019 });
+const expired = card({ customerName: 'Aiko Tanaka', greetingName: 'Aiko', customerSince: 2019 });
 /** Expires at the end of the test calendar's month, five days away: inside the warning window. */
 const expiring = card({ expMonth: MONTH, expYear: year });
 const fine = card({ expMonth: 12, expYear: year + 3 });
@@ -101,7 +101,7 @@ describe('<cardkeep-banner>', () => {
     const said = text(el);
     expect(el.shadowRoot!.querySelector('h2')!.textContent).to.contain('Your card has expired');
     expect(said).to.contain('Hi Aiko,');
-    expect(said).to.contain('Your Visa •••• 4242 expired at the end of 01 / 20.');
+    expect(said).to.contain('Your Visa •••• 4242 expired in January 2020.');
     expect(said).to.contain('Thank you for being with us since 2019.');
     expect(buttons(el).map((b) => b.textContent!.trim())).to.deep.equal([
       'Update expiry date',
@@ -157,7 +157,7 @@ describe('<cardkeep-banner>', () => {
     await waitUntil(() => el.shadowRoot!.activeElement?.classList.contains('done'));
     const said = text(el);
     expect(said).to.contain('Thank you — your card is up to date');
-    expect(said).to.contain(`Your Visa •••• 4242 now expires 12 / ${yy}.`);
+    expect(said).to.contain(`Your Visa •••• 4242 is now valid through December 20${yy}.`);
     expect(said).to.contain('Your payment of ¥1,980 went through.');
     const updated = events.filter((e) => e.type === 'cardkeep-updated') as CardkeepUpdatedEvent[];
     expect(updated, 'one event, from the form, through the banner').to.have.length(1);

@@ -217,7 +217,7 @@ describe('<cardkeep-expiry-form>', () => {
     await waitUntil(() => parts(el).result && el.shadowRoot!.activeElement === parts(el).result);
     const { text } = parts(el);
     expect(text()).to.contain('Thank you — your card is up to date');
-    expect(text()).to.contain(`Your Visa •••• 4242 now expires 12 / ${yy}.`);
+    expect(text()).to.contain(`Your Visa •••• 4242 is now valid through December 20${yy}.`);
     expect(text()).to.contain('Your payment of ¥1,980 went through.');
     await expect(el).to.be.accessible();
   });
