@@ -4,7 +4,6 @@ import type { PropertyValues } from 'lit';
 import type { CardkeepAdapter, CardSummary, UpdateResult } from '../../adapter/types.js';
 import { formatExpiryInput, parseExpiry } from '../../core/expiry.js';
 import type { ExpiryResult } from '../../core/expiry.js';
-import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { loadLazyParts } from '../../lazy.js';
@@ -13,17 +12,11 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
-import { SaveAttempt, saveExpiry } from './save-expiry.js';
-import type { SaveStep } from './save-expiry.js';
+import { attemptFor, saveExpiry } from './save-expiry.js';
+import type { SaveAttempt, SaveStep } from './save-expiry.js';
 
 /** Where a save is: one value, so the form can never be both busy and failed. */
 export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success' | 'error';
-
-/** A failed save: the error, and whether it failed while the shopper authenticated. */
-interface SaveFailure {
-  error: CardkeepError;
-  auth: boolean;
-}
 
 /**
  * @summary One field for the new expiry date of the card on file — no card number, no name.
@@ -99,19 +92,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
   static formAssociated = true;
 
   #internals = this.attachInternals();
-  /** The save: its result, or its failure (reported as `cardkeep-error`). */
-  #save = new AsyncController<UpdateResult, SaveFailure, SaveStep>(this, (error, step) => {
-    const failure = this.report(error);
-    // A definite refusal is final for the attempt's key; "Try again" then starts a new one.
-    if (!failure.retryable) this.#attempt.end();
-    return { error: failure, auth: step === 'authenticating' };
-  });
-  /** The Idempotency-Key "Try again" repeats (see SaveAttempt). */
-  #attempt = new SaveAttempt();
+  /** The save: its result, or its failure (reported as `cardkeep-error`) and the step it failed at. */
+  #save = new AsyncController<UpdateResult, SaveStep>(this, (error) => this.report(error));
+  /** The attempt "Try again" repeats (see SaveAttempt). */
+  #attempt: SaveAttempt | undefined;
   /** Loads the card to name when the page did not set `card`. */
-  #cardLoad = new AsyncController<CardSummary | null, CardkeepError>(this, (error) =>
-    this.report(error),
-  );
+  #cardLoad = new AsyncController<CardSummary | null>(this, (error) => this.report(error));
   #composing = false;
   /** The field was just emptied because a card number was typed or pasted into it. */
   #clearedCardNumber = false;
@@ -255,7 +241,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
       await loadLazyParts();
     } catch (error) {
       // Said where a failed save is said, with its "Try again".
-      this.#save.reset({ status: 'error', error: { error: this.report(error), auth: false } });
+      this.#save.reset({ status: 'error', error: this.report(error) });
       return;
     }
     this.replacing = true;
@@ -271,7 +257,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
    * Resolves when the save has settled; a second call while one is in flight does nothing.
    */
   async submit(): Promise<void> {
-    if (this.#save.pending || this.disabled) return;
+    if (this.#save.state.status === 'pending' || this.disabled) return;
     this.touched = true;
     const backend = this.noSubmit ? undefined : this.backend;
     // A plain field: the surrounding form decides (and validates through our validity).
@@ -279,10 +265,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
     const parsed = this.parsed;
     if (!parsed.ok) return this.#input?.focus();
     const cardId = this.cardId ?? this.card?.id;
-    const state = await this.#save.run((call) =>
-      saveExpiry(backend, cardId, parsed, this.#attempt, call),
-    );
+    const { key } = (this.#attempt = attemptFor(this.#attempt, cardId, parsed));
+    const state = await this.#save.run((call) => saveExpiry(backend, cardId, parsed, key, call));
+    // Abandoned (the form was removed): the same date saved again is the same attempt.
     if (!state) return;
+    // Only a failure before an answer that may have landed keeps the attempt for "Try again".
+    if (state.status !== 'error' || !state.error.retryable || state.step) this.#attempt = undefined;
     if (state.status === 'success') this.dispatchEvent(new CardkeepUpdatedEvent(state.value));
     // The outcome takes the focus, so a screen reader reads it.
     await this.updateComplete;
@@ -331,7 +319,8 @@ export class CardkeepExpiryForm extends CardkeepElement {
       </div>`;
     }
     if (state.status === 'error') {
-      const { error, auth } = state.error;
+      const { error } = state;
+      const auth = state.step === 'authenticating';
       return html`<div part="result" role="alert" tabindex="-1" class="stack">
         <p class="error">${auth ? t.authFailed : t.errors[error.code]}</p>
         ${
@@ -376,7 +365,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     if (this.#save.state.status === 'success') return this.#renderResult();
     const parsed = this.parsed;
     const showError = this.touched && !parsed.ok;
-    const busy = this.#save.pending;
+    const busy = this.#save.state.status === 'pending';
     const saves = !this.noSubmit && !!this.backend;
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
       ${card ? html`<p part="card">${t.formTitle(describe(card)[0])}</p>` : nothing}

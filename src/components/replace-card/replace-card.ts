@@ -26,29 +26,27 @@ import { replaceCardStyles } from './replace-card.styles.js';
 export type ReplaceCardStatus =
   'loading' | 'ready' | 'submitting' | 'authenticating' | 'success' | 'error' | 'load_failed';
 
-/** A failure as shown: the error, the text to say (default: the error code's message). */
-interface Failure {
-  error: CardkeepError;
-  text: ((t: Messages) => string) | undefined;
-  /** The bank refused the card Stripe confirmed: only a new setup session can take another. */
-  restart: boolean;
-}
-
-/** The steps of a save: Stripe confirms the card, the backend records it, the bank asks. */
-type SaveStep = 'confirming' | 'recording' | 'authenticating';
-
 /**
- * Stripe's own text for a card or validation problem is already in the shopper's language and
- * says what to fix; other refusals get ours.
+ * The steps of opening (Stripe's frame after the setup session) and of a save (Stripe confirms
+ * the card, the backend records it, the bank asks): a failure is said by the step it failed at.
  */
-const stripeText =
-  (error: Partial<StripeError>) =>
-  (t: Messages): string =>
-    (error.type === 'card_error' || error.type === 'validation_error') && error.message
-      ? error.message
-      : error.type === 'api_connection_error'
-        ? t.errors.network
-        : t.authFailed;
+type Step = 'frame' | 'confirming' | 'recording' | 'authenticating';
+
+/** What to tell the shopper about `error`, which happened at `step`. */
+function problemText(t: Messages, error: CardkeepError, step: Step | undefined): string {
+  if (step === 'frame') return t.replaceLoadFailed;
+  if (step === 'authenticating') return t.authFailed;
+  // Stripe refused the card or could not confirm it. Its text for a card or validation problem
+  // is already in the shopper's language and says what to fix; it is shown as text.
+  const stripe = (step === 'confirming' ? error.cause : undefined) as
+    Partial<StripeError> | undefined;
+  if (!stripe?.type) return t.errors[error.code];
+  return (stripe.type === 'card_error' || stripe.type === 'validation_error') && stripe.message
+    ? stripe.message
+    : stripe.type === 'api_connection_error'
+      ? t.errors.network
+      : t.authFailed;
+}
 
 /**
  * @summary A new card for the one on file, typed into Stripe's Payment Element.
@@ -99,17 +97,9 @@ export class CardkeepReplaceCard extends CardkeepElement {
   };
 
   /** The setup session and Stripe's frame for it: loading, ready, or a failed load. */
-  #session = new AsyncController<StripeFrame, Failure, 'frame'>(this, (error, step) =>
-    this.#failure(error, step === 'frame' ? (t) => t.replaceLoadFailed : undefined),
-  );
+  #session = new AsyncController<StripeFrame, Step>(this, (error) => this.report(error));
   /** Saving the new card: Stripe's confirmation, the backend, maybe the bank's challenge. */
-  #saving = new AsyncController<UpdateResult, Failure, SaveStep>(this, (error, step) => {
-    const stripe = step === 'confirming' ? (error as CardkeepError | null)?.cause : undefined;
-    if ((stripe as Partial<StripeError> | undefined)?.type) {
-      return { ...this.#failure(error, stripeText(stripe as StripeError)), restart: false };
-    }
-    return this.#failure(error, step === 'authenticating' ? (t) => t.authFailed : undefined);
-  });
+  #saving = new AsyncController<UpdateResult, Step>(this, (error) => this.report(error));
   /** The frame on the page, also while it is still getting ready (so it can be removed). */
   #frame: StripeFrame | undefined;
   /** A SetupIntent Stripe confirmed whose replacement the backend has not yet recorded. */
@@ -149,15 +139,11 @@ export class CardkeepReplaceCard extends CardkeepElement {
     return save.status === 'error' ? 'error' : 'ready';
   }
 
-  /** The failure on show, if any. */
-  get #problem(): Failure | undefined {
+  /** The failure on show, if any, and the step it happened at. */
+  get #problem() {
     const session = this.#session.state;
     const save = this.#saving.state;
-    return session.status === 'error'
-      ? session.error
-      : save.status === 'error'
-        ? save.error
-        : undefined;
+    return session.status === 'error' ? session : save.status === 'error' ? save : undefined;
   }
 
   override connectedCallback() {
@@ -187,13 +173,6 @@ export class CardkeepReplaceCard extends CardkeepElement {
     this.renderRoot
       ?.querySelector<HTMLElement>(this.status === 'success' ? '[part=status]' : 'h2')
       ?.focus(options);
-  }
-
-  /** Reports a failure and says how to show it. */
-  #failure(error: unknown, text: Failure['text']): Failure {
-    const failure = this.report(error);
-    const code = failure.code;
-    return { error: failure, text, restart: code === 'card_declined' || code === 'invalid_expiry' };
   }
 
   /** Removes Stripe's frame; a confirmed SetupIntent goes with it. */
@@ -241,10 +220,15 @@ export class CardkeepReplaceCard extends CardkeepElement {
     if (saved?.status === 'success') {
       this.#dropFrame();
       this.dispatchEvent(new CardkeepUpdatedEvent(saved.value));
-    } else if (saved?.status === 'error' && saved.error.restart) {
-      // The form cannot take another card: "Try again" starts over.
+    } else if (
+      saved?.status === 'error' &&
+      saved.step !== 'confirming' &&
+      (saved.error.code === 'card_declined' || saved.error.code === 'invalid_expiry')
+    ) {
+      // The bank refused the card Stripe confirmed: only a new setup session can take another,
+      // so the form goes and "Try again" starts over.
       this.#dropFrame();
-      this.#session.reset({ status: 'error', error: saved.error });
+      this.#session.reset(saved);
       this.#saving.reset(IDLE);
     }
   }
@@ -253,7 +237,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
   async #replace(
     backend: CardkeepAdapter,
     { stripe, elements }: StripeFrame,
-    { signal, step }: AsyncCall<SaveStep>,
+    { signal, step }: AsyncCall<Step>,
   ): Promise<UpdateResult> {
     // Once Stripe confirmed, the SetupIntent is spent: a retry only tells the backend again.
     if (!this.#confirmed) {
@@ -345,7 +329,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
       </form>
       <p part="status" role="status" tabindex="-1">${this.#renderOutcome(t)}</p>
       <p part="error" role="alert" class="error">
-        ${problem ? (problem.text ?? ((t) => t.errors[problem.error.code]))(t) : ''}
+        ${problem ? problemText(t, problem.error, problem.step) : ''}
       </p>
       <div class="row" ?hidden=${done}>
         ${

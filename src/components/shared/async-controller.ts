@@ -1,15 +1,17 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { isAbort } from '../../core/abort.js';
+import type { CardkeepError } from '../../core/errors.js';
 
 /**
  * Where one asynchronous job of an element is, as one value: a result exists only on success,
- * an error only on failure, and a `step` (e.g. `authenticating`) only while pending.
+ * an error only on failure, and a `step` (e.g. `authenticating`) only while pending or, as the
+ * step it failed at, with the error.
  */
-export type AsyncState<T, E, S = never> =
+export type AsyncState<T, S = never> =
   | { readonly status: 'idle' }
   | { readonly status: 'pending'; readonly step?: S | undefined }
   | { readonly status: 'success'; readonly value: T }
-  | { readonly status: 'error'; readonly error: E };
+  | { readonly status: 'error'; readonly error: CardkeepError; readonly step?: S | undefined };
 
 /** What a job receives: the signal of its call and a way to say which step it has reached. */
 export interface AsyncCall<S> {
@@ -27,36 +29,32 @@ export const IDLE = { status: 'idle' } as const;
  * an abort is no failure, and the host re-renders on every change. Disconnecting the host
  * aborts the job in flight.
  *
- * `failure` turns what a job threw into the error the state keeps (elements report it there);
- * it is not called for aborts or stale jobs.
+ * `report` turns what a job threw into the CardkeepError the state keeps (elements fire
+ * `cardkeep-error` there); it is called only for the latest job, and never for an abort.
  */
-export class AsyncController<T, E, S = never> implements ReactiveController {
+export class AsyncController<T, S = never> implements ReactiveController {
   /** The current state; replaced, never mutated. */
-  state: AsyncState<T, E, S> = IDLE;
+  state: AsyncState<T, S> = IDLE;
   readonly #host: ReactiveControllerHost;
-  readonly #failure: (error: unknown, step: S | undefined) => E;
+  readonly #report: (error: unknown) => CardkeepError;
   #call: AbortController | undefined;
 
-  constructor(host: ReactiveControllerHost, failure: (error: unknown, step: S | undefined) => E) {
+  constructor(host: ReactiveControllerHost, report: (error: unknown) => CardkeepError) {
     this.#host = host;
-    this.#failure = failure;
+    this.#report = report;
     host.addController(this);
-  }
-
-  /** Whether a job is in flight. */
-  get pending(): boolean {
-    return this.state.status === 'pending';
   }
 
   /**
    * Starts `job`, abandoning the one in flight. Resolves once it settled with the state it
    * left, or with `undefined` when it was abandoned (then someone else owns the state).
    */
-  async run(job: (call: AsyncCall<S>) => Promise<T>): Promise<AsyncState<T, E, S> | undefined> {
+  async run(job: (call: AsyncCall<S>) => Promise<T>): Promise<AsyncState<T, S> | undefined> {
     this.#call?.abort();
     const call = (this.#call = new AbortController());
     // Only the latest call may change the state; an abandoned one has no say.
-    const settle = (state: AsyncState<T, E, S>) =>
+    // Only the latest call may change the state; an abandoned one has no say.
+    const settle = (state: AsyncState<T, S>) =>
       this.#call === call ? this.#set(state) : undefined;
     let step: S | undefined;
     settle({ status: 'pending' });
@@ -68,10 +66,9 @@ export class AsyncController<T, E, S = never> implements ReactiveController {
       return settle({ status: 'success', value });
     } catch (error) {
       // An AbortError we did not cause (the adapter gave up by itself) is no failure either;
-      // `failure` (which reports) runs only for the latest call.
-      return this.#call === call
-        ? this.#set(isAbort(error) ? IDLE : { status: 'error', error: this.#failure(error, step) })
-        : undefined;
+      // only the latest call's failure is reported.
+      if (this.#call !== call) return undefined;
+      return settle(isAbort(error) ? IDLE : { status: 'error', error: this.#report(error), step });
     }
   }
 
@@ -79,14 +76,14 @@ export class AsyncController<T, E, S = never> implements ReactiveController {
    * Abandons the job in flight (its outcome is dropped) and puts `state` in place; without
    * one, a pending state becomes idle and a settled one stays.
    */
-  reset(state?: AsyncState<T, E, S>): void {
+  reset(state?: AsyncState<T, S>): void {
     this.#call?.abort();
     this.#call = undefined;
-    if (state || this.pending) this.#set(state ?? IDLE);
+    if (state || this.state.status === 'pending') this.#set(state ?? IDLE);
   }
 
   /** Puts `state` in place and asks the host to render it. */
-  #set(state: AsyncState<T, E, S>): AsyncState<T, E, S> {
+  #set(state: AsyncState<T, S>): AsyncState<T, S> {
     this.state = state;
     this.#host.requestUpdate();
     return state;
