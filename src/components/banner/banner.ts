@@ -1,3 +1,6 @@
+// Over 300 lines on purpose: ~45 are the documented public API (JSDoc the manifest reads); the
+// rest is one decision (what to show for the card at `now`) and its template. Card status lives
+// in core/card-status.ts, async state in shared/async-controller.ts.
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';

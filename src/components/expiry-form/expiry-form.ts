@@ -1,3 +1,7 @@
+// Over 300 lines on purpose: ~50 are the documented public API (JSDoc the manifest reads), and
+// the class is a form-associated field with the native field API (value, validity, reset,
+// disable, restore) beside its own save. The save's steps live in save-expiry.ts, async state
+// in shared/async-controller.ts, parsing and formatting in core/expiry.ts.
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
