@@ -7,7 +7,6 @@ import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
-import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import type { CardkeepForm } from '../../events/open.js';
@@ -66,11 +65,13 @@ function snoozedUntil(cardId: string): number {
  * If the card cannot be loaded (signed out, offline, a server error) the banner stays quiet
  * — a merchant's account page must not show an alarming box — and fires `cardkeep-error`.
  *
- * @fires cardkeep-shown - A notice became visible (`notice`, `card`).
- * @fires cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
- * @fires cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
- * @fires cardkeep-error - Loading or saving failed (`error.code`).
- * @fires cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
+ * @tagname cardkeep-banner
+ *
+ * @fires {CardkeepShownEvent} cardkeep-shown - A notice became visible (`notice`, `card`).
+ * @fires {CardkeepOpenEvent} cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
+ * @fires {CardkeepUpdatedEvent} cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
+ * @fires {CardkeepErrorEvent} cardkeep-error - Loading or saving failed (`error.code`).
+ * @fires {CardkeepDismissedEvent} cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
  *
  * @csspart base - The notice box.
  * @csspart title - The heading.
@@ -123,11 +124,9 @@ export class CardkeepBanner extends CardkeepElement {
 
   #internals = this.attachInternals();
   /** Loads the card on file (failures are reported and leave the banner quiet). */
-  #load = new AsyncController<CardSummary | null, CardkeepError>(this, (error) =>
-    this.report(error),
-  );
+  #load = new AsyncController<CardSummary | null>(this, (error) => this.report(error));
   /** Loads the replacement form; a failure (offline) is said in the notice, retried there. */
-  #parts = new AsyncController<unknown, CardkeepError>(this, (error) => this.report(error));
+  #parts = new AsyncController<unknown>(this, (error) => this.report(error));
 
   /** Warn this many days before the card expires; 0 (default) never warns early. */
   declare warnDays: number;

@@ -37,9 +37,13 @@ export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success'
  *   invalid entry blocks submission with a localised message), resets and disables with the
  *   form, and Enter submits your form.
  *
- * @fires cardkeep-updated - The new expiry was saved; `card` is the card as it is now.
- * @fires cardkeep-error - Saving (or loading the card to show) failed; `error.code` says why.
- * @fires cardkeep-open - The shopper chose a different card after a decline (`form: 'replace'`).
+ * @tagname cardkeep-expiry-form
+ *
+ * @attr name - As a field of your own form, the value (`MM/YYYY`) is submitted under this name.
+ *
+ * @fires {CardkeepUpdatedEvent} cardkeep-updated - The new expiry was saved; `card` is the card as it is now.
+ * @fires {CardkeepErrorEvent} cardkeep-error - Saving (or loading the card to show) failed; `error.code` says why.
+ * @fires {CardkeepOpenEvent} cardkeep-open - The shopper chose a different card after a decline (`form: 'replace'`).
  *
  * @slot payment-element - Forwarded to `<cardkeep-replace-card>` (Stripe's frame); forward it
  *   in turn when you render this element inside your own shadow root.

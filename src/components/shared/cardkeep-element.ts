@@ -10,6 +10,7 @@ import { CardkeepErrorEvent } from '../../events/error.js';
 import { en } from '../../i18n/en.js';
 import { ja } from '../../i18n/ja.js';
 import { mergeMessages } from '../../i18n/messages.js';
+import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
 
 /**
@@ -46,6 +47,10 @@ const realClock = () => new Date();
  * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
  * (`lang` of the element, its ancestors or the document), the merchant's `messages` and the
  * clock (`now`) every date is judged by.
+ *
+ * @attr lang - `ja…` for Japanese, anything else English; without it the nearest ancestor's `lang`, else the page's.
+ *
+ * @fires {CardkeepErrorEvent} cardkeep-error - A call to the backend failed; `error.code` says why.
  */
 export class CardkeepElement extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -125,6 +130,7 @@ export class CardkeepElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    usePageFont(this, this.renderRoot);
     this.linkToken = takeLinkToken();
     this.#langObserver ??= new MutationObserver(() => this.requestUpdate());
     this.#langObserver.observe(document.documentElement, {
