@@ -56,8 +56,8 @@ export interface RedisStateOptions {
   idempotencyWaitMs?: number;
   /** Retry-After (seconds) of the errors this state raises. Default 3. */
   retryAfter?: number;
-  /** The clock (ms since the epoch) for link expiries and rate windows; the handler's clock. */
-  now?: () => number;
+  /** The clock of link expiries and rate windows: give it the handler's. Default the real one. */
+  now?: () => Date;
   /** Connection errors of a client made from a URL (the client reconnects by itself). */
   onError?: (error: unknown) => void;
 }
@@ -275,7 +275,8 @@ class RedisState implements CardkeepState {
     this.#pendingTtlMs = options.pendingTtlMs ?? 6000;
     this.#idempotencyWaitMs = options.idempotencyWaitMs ?? 4000;
     this.#retryAfter = options.retryAfter ?? 3;
-    this.#now = options.now ?? Date.now;
+    const clock = options.now ?? (() => new Date());
+    this.#now = () => clock().getTime();
   }
 
   async idempotent(

@@ -85,7 +85,7 @@ describe('createRedisState', () => {
 
     it('remembers a link without an idempotency scope, until the link expires', async () => {
       const now = 1_900_000_000_000;
-      const a = await state({ now: () => now });
+      const a = await state({ now: () => new Date(now) });
       assert.equal(await a.spendLink('n', { scope: undefined }, now + 600_000), true);
       assert.deepEqual(await a.spentLink('n'), { scope: undefined });
       const ttl = await raw.pTTL('cardkeep:link:n');
@@ -291,7 +291,7 @@ describe('createRedisState', () => {
   describe('rate limits and webhook ids', () => {
     it('shares one sliding window between instances, on the injected clock', async () => {
       let now = 1_900_000_000_000;
-      const [a, b] = [await state({ now: () => now }), await state({ now: () => now })];
+      const [a, b] = [await state({ now: () => new Date(now) }), await state({ now: () => new Date(now) })];
       const hits = [];
       for (let i = 0; i < 4; i++)
         hits.push(await (i % 2 ? a : b).hit('writes', 'cus_1', 3, 60_000));
