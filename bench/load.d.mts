@@ -3,6 +3,8 @@ import type * as CardkeepServer from '../src/server/index.js';
 
 export interface LoadTarget {
   url: string;
+  /** Several instances (bench/cluster.mjs): every request goes to one of them at random. */
+  urls?: string[];
   ids: string[];
   heap(): Promise<number | null>;
   verify(): Promise<unknown>;
@@ -26,6 +28,11 @@ export interface LoadReport {
   heapMB: { before: number | null; after: number | null; samples: { atMs: number; mb: number }[] };
   problems: string[];
 }
+
+export function seedLoadStore(
+  server: typeof CardkeepServer,
+  options?: { customers?: number; onApplied?: (key: string) => void },
+): { store: CardkeepServer.MemoryStore; ids: string[]; verify(): Promise<unknown> };
 
 export function startLoadServer(
   server: typeof CardkeepServer,
