@@ -17,7 +17,8 @@ export function serveStore(
 
 export function startInstance(options: {
   storeUrl: string;
-  redisUrl: string;
+  /** Without it the instance keeps the default in-memory state. */
+  redisUrl?: string;
   from?: 'src' | 'dist';
   /** More handler options, as JSON (rate limits, link secret). */
   handler?: Record<string, unknown>;

@@ -81,8 +81,9 @@ function remoteStore(url, CardkeepError) {
 
 /**
  * Starts one instance in a child process: `createCardkeepHandler` over the remote store and
- * `createRedisState({ url: redisUrl })`. `from: 'src'` runs the TypeScript sources (tests),
- * `'dist'` the build (bench). `handler` holds extra handler options (JSON: rate limits, secret).
+ * `createRedisState({ url: redisUrl })` (without `redisUrl`: the default in-memory state, for
+ * comparison). `from: 'src'` runs the TypeScript sources (tests), `'dist'` the build (bench).
+ * `handler` holds extra handler options (JSON: rate limits, link secret).
  */
 export async function startInstance({ storeUrl, redisUrl, from = 'dist', handler = {} }) {
   const config = JSON.stringify({ storeUrl, redisUrl, from, handler });
@@ -143,12 +144,13 @@ if (process.argv[2] === '--instance') {
     pathToFileURL(join(root, from === 'src' ? `src/server/${name}.ts` : `dist/server/${name}.js`))
       .href;
   const server = await import(entry('index'));
-  const { createRedisState } = await import(entry('redis'));
-  const state = await createRedisState({ url: redisUrl });
+  const state = redisUrl
+    ? await (await import(entry('redis'))).createRedisState({ url: redisUrl })
+    : undefined;
   const http = server.createNodeServer(
     server.createCardkeepHandler({
       store: remoteStore(storeUrl, server.CardkeepError),
-      state,
+      ...(state ? { state } : {}),
       authenticate: (request) => request.headers.get('x-customer'),
       logger: false,
       ...handler,
@@ -160,6 +162,6 @@ if (process.argv[2] === '--instance') {
   process.on('SIGTERM', () => {
     http.closeAllConnections();
     http.close();
-    void state.close().finally(() => process.exit(0));
+    void Promise.resolve(state?.close()).finally(() => process.exit(0));
   });
 }

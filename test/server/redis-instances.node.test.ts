@@ -17,6 +17,8 @@ const CUSTOMER_WRITES = 6;
 interface Answer {
   status: number;
   code: string | undefined;
+  /** The error's `reason` (401: `used`, `expired`, …). */
+  reason: string | undefined;
   body: string;
   replayed: boolean;
   retryAfter: string | null;
@@ -51,15 +53,16 @@ async function send(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  let code: string | undefined;
+  let error: { code?: string; reason?: string } | undefined;
   try {
-    code = (JSON.parse(text) as { error?: { code?: string } }).error?.code;
+    error = (JSON.parse(text) as { error?: typeof error }).error;
   } catch {
-    code = undefined;
+    error = undefined;
   }
   return {
     status: response.status,
-    code,
+    code: error?.code,
+    reason: error?.reason,
     body: text,
     replayed: response.headers.get('idempotent-replayed') === 'true',
     retryAfter: response.headers.get('retry-after'),
@@ -116,8 +119,8 @@ describe('two instances over one Redis', () => {
     );
     assert.deepEqual(answers.map((x) => x.status).sort(), [200, 401, 401, 401, 401]);
     assert.deepEqual(
-      answers.filter((x) => x.status === 401).map((x) => x.code),
-      ['used', 'used', 'used', 'used'],
+      answers.filter((x) => x.status === 401).map((x) => `${x.code} ${x.reason}`),
+      Array<string>(4).fill('unauthorized used'),
     );
     const done = await applied();
     assert.equal(Object.keys(done).filter((k) => k.startsWith('link-race-')).length, 1);
