@@ -90,6 +90,7 @@ export async function startDemoServer({
 } = {}) {
   const server = await loadBuilt('server/index.js');
   const { cardStatus } = await loadBuilt('core/index.js');
+  const { readBody } = await loadBuilt('server/body.js');
   const session = randomBytes(18).toString('base64url');
   let store;
   let customerId = DEMO_CUSTOMER;
@@ -202,7 +203,10 @@ export async function startDemoServer({
     if (req.method === 'POST' && path === '/demo/reset') {
       // MemoryStore goes back to its seed; Stripe mode has no reset (the pages hide the button).
       await store.reset?.();
-      const back = new URLSearchParams(await readBody(req)).get('return') ?? '/';
+      // The server's own body reader; a form post over 4 KB is not the demo's, and is cut off.
+      const bytes = await readBody(req, 4096);
+      if (!bytes) return req.destroy();
+      const back = new URLSearchParams(new TextDecoder().decode(bytes)).get('return') ?? '/';
       res.writeHead(303, { ...SECURITY_HEADERS, location: back.startsWith('/') ? back : '/' });
       return res.end();
     }
@@ -266,19 +270,6 @@ export async function startDemoServer({
       await state?.close();
     },
   };
-}
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk) => {
-      body += chunk;
-      if (body.length > 4096) req.destroy();
-    });
-    req.on('end', () => resolve(body));
-    req.on('error', reject);
-  });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from '@web/dev-server-core';
+import { readBody } from '../../src/server/body.js';
 import {
   createCardkeepHandler,
   createLinkToken,
@@ -45,13 +46,9 @@ function send(
   res.end(text);
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** The whole body (the server's own reader, without a limit: these are the tests' requests). */
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  return Buffer.from((await readBody(req))!);
 }
 
 function create(options: ServerOptions): Instance {
