@@ -212,20 +212,13 @@ describe('two instances over one Redis', () => {
         await next();
       }
     };
-    /** While Redis is down: a session read still works; a link read cannot tell, so 503. */
+    /** While Redis is down a session read still works: reading changes nothing. */
     const whileDown = async () => {
       const read = await send(a.url.replace('/card/expiry', '/card'), {
         customer: 'cus_load_10',
         method: 'GET',
       });
       assert.equal(read.status, 200);
-      const token = server.createLinkToken('cus_load_10', { secret: SECRET });
-      const linkRead = await send(b.url.replace('/card/expiry', '/card'), {
-        token,
-        method: 'GET',
-      });
-      assert.equal(linkRead.status, 503);
-      assert.equal(linkRead.code, 'unavailable');
     };
     await Promise.all(Array.from({ length: 6 }, worker));
     await Promise.all(downChecks);
