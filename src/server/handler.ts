@@ -5,13 +5,14 @@
 // fails throws an HttpError (http-error.ts). Shared state (spent links, idempotency, the lock,
 // limits) sits behind CardkeepState. docs/protocol.md describes the wire format.
 import type { ErrorBody } from '../protocol/wire.js';
-import { readBody, utf8Text } from './body.js';
+import { readJsonBody } from './body.js';
 import { HttpError, serverError, toHttpError, unauthorized, badRequest } from './http-error.js';
+import { identifier } from './identify.js';
 import { IDEMPOTENCY_TTL_MS } from './idempotency.js';
 import { createMemoryState } from './memory-state.js';
 import type { RateLimitOptions } from './rate-limit.js';
 import { ROUTES, type Route } from './routes.js';
-import { assertLinkSecret, verifyLinkToken, type LinkClaims } from './signed-link.js';
+import type { LinkClaims } from './signed-link.js';
 import {
   StateUnavailableError,
   type CardkeepState,
@@ -19,7 +20,7 @@ import {
   type StoredResponse,
 } from './state.js';
 import type { CardStore } from './store.js';
-import { isId, type JsonObject } from './validate.js';
+import { isId } from './validate.js';
 
 /** Where log lines go. Lines never contain tokens, card numbers, expiry dates or bodies. */
 export interface CardkeepLogger {
@@ -96,12 +97,6 @@ export interface CardkeepHandler {
   readonly answer?: (request: Request, client?: ClientInfo, body?: string) => Promise<RawAnswer>;
 }
 
-/** Who is asking: the customer, and the link token they came with, if any. */
-interface Shopper {
-  customerId: string;
-  link: LinkClaims | undefined;
-}
-
 const JSON_HEADERS = {
   'Content-Type': 'application/json; charset=utf-8',
   'Cache-Control': 'no-store',
@@ -123,12 +118,6 @@ function serialise({ response, headers }: Reply): RawAnswer {
   };
 }
 
-const LINK_PROBLEMS = {
-  malformed: 'The link is incomplete. Please open it again from your e-mail.',
-  bad_signature: 'The link is not valid. Please open it again from your e-mail.',
-  expired: 'The link has expired. Please ask for a new one.',
-};
-
 const used = () => unauthorized('used', 'This link has already been used. Ask for a new one.');
 
 /**
@@ -137,10 +126,8 @@ const used = () => unauthorized('used', 'This link has already been used. Ask fo
  * framework (Hono, Next.js route handlers, Deno, Bun, workers).
  */
 export function createCardkeepHandler(options: CardkeepHandlerOptions): CardkeepHandler {
-  const { store, authenticate, linkSecret } = options;
-  const secrets =
-    linkSecret === undefined ? [] : typeof linkSecret === 'string' ? [linkSecret] : [...linkSecret];
-  for (const secret of secrets) assertLinkSecret(secret);
+  const { store } = options;
+  const identify = identifier(options);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   if (basePath && !basePath.startsWith('/')) {
     throw new TypeError('cardkeep: basePath must start with "/".');
@@ -170,6 +157,8 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     'ip-read': limitOf(limits?.ipReads, 120),
   };
 
+  const spent = async (link: LinkClaims) => (await state.spentLink(link.nonce)) !== null;
+
   /** Counts a hit in `bucket`; a 429 with Retry-After once over the limit. */
   async function limit(bucket: keyof typeof maxima, key: string): Promise<void> {
     const max = maxima[bucket];
@@ -180,65 +169,6 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
         retryAfter: wait,
       });
     }
-  }
-
-  /** Who the shopper is: a signed link token if one is sent, else the merchant's session. */
-  async function identify(request: Request, now: Date): Promise<Shopper> {
-    const authorization = request.headers.get('authorization');
-    if (authorization === null) {
-      const customerId = authenticate ? await authenticate(request) : null;
-      if (!isId(customerId)) throw unauthorized('no_session', 'Please sign in again.');
-      return { customerId, link: undefined };
-    }
-    const token = /^Bearer +(\S+)\s*$/i.exec(authorization)?.[1];
-    if (!token) throw unauthorized('malformed', 'The Authorization header is not a Bearer token.');
-    if (!secrets.length) throw unauthorized('links_disabled', 'This server does not accept links.');
-    // Each secret in turn (a rotation); only a signature no secret made is a bad signature.
-    let result!: ReturnType<typeof verifyLinkToken>;
-    for (const secret of secrets) {
-      result = verifyLinkToken(token, { secret, now: () => now });
-      if (result.ok || result.problem !== 'bad_signature') break;
-    }
-    if (!result.ok) throw unauthorized(result.problem, LINK_PROBLEMS[result.problem]);
-    if (!isId(result.claims.customerId)) throw unauthorized('malformed', 'The link is not valid.');
-    return { customerId: result.claims.customerId, link: result.claims };
-  }
-
-  /**
-   * The body of a write as a JSON object, read once and at most `maxBodyBytes` (or the `known`
-   * text a host adapter already read). Only JSON, so a cross-site HTML form (which can send
-   * cookies but never this type without a CORS preflight, which we do not answer) cannot write.
-   */
-  async function readJson(route: Route, request: Request, known?: string): Promise<JsonObject> {
-    const type = request.headers.get('content-type');
-    const isJson = type?.split(';')[0]!.trim().toLowerCase() === 'application/json';
-    // An optional body may come with no Content-Type at all, but never a form's type.
-    if (!isJson && (route.body !== 'optional-json' || type !== null)) {
-      throw new HttpError(415, 'unsupported_media_type', 'Send the body as application/json.');
-    }
-    const tooLarge = () =>
-      new HttpError(413, 'payload_too_large', `Bodies are limited to ${maxBodyBytes} bytes.`);
-    if (Number(request.headers.get('content-length')) > maxBodyBytes) throw tooLarge();
-    let text = known;
-    if (text === undefined) {
-      const bytes = request.body
-        ? await readBody(request.body as unknown as AsyncIterable<Uint8Array>, maxBodyBytes)
-        : new Uint8Array();
-      if (bytes === null) throw tooLarge();
-      text = utf8Text(bytes);
-      if (text === undefined) throw badRequest('The body is not valid UTF-8.');
-    } else if (Buffer.byteLength(text) > maxBodyBytes) throw tooLarge();
-    if (route.body === 'optional-json' && text === '') return {};
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw badRequest('The body is not valid JSON.');
-    }
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw badRequest('The body must be a JSON object.');
-    }
-    return body as JsonObject;
   }
 
   /** A read: the client limit (skipped while the state is down: reading changes nothing). */
@@ -271,7 +201,12 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       const record = await state.spentLink(link.nonce);
       if (record && record.scope !== scope) throw used();
     }
-    const input = route.parse(await readJson(route, request, known), now);
+    const body = await readJsonBody(request, {
+      limit: maxBodyBytes,
+      optional: route.body === 'optional-json',
+      known,
+    });
+    const input = route.parse(body, now);
 
     const work = async (): Promise<IdempotentWork> => {
       try {
@@ -306,8 +241,6 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       ...(result.kind === 'replayed' ? { headers: { 'Idempotent-Replayed': 'true' } } : {}),
     };
   }
-
-  const spent = async (link: LinkClaims) => (await state.spentLink(link.nonce)) !== null;
 
   /** Any failure as an HttpError; an unexpected one is logged (name and message only). */
   function failed(error: unknown): HttpError {
