@@ -46,5 +46,7 @@ export function runLoad(
     workers?: number;
     duplicateRatio?: number;
     sampleEveryMs?: number;
+    /** Keep going past durationMs until this many writes were acknowledged (≤ 1 min more). */
+    minWrites?: number;
   },
 ): Promise<LoadReport>;

@@ -170,6 +170,11 @@ export async function runLoad(
     /** Share of writes sent twice at once with one key: a retry racing the original. */
     duplicateRatio = 0.2,
     sampleEveryMs = 2000,
+    /**
+     * Keep going past `durationMs` until this many writes were acknowledged (at most a minute
+     * more): on a busy machine a fixed time may not reach every customer.
+     */
+    minWrites = 0,
   } = {},
 ) {
   const { ids } = target;
@@ -222,8 +227,10 @@ export async function runLoad(
     });
   }, sampleEveryMs);
 
+  const hardStop = deadline + 60_000;
+  const going = () => Date.now() < deadline || (acked.size < minWrites && Date.now() < hardStop);
   const worker = async () => {
-    while (Date.now() < deadline) {
+    while (going()) {
       const customer = ids[Math.floor(Math.random() * ids.length)];
       const month = 1 + Math.floor(Math.random() * 12);
       const expYear = year + 1 + Math.floor(Math.random() * 5);
