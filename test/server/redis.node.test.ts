@@ -291,7 +291,10 @@ describe('createRedisState', () => {
   describe('rate limits and webhook ids', () => {
     it('shares one sliding window between instances, on the injected clock', async () => {
       let now = 1_900_000_000_000;
-      const [a, b] = [await state({ now: () => new Date(now) }), await state({ now: () => new Date(now) })];
+      const [a, b] = [
+        await state({ now: () => new Date(now) }),
+        await state({ now: () => new Date(now) }),
+      ];
       const hits = [];
       for (let i = 0; i < 4; i++)
         hits.push(await (i % 2 ? a : b).hit('writes', 'cus_1', 3, 60_000));
