@@ -77,8 +77,9 @@ async function loadBuilt(path) {
 /**
  * Starts the demo. `port: 0` picks a free port (tests). Returns its URL and a close function.
  * `stripe` (optional) is `{ secretKey, publishableKey, apiUrl? }`; apiUrl points the Stripe
- * client at a local fake in tests and is never needed with real keys. `redisUrl` (optional)
- * keeps the handler's shared state on that Redis, as several instances would.
+ * client at a local fake in tests and is never needed with real keys. `now` is the clock of the
+ * store, the handler and the links (tests run the demo on a calendar of their own). `redisUrl`
+ * (optional) keeps the handler's shared state on that Redis, as several instances would.
  */
 export async function startDemoServer({
   port = 8000,
@@ -87,6 +88,7 @@ export async function startDemoServer({
   redisUrl,
   linkSecret = randomBytes(32).toString('base64url'),
   log = console.log,
+  now = () => new Date(),
 } = {}) {
   const server = await loadBuilt('server/index.js');
   const { cardStatus } = await loadBuilt('core/index.js');
@@ -99,21 +101,23 @@ export async function startDemoServer({
     store = await StripeStore.fromSecretKey(stripe.secretKey, {
       publishableKey: stripe.publishableKey,
       verifyOnUpdate: true,
+      now,
       ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
     });
     customerId = stripe.customerId ?? (await store.ensureDemoCustomer());
   } else {
-    store = server.MemoryStore.demo();
+    store = server.MemoryStore.demo('payment_failed', { now });
   }
 
   const state = redisUrl
-    ? await (await loadBuilt('server/redis.js')).createRedisState({ url: redisUrl })
+    ? await (await loadBuilt('server/redis.js')).createRedisState({ url: redisUrl }, { now })
     : undefined;
 
   const handler = server.createCardkeepHandler({
     store,
     ...(state ? { state } : {}),
     linkSecret,
+    now,
     basePath: '/cardkeep',
     authenticate: (request) =>
       cookies(request.headers.get('cookie') ?? '').demo_session === session ? customerId : null,
@@ -133,6 +137,7 @@ export async function startDemoServer({
     server.createUpdateLink(customerId, {
       baseUrl: `${base}/${query({ lang, theme })}`,
       secret: linkSecret,
+      now,
     });
 
   async function page(name, url, res, extra = {}) {
@@ -215,7 +220,7 @@ export async function startDemoServer({
       // banner does. A refused order is an answer, not a failed request (no 4xx in the console).
       const authorised = cookies(req.headers.cookie ?? '').demo_session === session;
       const card = authorised ? await store.getCard(customerId) : null;
-      const status = card ? cardStatus(card) : 'none';
+      const status = card ? cardStatus(card, now()) : 'none';
       const ok = status === 'ok' || status === 'expiring';
       res.writeHead(authorised ? 200 : 401, {
         ...SECURITY_HEADERS,
