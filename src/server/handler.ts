@@ -4,6 +4,7 @@
 // time per customer. docs/protocol.md describes the wire format this implements.
 import { CardkeepError } from '../core/errors.js';
 import type { ErrorBody, ExpiryUpdate } from '../adapter/types.js';
+import { createAssetResponder } from './assets.js';
 import { IdempotencyCache, type StoredResponse } from './idempotency.js';
 import { ProtocolError } from './protocol-error.js';
 import { SlidingWindowLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -51,6 +52,11 @@ export interface CardkeepHandlerOptions {
   logger?: CardkeepLogger | false;
   /** The clock; defaults to the real one. */
   now?: () => Date;
+  /**
+   * Serve the script tag's files (`{basePath}/cardkeep.min.js` and what it loads later) from
+   * the installed package. Default true; `false` when they come from your CDN.
+   */
+  assets?: boolean;
 }
 
 /** The handler, with the facts host adapters need. */
@@ -107,7 +113,8 @@ const unauthorized = (reason: string, message: string): Reply =>
 export interface RawReply {
   status: number;
   headers: Record<string, string>;
-  text: string;
+  /** JSON text for the routes; bytes for the browser files. */
+  text: string | Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -288,6 +295,8 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
   /** Spent link-token nonces → the idempotency scope of the write that spent them. */
   const spent = new Map<string, { expires: number; scope: string | undefined }>();
   let lastSpentSweep = 0;
+  // The browser files are answered before the route table: no session, no rate limit.
+  const assets = options.assets === false ? undefined : createAssetResponder(basePath);
 
   const limit = (counter: SlidingWindowLimiter | null, key: string, now: number) => {
     const wait = counter?.hit(key, now) ?? 0;
@@ -439,6 +448,8 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     client: ClientInfo = {},
     body?: string,
   ): Promise<RawReply> => {
+    const asset = await assets?.(request);
+    if (asset) return { status: asset.status, headers: asset.headers, text: asset.body };
     const started = Date.now();
     let reply: Reply;
     try {
@@ -458,7 +469,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
   };
   const handler = async (request: Request, client: ClientInfo = {}): Promise<Response> => {
     const { status, headers, text } = await answer(request, client);
-    return new Response(text, { status, headers });
+    return new Response(status === 304 ? null : text, { status, headers });
   };
   const result: CardkeepHandler = Object.assign(handler, { basePath, maxBodyBytes });
   rawAnswers.set(result, answer);
