@@ -271,6 +271,83 @@ before(async () => {
 });
 after(() => browser?.close());
 
+describe('docs/frameworks.md', () => {
+  const page = readFileSync('docs/frameworks.md', 'utf8');
+  const blocks = [...page.matchAll(/^```js\n([\s\S]*?)^```/gm)].map((m) => m[1]!);
+
+  it('quotes each example these tests run, byte for byte', () => {
+    for (const file of new Set(FRAMEWORKS.map((f) => f.example))) {
+      assert.ok(blocks.includes(readFileSync(file, 'utf8')), `${file} is quoted as it is`);
+    }
+  });
+
+  it('seeds a MemoryStore the way it shows', async () => {
+    const code = blocks.find((block) => block.includes('new MemoryStore('));
+    assert.ok(code, 'a block seeds a MemoryStore');
+    mkdirSync(GENERATED, { recursive: true });
+    const file = join(GENERATED, `seed-${process.pid}.mjs`);
+    writeFileSync(file, `${code}\nexport { store };\n`);
+    const { store } = (await import(pathToFileURL(file).href)) as { store: CardStore };
+    const card = await store.getCard('cus_123');
+    assert.equal(card?.last4, '4242');
+    assert.equal(card?.status, 'payment_failed');
+  });
+});
+
+describe("README's Integrate section", () => {
+  it('works verbatim in an Express app with express.json() before it', async () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(
+      readme.indexOf('## Integrate'),
+      readme.indexOf('\n## ', readme.indexOf('## Integrate') + 3),
+    );
+    const html = /```html\n([\s\S]*?)```/.exec(section)![1]!;
+    const code = /```js\n([\s\S]*?)```/.exec(section)![1]!;
+    // The one line that needs a Stripe account becomes the in-memory store; the mount is as written.
+    const storeLine = /^const store = await StripeStore\.fromSecretKey\([\s\S]*?\n\}\);\n/m;
+    assert.match(code, storeLine);
+    assert.match(code, /^app\.use\('\/cardkeep', toNodeListener\(cardkeep\)\);/m);
+    const source = [
+      "import express from 'express';",
+      "import { MemoryStore } from 'cardkeep/server';",
+      code.replace(storeLine, "const store = MemoryStore.demo('payment_failed');\n"),
+    ].join('\n');
+    const prelude = [
+      'const app = express();',
+      'app.use(express.json());',
+      "const authenticate = () => 'cus_demo';",
+    ].join('\n');
+    // Imports first, then what the reader's app already has, then the README's statements.
+    const imports = source.split('\n').filter((line) => line.startsWith('import '));
+    const body = source
+      .split('\n')
+      .filter((line) => !line.startsWith('import '))
+      .join('\n');
+    mkdirSync(GENERATED, { recursive: true });
+    const file = join(GENERATED, `integrate-${process.pid}.mjs`);
+    writeFileSync(file, `${imports.join('\n')}\n${prelude}\n${body}\nexport { app };\n`);
+    const { app } = (await import(pathToFileURL(file).href)) as {
+      app: RequestListener & ExpressLike;
+    };
+    app.get('/account', (_req, res) =>
+      res
+        .type('html')
+        .send(
+          `<!doctype html><html lang="en"><head><title>Shop</title><link rel="icon" href="data:,"></head><body>${html}</body></html>`,
+        ),
+    );
+    const server = await listen(app);
+    running.push(server);
+    const visit = await newVisit(browser);
+    await visit.page.goto(`${server.origin}/account`, { waitUntil: 'load' });
+    await waitForText(visit.page, 'cardkeep-banner', 'We couldn’t take your last payment');
+    const yy = String((new Date().getFullYear() + 4) % 100).padStart(2, '0');
+    await updateExpiry(visit.page, `12${yy}`, `12 / ${yy}`);
+    await waitForText(visit.page, 'cardkeep-banner', `now expires 12 / ${yy}`);
+    await assertClean(visit);
+  });
+});
+
 for (const framework of FRAMEWORKS) {
   describe(framework.name, () => {
     defineAdapterContract(
