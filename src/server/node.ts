@@ -2,9 +2,9 @@
 // Fastify, Koa…), whatever ran before it: a body parser that already read the body, a mount path
 // that the framework stripped from `req.url`, or nothing at all.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody, utf8Text } from './body.js';
 import {
   createCardkeepHandler,
-  rawAnswers,
   type CardkeepHandler,
   type CardkeepHandlerOptions,
   type ClientInfo,
@@ -46,17 +46,6 @@ const DRAIN_MS = 5_000;
 
 const ERROR_BODY = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The bytes as text, or undefined when they are not UTF-8. */
-function utf8(bytes: Buffer): string | undefined {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
 /** The message a merchant sees when a parser ate the bytes a handler needs. */
 const RAW_BODY_GONE_MESSAGE =
   'cardkeep: the request body was already read and parsed by a body parser (express.json() or ' +
@@ -77,37 +66,12 @@ class TooLarge {
 
 /**
  * Reads the body, stopping at `limit` bytes: a {@link TooLarge} when it is larger, with the
- * stream left paused where it stopped so the caller can answer first and drain after.
+ * stream left where it stopped so the caller can answer first and drain after.
  */
-function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | TooLarge> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.pause();
-        cleanup();
-        resolve(new TooLarge(size));
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(Buffer.concat(chunks));
-    };
-    const onError = (error: Error) => {
-      cleanup();
-      reject(error);
-    };
-    const cleanup = () => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+async function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | TooLarge> {
+  const body = await readBody(req.iterator({ destroyOnReturn: false }), limit);
+  if (body === null) return new TooLarge(limit + 1);
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
 }
 
 /**
@@ -235,7 +199,7 @@ export function toNodeListener(
   const cardkeep = isCardkeepHandler(handler);
   const basePath = cardkeep ? handler.basePath : '';
   const limit = cardkeep ? handler.maxBodyBytes : (options.maxBodyBytes ?? 1024 * 1024);
-  const answer = cardkeep ? rawAnswers.get(handler) : undefined;
+  const answer = cardkeep ? handler.answer : undefined;
   return (req: FrameworkRequest, res, next) => {
     const url = cardkeep ? requestUrl(req, basePath) : (req.url ?? '/');
     if (cardkeep && next && !within(pathOf(url), basePath)) {
@@ -256,9 +220,9 @@ export function toNodeListener(
           body = read;
         }
         const client = { ip: req.socket.remoteAddress };
-        // Our own handler takes the body we hold as text (see rawAnswers); bytes that are not
-        // UTF-8, and any other handler, get it in the Request as usual.
-        const text = answer && body && body.length ? utf8(body) : undefined;
+        // Our own handler takes the body we hold as text (see CardkeepHandler.answer); bytes
+        // that are not UTF-8, and any other handler, get it in the Request as usual.
+        const text = answer && body && body.length ? utf8Text(body) : undefined;
         const request = new Request(absoluteUrl(req, url), {
           method,
           headers: headersOf(req),
