@@ -3,6 +3,7 @@
 // over the limit from clients that write the whole body before reading the answer.
 import assert from 'node:assert/strict';
 import { createServer, type RequestListener, type Server } from 'node:http';
+import { execFile } from 'node:child_process';
 import { connect, type AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import express from 'express';
@@ -165,5 +166,26 @@ describe('an upload over the limit', () => {
       result.startsWith('HTTP/1.1 413') || result.startsWith('error'),
       `the server neither read 64 MB nor hung: ${result.slice(0, 40)}`,
     );
+  });
+});
+
+describe('the demo on a busy port', () => {
+  it('says so in one line that names PORT', async () => {
+    const blocker = createServer();
+    servers.push(blocker);
+    await new Promise<void>((done) => blocker.listen(0, done));
+    const port = (blocker.address() as AddressInfo).port;
+    const result = await new Promise<{ code: number | null; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        ['demo/server.mjs'],
+        { env: { ...process.env, PORT: String(port) }, timeout: 30_000 },
+        (error, _stdout, stderr) => done({ code: error ? (error.code as number) : 0, stderr }),
+      );
+    });
+    assert.equal(result.code, 1);
+    const lines = result.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, new RegExp(`port ${port} is already in use.*PORT=`));
   });
 });
