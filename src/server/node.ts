@@ -36,13 +36,16 @@ export interface NodeListenerOptions {
 type FrameworkRequest = IncomingMessage & { originalUrl?: unknown; body?: unknown };
 
 /**
- * After an oversized body is answered, the rest of the upload is read and dropped for at most
- * this many bytes and this long before the connection is closed. Closing at once would make the
+ * After an oversized body is answered, the rest of the upload is read and dropped — at most this
+ * many bytes, for as long as bytes keep coming (a pause of DRAIN_IDLE_MS ends it) and never
+ * longer than DRAIN_MAX_MS — before the connection is closed. Closing at once would make the
  * kernel answer the client's remaining bytes with a reset, which destroys the 413 the client has
- * not read yet (a client that writes the whole body before reading never sees it). RFC 9112 §9.6.
+ * not read yet (a client that writes the whole body before reading never sees it). RFC 9112
+ * §9.6; nginx's lingering_close works the same way.
  */
 const DRAIN_BYTES = 4 * 1024 * 1024;
-const DRAIN_MS = 5_000;
+const DRAIN_IDLE_MS = 5_000;
+const DRAIN_MAX_MS = 30_000;
 
 const ERROR_BODY = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
@@ -96,27 +99,27 @@ function answerTooLarge(req: IncomingMessage, res: ServerResponse, seen: number,
   }
   res.write(body);
   let drained = seen;
+  const cutOff = () => {
+    finish();
+    req.socket.destroy();
+  };
   const finish = () => {
-    clearTimeout(timer);
+    clearTimeout(idle);
+    clearTimeout(deadline);
     req.off('data', onData);
     req.off('end', finish);
     req.off('error', finish);
     req.off('close', finish);
     if (!res.writableEnded) res.end();
   };
+  // A client still sending past a bound is cut off (after the answer went out).
   const onData = (chunk: Buffer) => {
     drained += chunk.length;
-    if (drained > DRAIN_BYTES) {
-      finish();
-      // A client still sending past the bound is cut off (after the answer went out).
-      req.socket.destroy();
-    }
+    if (drained > DRAIN_BYTES) cutOff();
+    else idle.refresh();
   };
-  const timer = setTimeout(() => {
-    finish();
-    req.socket.destroy();
-  }, DRAIN_MS);
-  timer.unref();
+  const idle = setTimeout(cutOff, DRAIN_IDLE_MS).unref();
+  const deadline = setTimeout(cutOff, DRAIN_MAX_MS).unref();
   req.on('data', onData);
   req.on('end', finish);
   req.on('error', finish);
@@ -141,7 +144,8 @@ const within = (path: string, basePath: string) =>
 
 /**
  * The body, however it arrives: bytes a parser left on the request (Buffer, string, or a parsed
- * value that `asText` turns back into text), or the stream itself when nobody read it. A parser
+ * value that `parsedAsText` lets us turn back into JSON text), or the stream itself when nobody
+ * read it. A parser
  * that declined the body (express.json() meeting `text/plain`) leaves the stream unread, and
  * may still set `req.body = {}`: only a finished stream means the parser's value is the body.
  */
