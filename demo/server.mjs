@@ -288,8 +288,22 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
         }
       : undefined;
   const redisUrl = process.env.REDIS_URL || undefined;
-  const demo = await startDemoServer({ port: Number(process.env.PORT ?? 8000), stripe, redisUrl });
   const storeName = stripe ? 'Stripe test mode' : 'in-memory store, no keys';
+  const port = Number(process.env.PORT ?? 8000);
+  let demo;
+  try {
+    demo = await startDemoServer({ port, stripe, redisUrl });
+  } catch (error) {
+    // One line a person can act on, not a stack trace.
+    if (error?.code === 'EADDRINUSE' || error?.code === 'EACCES') {
+      const why = error.code === 'EADDRINUSE' ? 'is already in use' : 'needs other permissions';
+      console.error(
+        `demo: port ${port} ${why}; choose another with PORT, e.g. PORT=3000 npm start`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
   console.log(`
 Cardkeep demo (${storeName}${redisUrl ? `; shared state on ${new URL(redisUrl).host}` : ''})
   My account   ${demo.url}/            (Japanese: ${demo.url}/?lang=ja)
