@@ -5,7 +5,7 @@
 // every value the merchant passes is escaped; the text part says the same.
 import { cardLabel } from '../i18n/messages.js';
 import {
-  SafeHtml,
+  escapeHtml,
   emailAddress,
   formatMoney,
   hexColor,
@@ -13,6 +13,7 @@ import {
   httpUrl,
   textOn,
   unsafeRaw,
+  type SafeHtml,
 } from './html.js';
 
 /** Why the e-mail is sent. */
@@ -307,6 +308,18 @@ const STYLE = `
   @media (max-width: 620px) { .ck-pad { padding: 24px 20px !important; } }
 `;
 
+/**
+ * Outlook for Windows draws links without padding or rounded corners, so it gets a VML shape
+ * with the same link and label; every other client skips this conditional comment. Built as a
+ * plain string (escaped by hand) because the markup lives inside a comment.
+ */
+function outlookButton(url: string, label: string, color: string, ink: string): SafeHtml {
+  const href = escapeHtml(url);
+  return unsafeRaw(
+    `<!--[if mso]><v:roundrect xmlns:v="urn:schemas-microsoft-com:vml" xmlns:w="urn:schemas-microsoft-com:office:word" href="${href}" style="height:50px;v-text-anchor:middle;width:300px;" arcsize="16%" stroke="f" fillcolor="${color}"><w:anchorlock/><center style="color:${ink};font-family:Arial,sans-serif;font-size:17px;font-weight:bold;">${escapeHtml(label)}</center></v:roundrect><![endif]-->`,
+  );
+}
+
 function layout(o: LayoutInput): string {
   const { words, facts, url, color } = o;
   const ink = textOn(color);
@@ -350,21 +363,7 @@ function layout(o: LayoutInput): string {
   >
     <tr>
       <td align="center" bgcolor="${color}" style="border-radius:8px;background-color:${color};">
-        ${unsafeRaw('<!--[if mso]>')}<v:roundrect
-          xmlns:v="urn:schemas-microsoft-com:vml"
-          xmlns:w="urn:schemas-microsoft-com:office:word"
-          href="${url}"
-          style="height:50px;v-text-anchor:middle;width:300px;"
-          arcsize="16%"
-          stroke="f"
-          fillcolor="${color}"
-          ><w:anchorlock />
-          <center
-            style="color:${ink};font-family:Arial,sans-serif;font-size:17px;font-weight:bold;"
-          >
-            ${words.button}
-          </center></v:roundrect
-        >${unsafeRaw('<![endif]-->')} ${unsafeRaw('<!--[if !mso]><!-->')}<a
+        ${outlookButton(url, words.button, color, ink)} ${unsafeRaw('<!--[if !mso]><!-->')}<a
           href="${url}"
           target="_blank"
           style="display:inline-block;padding:15px 28px;font-family:${font};font-size:17px;font-weight:bold;line-height:20px;color:${ink};text-decoration:none;border-radius:8px;background-color:${color};mso-hide:all;"
@@ -373,7 +372,7 @@ function layout(o: LayoutInput): string {
       </td>
     </tr>
   </table>`;
-  const page: SafeHtml = html`<!DOCTYPE html>
+  const page = html`<!DOCTYPE html>
     <html
       lang="${o.lang}"
       xmlns="http://www.w3.org/1999/xhtml"
