@@ -9,6 +9,7 @@ import { ProtocolError } from './protocol-error.js';
 import { SlidingWindowLimiter, type RateLimitOptions } from './rate-limit.js';
 import { assertLinkSecret, verifyLinkToken } from './signed-link.js';
 import type { CardStore } from './store.js';
+import { createUpdatePage, type UpdatePageOptions } from './update-page/page.js';
 import { expiryProblem, isId } from './validate.js';
 
 /** Where log lines go. Lines never contain tokens, card numbers, expiry dates or bodies. */
@@ -25,8 +26,11 @@ export interface ClientInfo {
   ip?: string | undefined;
 }
 
-/** Options of {@link createCardkeepHandler}. */
-export interface CardkeepHandlerOptions {
+/**
+ * Options of {@link createCardkeepHandler}. The update page's (`shop`, `loginUrl`, `sendLink`,
+ * `publicOrigin`, …) shape `GET {basePath}/update`, the page a dunning e-mail links to.
+ */
+export interface CardkeepHandlerOptions extends UpdatePageOptions {
   /** Where cards live: `MemoryStore`, `StripeStore` or your own. */
   store: CardStore;
   /**
@@ -333,6 +337,43 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
 
   const used = () => unauthorized('used', 'This link has already been used. Ask for a new one.');
 
+  /** What the widget needs to offer a way forward: a new link by e-mail, or signing in. */
+  const linkInfo = (state: 'active' | 'used' | 'expired' | 'invalid') => ({
+    state,
+    ...(options.sendLink && state !== 'invalid' ? { resend: `${basePath}/update/resend` } : {}),
+    ...(options.loginUrl ? { loginUrl: options.loginUrl } : {}),
+  });
+
+  const hits = new Map<string, SlidingWindowLimiter>();
+  const page = createUpdatePage(options, {
+    basePath,
+    secrets,
+    now: clock,
+    logError: (message, fields) => logger?.error?.(message, fields),
+    hit: async (bucket, key, max, window) => {
+      const id = `${bucket}\n${max}\n${window}`;
+      if (!hits.has(id)) hits.set(id, new SlidingWindowLimiter(max, window));
+      return hits.get(id)!.hit(key, clock().getTime());
+    },
+    api: async (method, path, token, init = {}, client = {}) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      if (init.body) headers['content-type'] = 'application/json';
+      if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey;
+      const request = new Request(`http://cardkeep.internal${basePath}${path}`, {
+        method,
+        headers,
+      });
+      const text = init.body ? JSON.stringify(init.body) : undefined;
+      try {
+        const reply = await respond(request, client, text);
+        return { status: reply.status, body: reply.body };
+      } catch (error) {
+        const reply = error instanceof Reply ? error : storeFailure(error, logger);
+        return { status: reply.status, body: reply.body };
+      }
+    },
+  });
+
   async function respond(request: Request, client: ClientInfo, body?: string): Promise<Reply> {
     const url = new URL(request.url);
     const path = url.pathname;
@@ -349,7 +390,13 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     limit(write ? ipWrites : ipReads, ip, now);
     const { customerId, link } = await identify(request, now);
 
-    if (!write) return new Reply(200, { card: await store.getCard(customerId) });
+    if (!write) {
+      const card = await store.getCard(customerId);
+      if (!link) return new Reply(200, { card });
+      // A link's read says whether the link can still save (docs/protocol.md, "Link state"),
+      // so the widget and the update page can say "already used" before the shopper types.
+      return new Reply(200, { card, link: linkInfo(spent.has(link.nonce) ? 'used' : 'active') });
+    }
 
     const key = request.headers.get('idempotency-key') ?? undefined;
     if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
@@ -440,6 +487,25 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     body?: string,
   ): Promise<RawReply> => {
     const started = Date.now();
+    const logLine = (status: number, code?: string) =>
+      logger?.info?.('cardkeep', {
+        method: request.method,
+        path: safePath(request.url),
+        status,
+        ...(code ? { code } : {}),
+        ms: Date.now() - started,
+      });
+    let shown: RawReply | null;
+    try {
+      shown = await page(request, body, client);
+    } catch (error) {
+      const reply = error instanceof Reply ? error : storeFailure(error, logger);
+      shown = json(reply.status, reply.body, reply.headers);
+    }
+    if (shown) {
+      logLine(shown.status);
+      return shown;
+    }
     let reply: Reply;
     try {
       reply = await respond(request, client, body);
@@ -447,13 +513,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       reply = error instanceof Reply ? error : storeFailure(error, logger);
     }
     const error = (reply.body as Partial<ErrorBody>).error;
-    logger?.info?.('cardkeep', {
-      method: request.method,
-      path: safePath(request.url),
-      status: reply.status,
-      ...(error ? { code: error.code } : {}),
-      ms: Date.now() - started,
-    });
+    logLine(reply.status, error?.code);
     return json(reply.status, reply.body, reply.headers);
   };
   const handler = async (request: Request, client: ClientInfo = {}): Promise<Response> => {

@@ -12,6 +12,7 @@ import { cardStatus } from '../../core/card-status.js';
 import { parseExpiry } from '../../core/expiry.js';
 import type { ExpiryErrorReason } from '../../core/expiry.js';
 import type { Locale } from '../../i18n/messages.js';
+import type { ClientInfo } from '../handler.js';
 import { createLinkToken, verifyLinkToken } from '../signed-link.js';
 import {
   pageCsp,
@@ -67,12 +68,21 @@ export interface UpdatePageDeps {
     path: string,
     token: string,
     init?: { body?: Record<string, unknown>; idempotencyKey?: string },
+    client?: ClientInfo,
   ): Promise<{ status: number; body: unknown }>;
   /** A rate-limit hit (the handler's shared state): 0 when allowed, else seconds to wait. */
   hit(bucket: string, key: string, limit: number, windowMs: number): Promise<number>;
   /** Unexpected failures, without tokens. */
   logError?: ((message: string, fields: Record<string, unknown>) => void) | undefined;
 }
+
+/** The handler's JSON routes, for one request. */
+type Api = (
+  method: 'GET' | 'POST',
+  path: string,
+  token: string,
+  init?: { body?: Record<string, unknown>; idempotencyKey?: string },
+) => Promise<{ status: number; body: unknown }>;
 
 /** An answer of the page, as the handler's raw replies are. */
 export interface PageReply {
@@ -82,7 +92,11 @@ export interface PageReply {
 }
 
 /** The page's routes: null when the request is not for them. */
-export type UpdatePageRoutes = (request: Request, body?: string) => Promise<PageReply | null>;
+export type UpdatePageRoutes = (
+  request: Request,
+  body?: string,
+  client?: ClientInfo,
+) => Promise<PageReply | null>;
 
 /** What a token turned out to be. */
 type TokenInfo =
@@ -128,7 +142,7 @@ export function createUpdatePage(
   options: UpdatePageOptions,
   deps: UpdatePageDeps,
 ): UpdatePageRoutes {
-  const { basePath, secrets, now, api } = deps;
+  const { basePath, secrets, now } = deps;
   const shop: ShopBranding = { ...options.shop, name: options.shop?.name?.trim() || 'Our shop' };
   if (shop.logoUrl !== undefined && !/^(\/(?!\/)|data:image\/)/.test(shop.logoUrl)) {
     throw new TypeError(
@@ -243,6 +257,7 @@ export function createUpdatePage(
 
   /** The card and the link's state as the JSON route reads them, or the page to show instead. */
   async function read(
+    api: Api,
     token: string,
     info: TokenInfo,
     locale: Locale,
@@ -294,7 +309,7 @@ export function createUpdatePage(
     };
   };
 
-  async function show(request: Request, url: URL): Promise<PageReply> {
+  async function show(request: Request, url: URL, api: Api): Promise<PageReply> {
     const head = request.method === 'HEAD';
     const token = url.searchParams.get('cardkeep_token');
     const info = inspect(token);
@@ -304,7 +319,7 @@ export function createUpdatePage(
       const dead = deadPage(info, info.kind === 'expired' ? 'expired' : 'invalid', token ?? '');
       return page(dead.status, dead.view, locale, head);
     }
-    const found = await read(token!, info, locale);
+    const found = await read(api, token!, info, locale);
     if (!found.ok) return page(found.status, found.view, locale, head);
     const { card, used } = found;
     if (!card) return page(403, deadPage(info, 'invalid', token!).view, locale, head);
@@ -318,7 +333,7 @@ export function createUpdatePage(
     return page(200, formView(card), locale, head);
   }
 
-  async function save(request: Request, url: URL, body?: string): Promise<PageReply> {
+  async function save(request: Request, url: URL, api: Api, body?: string): Promise<PageReply> {
     const token = url.searchParams.get('cardkeep_token');
     const info = inspect(token);
     const form = await readForm(request, body);
@@ -328,7 +343,7 @@ export function createUpdatePage(
       const dead = deadPage(info, info.kind === 'expired' ? 'expired' : 'invalid', token ?? '');
       return page(dead.status, dead.view, locale);
     }
-    const found = await read(token!, info, locale);
+    const found = await read(api, token!, info, locale);
     if (!found.ok) return page(found.status, found.view, locale);
     const { card } = found;
     if (!card) return page(403, deadPage(info, 'invalid', token!).view, locale);
@@ -366,7 +381,7 @@ export function createUpdatePage(
     const code = answer.error?.code;
     if (reply.status === 401) {
       // Spent by another save meanwhile: the card may well be fine now.
-      const again = await read(token!, info, locale);
+      const again = await read(api, token!, info, locale);
       if (again.ok && again.card && !needsFixing(again.card)) {
         return page(200, { kind: 'up-to-date', card: again.card }, locale);
       }
@@ -423,7 +438,8 @@ export function createUpdatePage(
     return redirect(pageUrl({ sent: '1', lang: locale }));
   }
 
-  return async (request, body) => {
+  return async (request, body, client) => {
+    const api: Api = (method, path, token, init) => deps.api(method, path, token, init, client);
     const url = new URL(request.url);
     const path = url.pathname.slice(basePath.length);
     if (!url.pathname.startsWith(basePath) || (path !== '/update' && path !== '/update/resend')) {
@@ -439,9 +455,9 @@ export function createUpdatePage(
       return { ...reply, headers: { ...reply.headers, Allow: allowed.join(', ') } };
     }
     if (request.method === 'POST') {
-      return path === '/update' ? save(request, url, body) : resend(request, url, body);
+      return path === '/update' ? save(request, url, api, body) : resend(request, url, body);
     }
-    return show(request, url);
+    return show(request, url, api);
   };
 }
 

@@ -73,6 +73,9 @@ export const FIELD_ID = 'cardkeep-expiry';
 
 const DEFAULT_ACCENT = '#0a56c2';
 
+/** Back on the field after a refusal, as the widget does (no script needed). */
+const AUTOFOCUS = unsafeRaw('autofocus');
+
 /**
  * The page's one stylesheet, from the shop's colour. It goes into a <style> element that the
  * CSP allows by its hash: no 'unsafe-inline', no request for a stylesheet.
@@ -206,6 +209,7 @@ function content(view: PageView, setup: PageSetup, locale: Locale): SafeHtml {
             value="${view.typed ?? ''}"
             aria-describedby="${described}"
             aria-invalid="${invalid ? 'true' : 'false'}"
+            ${invalid ? AUTOFOCUS : ''}
           />
           ${invalid ? html`<p class="error" id="${FIELD_ID}-error">${view.fieldError}</p>` : ''}
           ${view.formError ? html`<p class="error" role="alert">${view.formError}</p>` : ''}
