@@ -111,7 +111,7 @@ function assertLockedDown(response: Response, html?: string) {
     assert.doesNotMatch(html, /\sstyle=|\son[a-z]+=/i, 'no inline style or handler attributes');
     // Nothing from another origin: every src and href is a path, a mailto: or a fragment.
     for (const [, value] of html.matchAll(/\s(?:src|href|action)="([^"]*)"/g)) {
-      assert.match(value!, /^(\/(?!\/)|mailto:|#)/, value);
+      assert.match(value!, /^(\/(?!\/)|mailto:|#|data:)/, value);
     }
   }
 }

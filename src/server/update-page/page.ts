@@ -143,7 +143,15 @@ export function createUpdatePage(
   deps: UpdatePageDeps,
 ): UpdatePageRoutes {
   const { basePath, secrets, now } = deps;
-  const shop: ShopBranding = { ...options.shop, name: options.shop?.name?.trim() || 'Our shop' };
+  const given = options.shop?.name;
+  const names = typeof given === 'string' ? { en: given } : { ...given };
+  for (const locale of ['en', 'ja'] as const) {
+    const trimmed = names[locale]?.trim();
+    if (trimmed) names[locale] = trimmed;
+    else delete names[locale];
+  }
+  if (!names.en && !names.ja) names.en = 'Our shop';
+  const shop: ShopBranding = { ...options.shop, name: names };
   if (shop.logoUrl !== undefined && !/^(\/(?!\/)|data:image\/)/.test(shop.logoUrl)) {
     throw new TypeError(
       'cardkeep: shop.logoUrl must be a path on your own origin ("/logo.svg") or a data:image URL.',

@@ -15,8 +15,8 @@ import { wordsFor } from './words.js';
 
 /** The shop as the page shows it (handler option `shop`). */
 export interface ShopBranding {
-  /** The shop's name: the page's header and title. */
-  name: string;
+  /** The shop's name: the page's header and title; one per language if it differs. */
+  name: string | Partial<Record<Locale, string>>;
   /**
    * A logo on your own origin (`/logo.svg`) or a `data:image/…` URL: the page makes no
    * third-party request, and its CSP allows images only from 'self' and data:.
@@ -155,6 +155,12 @@ export function pageHeaders(csp: string): Record<string, string> {
   };
 }
 
+/** The shop's name in `locale`: its own, or the one it has. */
+export function shopName(shop: ShopBranding, locale: Locale): string {
+  if (typeof shop.name === 'string') return shop.name;
+  return shop.name[locale] ?? shop.name.en ?? shop.name.ja ?? '';
+}
+
 const expiryOf = (card: { expMonth: number; expYear: number }) =>
   formatExpiry(card.expMonth, card.expYear);
 
@@ -277,6 +283,7 @@ function content(view: PageView, setup: PageSetup, locale: Locale): SafeHtml {
 export function renderPage(view: PageView, setup: PageSetup, locale: Locale, css: string): string {
   const { page } = wordsFor(locale);
   const { shop } = setup;
+  const name = shopName(shop, locale);
   const logo = shop.logoUrl ? html`<img src="${shop.logoUrl}" alt="" />` : '';
   const contact = shop.supportEmail
     ? (() => {
@@ -304,11 +311,12 @@ export function renderPage(view: PageView, setup: PageSetup, locale: Locale, css
         <meta name="robots" content="noindex, nofollow" />
         <meta name="referrer" content="no-referrer" />
         <meta name="color-scheme" content="light dark" />
-        <title>${page.title(shop.name)}</title>
+        <link rel="icon" href="${shop.logoUrl ?? 'data:,'}" />
+        <title>${page.title(name)}</title>
         ${unsafeRaw(`<style>${css}</style>`)} ${script}
       </head>
       <body>
-        <header>${logo}<span class="shop">${shop.name}</span></header>
+        <header>${logo}<span class="shop">${name}</span></header>
         <main>${content(view, setup, locale)}</main>
         ${contact}
       </body>
