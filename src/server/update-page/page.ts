@@ -422,7 +422,10 @@ export function createUpdatePage(
     const info = inspect(token);
     const locale = await localeFor(request, url, info, form ?? undefined);
     if (info.kind !== 'invalid' && options.sendLink) {
-      const wait = await deps.hit('resend', info.customerId, resendMax, resendWindow);
+      // A state that cannot count (down) sends nothing: the answer stays the same.
+      const wait = await deps
+        .hit('resend', info.customerId, resendMax, resendWindow)
+        .catch(() => 1);
       if (!wait) {
         const origin =
           typeof options.publicOrigin === 'function'
@@ -462,10 +465,23 @@ export function createUpdatePage(
       );
       return { ...reply, headers: { ...reply.headers, Allow: allowed.join(', ') } };
     }
-    if (request.method === 'POST') {
-      return path === '/update' ? save(request, url, api, body) : resend(request, url, body);
+    try {
+      if (request.method === 'POST') {
+        return await (path === '/update'
+          ? save(request, url, api, body)
+          : resend(request, url, body));
+      }
+      return await show(request, url, api);
+    } catch (error) {
+      // Still a page, with the page's headers: never a bare error or a stack trace.
+      deps.logError?.('cardkeep: update page failed', errorFields(error));
+      const locale = pickLocale(url.searchParams.get('lang'), null, null);
+      return page(
+        500,
+        { kind: 'trouble', message: wordsFor(locale).messages.errors.server },
+        locale,
+      );
     }
-    return show(request, url, api);
   };
 }
 
