@@ -63,18 +63,4 @@ export const en: Messages = {
   authFailed: 'Your bank couldn’t confirm the card. Try again, or use a different card.',
   close: 'Close',
   paymentWentThrough: 'Your payment went through.',
-  linkExpiredTitle: 'This link has expired',
-  linkExpiredBody: 'For your security, the links in our e-mails only work for a limited time.',
-  linkUsedTitle: 'This link has already been used',
-  linkUsedBody: 'For your security, each link works only once.',
-  linkInvalidTitle: 'This link isn’t valid',
-  linkInvalidBody:
-    'It may have been cut short. Open it again from your e-mail, or sign in to your account.',
-  sendNewLink: 'Send me a new link',
-  newLinkSent:
-    'If we have an e-mail address for you, a new link is on its way. It can take a few minutes to arrive.',
-  signIn: 'Sign in',
-  upToDateTitle: 'Your card is up to date',
-  upToDateBody: (card, expiry) =>
-    `Your ${card} is valid until ${expiry}. There’s nothing you need to do.`,
 };

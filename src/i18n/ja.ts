@@ -64,17 +64,4 @@ export const ja: Messages = {
     'カード会社で本人確認ができませんでした。もう一度お試しいただくか、別のカードをご利用ください。',
   close: '閉じる',
   paymentWentThrough: 'お支払いが完了しました。',
-  linkExpiredTitle: 'このリンクは有効期限が切れています',
-  linkExpiredBody: 'セキュリティのため、メールでお送りしたリンクには有効期限があります。',
-  linkUsedTitle: 'このリンクはすでに使用されています',
-  linkUsedBody: 'セキュリティのため、リンクは1回のみご利用いただけます。',
-  linkInvalidTitle: 'このリンクは無効です',
-  linkInvalidBody:
-    'リンクが途中で切れている可能性があります。メールからもう一度開くか、アカウントにログインしてください。',
-  sendNewLink: '新しいリンクを送る',
-  newLinkSent:
-    'メールアドレスのご登録がある場合は、新しいリンクをお送りしました。届くまで数分かかる場合があります。',
-  signIn: 'ログイン',
-  upToDateTitle: 'ご登録のカードは最新の状態です',
-  upToDateBody: (card, expiry) => `${card}は ${expiry} まで有効です。お手続きは不要です。`,
 };

@@ -63,27 +63,6 @@ export interface Messages {
   close: string;
   /** A retried payment succeeded but the backend gave no amount to show. */
   paymentWentThrough: string;
-
-  // A signed link that no longer works, and a card that needs nothing (the banner and the
-  // self-hosted update page say the same)
-  /** The link's time ran out. */
-  linkExpiredTitle: string;
-  linkExpiredBody: string;
-  /** The link was spent by an earlier save. */
-  linkUsedTitle: string;
-  linkUsedBody: string;
-  /** Not a link the shop made (cut short, altered). */
-  linkInvalidTitle: string;
-  linkInvalidBody: string;
-  /** Asks the shop to e-mail a fresh link to the address on file. */
-  sendNewLink: string;
-  /** The same answer whatever happened, so nobody learns whether an address exists. */
-  newLinkSent: string;
-  /** The way to the merchant's own sign-in page. */
-  signIn: string;
-  /** A genuine link whose card needs nothing. */
-  upToDateTitle: string;
-  upToDateBody: (card: string, expiry: string) => string;
 }
 
 /** Which keys hold nested records rather than a string or a function. */
@@ -125,7 +104,6 @@ const ARGUMENTS: Record<string, string[]> = {
   paymentSucceeded: ['amount'],
   formTitle: ['card'],
   replaced: ['card'],
-  upToDateBody: ['card', 'expiry'],
 };
 
 /**

@@ -9,10 +9,15 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, HTTPResponse, Page } from 'puppeteer-core';
 import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
-import { en, ja } from '../../src/i18n/index.js';
+import { en as enMessages, ja as jaMessages } from '../../src/i18n/index.js';
+import { linkMessages } from '../../src/i18n/link-messages.js';
 import { createLinkToken } from '../../src/server/signed-link.js';
 import { assertClean, launchChromium, newVisit, textOf, waitForText } from './shopper.js';
 import type { Visit } from './shopper.js';
+
+/** The page's words: the widget's messages and the link-state ones. */
+const en = { ...enMessages, ...linkMessages.en };
+const ja = { ...jaMessages, ...linkMessages.ja };
 
 const SECRET = 'demo-test-secret-0123456789-abcdefghij';
 let browser: Browser;

@@ -13,8 +13,13 @@ import {
   MemoryStore,
   type CardkeepHandlerOptions,
 } from '../../src/server/index.js';
-import { en, ja } from '../../src/i18n/index.js';
+import { en as enMessages, ja as jaMessages } from '../../src/i18n/index.js';
+import { linkMessages } from '../../src/i18n/link-messages.js';
 import { styleHash } from '../../src/server/update-page/render.js';
+
+/** The page's words: the widget's messages and the link-state ones. */
+const en = { ...enMessages, ...linkMessages.en };
+const ja = { ...jaMessages, ...linkMessages.ja };
 
 const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
 const ORIGIN = 'https://shop.example';

@@ -3,6 +3,7 @@
 // banner can never word the same thing differently.
 import { en, ja } from '../../i18n/index.js';
 import type { Locale, Messages } from '../../i18n/index.js';
+import { linkMessages, type LinkMessages } from '../../i18n/link-messages.js';
 
 /** What only the hosted page says. */
 export interface PageWords {
@@ -31,8 +32,13 @@ const PAGE_JA: PageWords = {
 };
 
 /** The widget's messages and the page's own words for `locale`. */
-export function wordsFor(locale: Locale): { messages: Messages; page: PageWords } {
-  return locale === 'ja' ? { messages: ja, page: PAGE_JA } : { messages: en, page: PAGE_EN };
+export function wordsFor(locale: Locale): {
+  messages: Messages & LinkMessages;
+  page: PageWords;
+} {
+  return locale === 'ja'
+    ? { messages: { ...ja, ...linkMessages.ja }, page: PAGE_JA }
+    : { messages: { ...en, ...linkMessages.en }, page: PAGE_EN };
 }
 
 /** `ja` for a Japanese tag (`ja`, `ja-JP`), `en` for another known one, else undefined. */
