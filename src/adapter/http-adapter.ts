@@ -1,6 +1,7 @@
 // The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch. Ships in the
 // script-tag bundle, so it stays small and dependency-free.
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
+import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import type {
   CallOptions,
@@ -251,10 +252,9 @@ export class HttpAdapter implements CardkeepAdapter {
       let response: Response;
       let text: string;
       try {
-        response = await (this.#options.fetch ?? fetch)(url, {
-          ...init,
-          signal: controller.signal,
-        });
+        // The script tag's first file may have asked this already (src/adapter/handover.ts).
+        response = await (takeHandedOver(url, init, controller.signal) ??
+          (this.#options.fetch ?? fetch)(url, { ...init, signal: controller.signal }));
         text = await response.text();
       } catch (error) {
         throw failure(error);

@@ -7,7 +7,7 @@ import { toCardkeepError } from '../../core/errors.js';
 import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepErrorEvent } from '../../events/error.js';
 import { en } from '../../i18n/en.js';
-import { ja } from '../../i18n/ja.js';
+import { loadLocale, messagesFor } from '../../i18n/locales.js';
 import { mergeMessages } from '../../i18n/messages.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
 
@@ -142,8 +142,29 @@ export class CardkeepElement extends LitElement {
     return this.#http;
   }
 
+  /** Changes held back while the element's language loads (see shouldUpdate). */
+  #held = new Map<PropertyKey, unknown>();
+
+  /**
+   * Waits for the messages of the element's language (Japanese is loaded on demand) rather than
+   * show a moment of English. The changes seen meanwhile are replayed once they are here, so
+   * `willUpdate` still sees every property that changed.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    const lang = langOf(this);
+    if (messagesFor(lang)) return true;
+    for (const [key, value] of changed) if (!this.#held.has(key)) this.#held.set(key, value);
+    void loadLocale(lang).then(() => {
+      const held = this.#held;
+      this.#held = new Map();
+      for (const [key, value] of held) this.requestUpdate(key, value);
+      this.requestUpdate();
+    });
+    return false;
+  }
+
   override willUpdate(_changed: PropertyValues<this>) {
-    this.t = mergeMessages(langOf(this) === 'ja' ? ja : en, this.messages);
+    this.t = mergeMessages(messagesFor(langOf(this)) ?? en, this.messages);
   }
 
   /** Tells the merchant a call failed (never an abort: that was us) and returns the error. */
