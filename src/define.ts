@@ -5,10 +5,10 @@
 import { CardkeepBanner } from './components/banner/banner.js';
 import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
 import { defineOnce } from './components/shared/define-once.js';
-import { defineReplaceCardOnDemand } from './lazy.js';
+import { defineOnDemand } from './lazy.js';
 
 defineOnce([
   ['cardkeep-expiry-form', CardkeepExpiryForm],
   ['cardkeep-banner', CardkeepBanner],
 ]);
-defineReplaceCardOnDemand();
+defineOnDemand();

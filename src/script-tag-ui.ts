@@ -1,14 +1,14 @@
-// The script tag's second file: Lit, the banner, the expiry form and the HTTP adapter, in
-// English. The first file (src/script-tag.ts) imports it only when the page needs the widget,
-// and calls `start`; rollup splits what it loads later (Japanese, the replacement form with
-// Stripe's loader) into chunks of their own behind dynamic import().
+// The script tag's second file: Lit, the banner and the HTTP adapter, in English — what it
+// takes to paint a notice. The first file (src/script-tag.ts) imports it only when the page
+// needs the widget, and calls `start`; rollup splits what comes later (the expiry form,
+// Japanese, the replacement form with Stripe's loader) into chunks of their own behind
+// dynamic import() (src/lazy.ts, src/i18n/locales.ts).
 import { CardkeepBanner } from './components/banner/banner.js';
-import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
 import { defineOnce } from './components/shared/define-once.js';
 import { handOver } from './adapter/handover.js';
 import { loadLocale } from './i18n/locales.js';
 import type { Locale } from './i18n/messages.js';
-import { defineReplaceCardOnDemand } from './lazy.js';
+import { defineOnDemand } from './lazy.js';
 
 /** What the first file hands over. */
 export interface StartOptions {
@@ -22,9 +22,6 @@ export interface StartOptions {
 export async function start({ cards, locales }: StartOptions): Promise<void> {
   for (const [key, response] of cards) handOver(key, response);
   await Promise.all([...locales].map(loadLocale));
-  defineOnce([
-    ['cardkeep-expiry-form', CardkeepExpiryForm],
-    ['cardkeep-banner', CardkeepBanner],
-  ]);
-  defineReplaceCardOnDemand();
+  defineOnce([['cardkeep-banner', CardkeepBanner]]);
+  defineOnDemand();
 }

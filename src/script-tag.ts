@@ -12,6 +12,7 @@ import type { start } from './script-tag-ui.js';
 /** The chunks this file may import, relative to it, and their SRI hashes (by rollup.config.mjs). */
 interface Files {
   ui: string;
+  form: string;
   ja: string;
   replace: string;
   integrity: Record<string, string>;
@@ -164,7 +165,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       const endpoint = el.getAttribute('endpoint');
       if (el.localName === FORM && endpoint && !Object.hasOwn(el, 'adapter'))
         void ask(el, endpoint);
-      void wake(el, el.localName === REPLACE ? [files.replace] : []);
+      void wake(el, [el.localName === REPLACE ? files.replace : files.form]);
       return;
     }
     const endpoint = el.getAttribute('endpoint');
@@ -173,7 +174,8 @@ function boot(files: Files, self: HTMLScriptElement | null) {
     latest.set(el, answer!);
     // The page says it needs the notice (or we cannot tell): the elements load alongside.
     if (!answer || linkToken || el.hasAttribute('eager')) {
-      void wake(el);
+      // From a signed link the banner opens its form at once: that comes in parallel too.
+      void wake(el, linkToken ? [files.form] : []);
       return;
     }
     answer.then(

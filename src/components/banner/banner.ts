@@ -3,7 +3,7 @@ import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { hasLinkToken } from '../../adapter/link-token.js';
-import { loadLazyParts } from '../../lazy.js';
+import { loadExpiryForm, loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
@@ -157,6 +157,15 @@ export class CardkeepBanner extends CardkeepElement {
   }
 
   #onExpiry = async () => {
+    // The script tag paints the notice before the form's code is here (src/lazy.ts).
+    this.problem = false;
+    try {
+      await loadExpiryForm();
+    } catch (error) {
+      this.report(error);
+      this.problem = true;
+      return;
+    }
     this.#open('expiry');
     await this.updateComplete;
     const form = this.renderRoot.querySelector('cardkeep-expiry-form');
