@@ -5,23 +5,15 @@
 // dynamic import() (src/lazy.ts, src/i18n/locales.ts).
 import { CardkeepBanner } from './components/banner/banner.js';
 import { defineOnce } from './components/shared/define-once.js';
-import { handOver } from './adapter/handover.js';
 import { loadLocale } from './i18n/locales.js';
 import type { Locale } from './i18n/messages.js';
-import { defineOnDemand } from './lazy.js';
 
-/** What the first file hands over. */
-export interface StartOptions {
-  /** The `GET {endpoint}/card` requests it made, by request (see handoverKey). */
-  cards: Iterable<readonly [key: string, response: Promise<Response>]>;
-  /** The languages the page's elements speak: loaded before they render, so none flashes. */
-  locales: Iterable<Locale>;
-}
-
-/** Takes over what the first file fetched, then registers the elements (idempotent). */
-export async function start({ cards, locales }: StartOptions): Promise<void> {
-  for (const [key, response] of cards) handOver(key, response);
+/**
+ * Registers the banner once the languages the page's elements speak are loaded, so none shows
+ * a moment of English. The cards the first file fetched wait in src/adapter/handover.ts.
+ */
+export async function start(locales: Iterable<Locale>): Promise<void> {
   await Promise.all([...locales].map(loadLocale));
+  // Forms the page holds are registered by their own chunks, which the first file imports.
   defineOnce([['cardkeep-banner', CardkeepBanner]]);
-  defineOnDemand();
 }

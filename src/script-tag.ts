@@ -5,7 +5,7 @@
 // elements — rollup's chunks next to this file, listed in dist/browser-files.json — and hand
 // them the answers it already has (src/adapter/handover.ts), so nothing is fetched twice.
 import { cardStatus } from './core/card-status.js';
-import { handoverKey } from './adapter/handover.js';
+import { HANDOVER, handoverKey } from './adapter/handover.js';
 import type { Locale } from './i18n/messages.js';
 import type { start } from './script-tag-ui.js';
 
@@ -57,8 +57,9 @@ function boot(files: Files, self: HTMLScriptElement | null) {
   const here = self?.src || document.baseURI;
   const url = (file: string) => new URL(file, here).href;
   const linkToken = new URL(location.href).searchParams.get('cardkeep_token');
-  /** The requests made here, for the elements to take over. */
-  const cards = new Map<string, Promise<Response>>();
+  /** The requests made here, for the elements to take over (src/adapter/handover.ts). */
+  const scope = globalThis as { [HANDOVER]?: Map<string, Promise<Response>> };
+  const cards = (scope[HANDOVER] ??= new Map());
   const locales = new Set<Locale>(['en']);
   /** The latest request per banner: a late answer to an older one decides nothing. */
   const latest = new WeakMap<Element, Promise<Answer>>();
@@ -94,11 +95,10 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       pin();
       ui = Promise.all([import(url(files.ui)) as Promise<Ui>, ...parts]).then(
         ([elements]) => {
-          watch.disconnect();
           // The stand-in `refresh` must not shadow the banner's own once it upgrades.
           for (const banner of quiet)
             delete (banner as Partial<Record<'refresh', unknown>>).refresh;
-          return elements.start({ cards, locales });
+          return elements.start(locales);
         },
         () => {
           ui = undefined;
@@ -160,6 +160,13 @@ function boot(files: Files, self: HTMLScriptElement | null) {
   };
 
   const inspect = (el: Element) => {
+    if (customElements.get(BANNER)) {
+      // The elements are here: a banner fetches its own card; a form added later gets its
+      // chunk, which registers it (the replacement form's includes Stripe's loader).
+      if (el.localName !== BANNER)
+        void import(url(el.localName === REPLACE ? files.replace : files.form));
+      return;
+    }
     if (el.localName !== BANNER) {
       // A stand-alone form is shown at once: it needs the elements now, and its card too.
       const endpoint = el.getAttribute('endpoint');
@@ -198,7 +205,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
     for (const record of records) {
       const target = record.target as Element;
       if (record.type === 'attributes') {
-        if (target.localName === BANNER && target.isConnected) inspect(target);
+        if (target.localName === BANNER && target.isConnected && !ui) inspect(target);
         continue;
       }
       for (const node of record.addedNodes) {

@@ -3,16 +3,17 @@
 // all, and hands what it got to the first HttpAdapter call that would send the same request,
 // so the card is not fetched twice.
 
-const waiting = new Map<string, Promise<Response>>();
+/**
+ * Page-wide, under a registered symbol: the first file fills it before it imports any element,
+ * so even an element that upgrades the moment its chunk runs finds its answer waiting.
+ */
+export const HANDOVER = Symbol.for('cardkeep.handover');
+const page = globalThis as { [HANDOVER]?: Map<string, Promise<Response>> };
+const waiting = (page[HANDOVER] ??= new Map());
 
 /** What makes two GETs the same request: the URL, the cookie policy and the bearer token. */
 export function handoverKey(url: string, credentials: string, authorization: string): string {
   return `${url}\n${credentials}\n${authorization}`;
-}
-
-/** Keeps `response` for the next HttpAdapter GET of the same request (one use). */
-export function handOver(key: string, response: Promise<Response>): void {
-  waiting.set(key, response);
 }
 
 /**

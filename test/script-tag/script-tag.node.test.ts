@@ -50,9 +50,9 @@ function backend(customer: MemoryCustomer) {
   );
 }
 
-const page = (lang: string, src: string) => `<!doctype html>
+const page = (lang: string, src: string, element: string) => `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>shop</title></head>
-<body><cardkeep-banner id="banner" endpoint="/cardkeep"></cardkeep-banner>
+<body><${element} id="banner" endpoint="/cardkeep"></${element}>
 <script src="${src}"></script></body></html>`;
 
 before(async () => {
@@ -72,7 +72,7 @@ before(async () => {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
       });
-      return res.end(page(lang, src));
+      return res.end(page(lang, src, url.searchParams.get('element') ?? 'cardkeep-banner'));
     }
     const name = /^\/dist\/([\w.-]+\.js)$/.exec(url.pathname)?.[1];
     if (name && existsSync(join(dist, name))) {
@@ -195,6 +195,26 @@ describe('the script tag loads only what the page needs', () => {
       );
       assert.ok(scripts().some((p) => /cardkeep-expiry-form-/.test(p)));
       assert.ok(!scripts().some((p) => /cardkeep-ja-/.test(p)));
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a stand-alone expiry form: its chunk comes at once and takes over the card asked for it', async () => {
+    backend(demoCustomer('expired'));
+    const { tab, errors, close } = await open('/same.html?element=cardkeep-expiry-form');
+    try {
+      await waitForText(tab, '4242');
+      assert.ok(
+        scripts().some((p) => /cardkeep-expiry-form-/.test(p)),
+        scripts().join(),
+      );
+      assert.equal(
+        seen.filter((p) => p === '/cardkeep/card').length,
+        1,
+        'the card is fetched once',
+      );
       assert.deepEqual(errors, []);
     } finally {
       await close();
