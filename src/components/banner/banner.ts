@@ -116,6 +116,8 @@ export class CardkeepBanner extends CardkeepElement {
     this.view = 'loading';
     this.card = null;
     this.notice = 'expired';
+    // Hidden from the start, even while its language loads before the first render.
+    this.#internals.states.add('quiet');
   }
 
   #internals = this.attachInternals();

@@ -144,6 +144,8 @@ export class CardkeepElement extends LitElement {
 
   /** Changes held back while the element's language loads (see shouldUpdate). */
   #held = new Map<PropertyKey, unknown>();
+  /** Settles once the language is here and the held changes are requested again. */
+  #language: Promise<void> | undefined;
 
   /**
    * Waits for the messages of the element's language (Japanese is loaded on demand) rather than
@@ -154,13 +156,24 @@ export class CardkeepElement extends LitElement {
     const lang = langOf(this);
     if (messagesFor(lang)) return true;
     for (const [key, value] of changed) if (!this.#held.has(key)) this.#held.set(key, value);
-    void loadLocale(lang).then(() => {
+    this.#language ??= loadLocale(lang).then(() => {
+      this.#language = undefined;
       const held = this.#held;
       this.#held = new Map();
       for (const [key, value] of held) this.requestUpdate(key, value);
       this.requestUpdate();
     });
     return false;
+  }
+
+  /** `updateComplete` also waits for a language being loaded, and the render that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.#language) {
+      await this.#language;
+      done = await super.getUpdateComplete();
+    }
+    return done;
   }
 
   override willUpdate(_changed: PropertyValues<this>) {
