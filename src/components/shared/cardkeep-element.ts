@@ -9,6 +9,7 @@ import { CardkeepErrorEvent } from '../../events/error.js';
 import { en } from '../../i18n/en.js';
 import { loadLocale, messagesFor } from '../../i18n/locales.js';
 import { mergeMessages } from '../../i18n/messages.js';
+import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
 
 /** Elements to re-render when any `lang` attribute in the document changes. */
@@ -106,6 +107,7 @@ export class CardkeepElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    usePageFont(this, this.renderRoot);
     connected.add(this);
     if (!langObserver) {
       langObserver = new MutationObserver(() => connected.forEach((el) => el.requestUpdate()));
