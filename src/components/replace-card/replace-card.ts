@@ -5,6 +5,7 @@ import type { Appearance, StripeElements, StripePaymentElement } from '@stripe/s
 import type { UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { enReplace } from '../../i18n/en-replace.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel } from '../../i18n/messages.js';
 import { loadStripeOnce, runAuthentication, stripeFailure } from '../../stripe/loader.js';
@@ -85,6 +86,9 @@ function mountPoint(host: Element): [Element, string] {
  */
 export class CardkeepReplaceCard extends CardkeepElement {
   static override styles = [baseStyles, replaceCardStyles];
+
+  /** Its English strings travel with this form, not with every notice. */
+  protected static override ownMessages = enReplace;
 
   static override properties: PropertyDeclarations = {
     fallbackUrl: { attribute: 'fallback-url' },

@@ -6,7 +6,7 @@ import { HttpAdapter } from '../../adapter/http-adapter.js';
 import { toCardkeepError } from '../../core/errors.js';
 import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepErrorEvent } from '../../events/error.js';
-import { en } from '../../i18n/en.js';
+import { enCore } from '../../i18n/en-core.js';
 import { loadLocale, messagesFor } from '../../i18n/locales.js';
 import { mergeMessages } from '../../i18n/messages.js';
 import { usePageFont } from './page-font.js';
@@ -95,7 +95,7 @@ export class CardkeepElement extends LitElement {
   declare messages: MessageOverrides | undefined;
 
   /** The messages in effect: the language's, with `messages` laid over them. */
-  protected t: Messages = en;
+  protected t = enCore as Messages;
 
   #http: HttpAdapter | undefined;
   #httpKey = '';
@@ -178,8 +178,13 @@ export class CardkeepElement extends LitElement {
     return done;
   }
 
+  /** Messages an element brings along for the languages that come without them (en-replace). */
+  protected static ownMessages: Partial<Messages> = {};
+
   override willUpdate(_changed: PropertyValues<this>) {
-    this.t = mergeMessages(messagesFor(langOf(this)) ?? en, this.messages);
+    const own = (this.constructor as typeof CardkeepElement).ownMessages;
+    const base = { ...own, ...(messagesFor(langOf(this)) ?? enCore) } as Messages;
+    this.t = mergeMessages(base, this.messages);
   }
 
   /** Tells the merchant a call failed (never an abort: that was us) and returns the error. */
