@@ -1,24 +1,16 @@
-import type { CardkeepErrorCode } from '../core/errors.js';
+// The adapter interface the elements talk through. The wire types it uses are the protocol's
+// (src/protocol/wire.ts), re-exported here so `cardkeep` users find them in one place.
+import type { CardSummary, ExpiryUpdate, SetupSession, UpdateResult } from '../protocol/wire.js';
 
-/** The card on file, as the merchant's backend describes it. Never contains the card number. */
-export interface CardSummary {
-  /** The backend's id for this card (e.g. a Stripe PaymentMethod id). */
-  id: string;
-  /** Card brand as the shopper knows it: `visa`, `mastercard`, `amex`, `jcb`, … */
-  brand: string;
-  /** The last four digits, shown as •••• 4242. */
-  last4: string;
-  /** Expiry month, 1–12. */
-  expMonth: number;
-  /** Expiry year, four digits. */
-  expYear: number;
-  /** `payment_failed` when the latest renewal charge on this card was declined. */
-  status: 'ok' | 'payment_failed';
-  /** How to greet the shopper, when the backend knows. */
-  customerName?: string;
-  /** The year the shopper became a customer, shown as is ("with us since 2019"). */
-  customerSince?: number;
-}
+export type {
+  AuthenticateAction,
+  CardSummary,
+  ErrorBody,
+  ExpiryUpdate,
+  PaymentOutcome,
+  SetupSession,
+  UpdateResult,
+} from '../protocol/wire.js';
 
 /** Options every adapter call accepts. */
 export interface CallOptions {
@@ -30,46 +22,6 @@ export interface CallOptions {
    * HTTP adapter sends it as `Idempotency-Key`; without it every call is a new attempt.
    */
   idempotencyKey?: string;
-}
-
-/** Input of {@link CardkeepAdapter.updateExpiry}. */
-export interface ExpiryUpdate {
-  cardId: string;
-  month: number;
-  year: number;
-}
-
-/** What the backend needs to show Stripe's Payment Element for a new card. */
-export interface SetupSession {
-  clientSecret: string;
-  publishableKey: string;
-}
-
-/** The issuer wants the shopper to authenticate (3-D Secure) before the card is usable. */
-export interface AuthenticateAction {
-  type: 'authenticate';
-  clientSecret: string;
-  publishableKey: string;
-}
-
-/** Outcome of retrying a failed renewal right after the card was fixed. */
-export interface PaymentOutcome {
-  status: 'succeeded' | 'failed' | 'none';
-  /** Amount in the currency's smallest unit (yen, cents). */
-  amount?: number;
-  /** ISO 4217 code, lower case as Stripe sends it. */
-  currency?: string;
-}
-
-/**
- * The result of an update or replacement. The summary fields are the card as it is now;
- * `action` and `payment` are present when the backend has more to say.
- */
-export interface UpdateResult extends CardSummary {
-  /** Present when the shopper must authenticate with the issuer to finish. */
-  action?: AuthenticateAction;
-  /** Present when a failed renewal was retried at once. */
-  payment?: PaymentOutcome;
 }
 
 /**
@@ -90,9 +42,4 @@ export interface CardkeepAdapter {
   ): Promise<UpdateResult>;
   /** Tells the backend the shopper finished an issuer authentication (3-D Secure). */
   verify?(input: { setupIntentId: string }, options?: CallOptions): Promise<UpdateResult>;
-}
-
-/** The JSON error body of the protocol: `{ error: { code, message } }`. */
-export interface ErrorBody {
-  error: { code: CardkeepErrorCode | string; message: string };
 }

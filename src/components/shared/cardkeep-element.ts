@@ -51,6 +51,10 @@ export function isAbort(error: unknown): boolean {
  * What every Cardkeep element shares: the backend (an `adapter` property, or the HTTP adapter
  * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
  * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
+ *
+ * @attr lang - `ja…` for Japanese, anything else English; without it the nearest ancestor's `lang`, else the page's.
+ *
+ * @fires {CardkeepErrorEvent} cardkeep-error - A call to the backend failed; `error.code` says why.
  */
 export class CardkeepElement extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -93,6 +97,12 @@ export class CardkeepElement extends LitElement {
 
   /** Overrides for any message, as an object or a JSON attribute; laid over the language's. */
   declare messages: MessageOverrides | undefined;
+
+  /**
+   * The clock the element reads "today" from (card status, expiry checks, snoozes). Defaults to
+   * the real one; tests and previews set it to show a given day.
+   */
+  now: () => Date = () => new Date();
 
   /** The messages in effect: the language's, with `messages` laid over them. */
   protected t = enCore as Messages;
