@@ -54,7 +54,10 @@ const TRACE_CATEGORIES = [
 async function pageFor(variant) {
   const template = await readFile(join(root, 'bench/pages/notice.html'), 'utf8');
   const { tag, script } = VARIANTS[variant];
-  return template.replaceAll('{{tag}}', tag).replaceAll('{{script}}', script);
+  return template
+    .replaceAll('{{tag}}', tag)
+    .replaceAll('{{script}}', script)
+    .replaceAll('{{element}}', `<${tag} endpoint="/cardkeep"></${tag}>`);
 }
 
 /** Loads one variant in a fresh context and reads its marks, paints and long tasks. */

@@ -73,38 +73,61 @@ function boot(files: Files, self: HTMLScriptElement | null) {
   /**
    * Served from another origin (a CDN), every chunk is pinned to this build by an import map's
    * `integrity` before the first import(): a swapped file does not run. The map is an inline
-   * script, so it carries this tag's nonce for nonce-based CSPs. Same-origin files need no pin
-   * (whoever can swap them can swap this file) and then no inline script is added at all.
+   * script, so it carries this tag's nonce for nonce-based CSPs; a CSP that blocks it anyway
+   * (a host list without a nonce) would leave the chunks unpinned, so then nothing is loaded
+   * and the console says why. Same-origin files need no pin (whoever can swap them can swap
+   * this file), and no inline script is added at all.
    */
-  const pin = () => {
-    if (new URL(here).origin === location.origin) return;
-    const map = document.createElement('script');
-    map.type = 'importmap';
-    if (self?.nonce) map.nonce = self.nonce;
-    const integrity = Object.entries(files.integrity).map(([file, hash]) => [url(file), hash]);
-    map.textContent = JSON.stringify({ integrity: Object.fromEntries(integrity) });
-    (document.head ?? document.documentElement).append(map);
-  };
+  let pinned: Promise<boolean> | undefined;
+  const pin = () =>
+    (pinned ??= new Promise<boolean>((resolve) => {
+      if (new URL(here).origin === location.origin) return resolve(true);
+      const map = document.createElement('script');
+      map.type = 'importmap';
+      if (self?.nonce) map.nonce = self.nonce;
+      const integrity = Object.entries(files.integrity).map(([file, hash]) => [url(file), hash]);
+      map.textContent = JSON.stringify({ integrity: Object.fromEntries(integrity) });
+      let blocked = false;
+      const spot = (event: Event) => (blocked ||= event.target === map);
+      document.addEventListener('securitypolicyviolation', spot, true);
+      (document.head ?? document.documentElement).append(map);
+      // The violation is reported in a task of its own: look once it had its turn.
+      setTimeout(() => {
+        document.removeEventListener('securitypolicyviolation', spot, true);
+        if (blocked) {
+          console.error(
+            'Cardkeep: the page CSP blocked the import map that pins its files to this build; give the script tag a nonce, or serve Cardkeep from your own origin.',
+          );
+        }
+        resolve(!blocked);
+      });
+    }));
+
+  /** Imports these chunks once they are pinned (see pin). */
+  const load = (chunks: string[]) =>
+    pin().then((ok) =>
+      ok ? Promise.all(chunks.map((file) => import(url(file)))) : Promise.reject(new Error()),
+    );
 
   /** Imports the elements (once; again after a failed load) and starts them. */
   const wake = (el: Element, also: string[] = []): Promise<void> => {
     locales.add(langOf(el));
     // The other chunks the page needs come in parallel with the elements, not after them.
-    const parts = [...also, ...(locales.has('ja') ? [files.ja] : [])].map((f) => import(url(f)));
-    if (!ui) {
-      pin();
-      ui = Promise.all([import(url(files.ui)) as Promise<Ui>, ...parts]).then(
-        ([elements]) => {
-          // The stand-in `refresh` must not shadow the banner's own once it upgrades.
-          for (const banner of quiet)
-            delete (banner as Partial<Record<'refresh', unknown>>).refresh;
-          return elements.start(locales);
-        },
-        () => {
-          ui = undefined;
-        },
-      );
+    const more = [...also, ...(locales.has('ja') ? [files.ja] : [])];
+    if (ui) {
+      load(more).catch(() => {});
+      return ui;
     }
+    ui = load([files.ui, ...more]).then(
+      ([elements]) => {
+        // The stand-in `refresh` must not shadow the banner's own once it upgrades.
+        for (const banner of quiet) delete (banner as Partial<Record<'refresh', unknown>>).refresh;
+        return (elements as Ui).start(locales);
+      },
+      () => {
+        ui = undefined;
+      },
+    );
     return ui;
   };
 
@@ -163,8 +186,9 @@ function boot(files: Files, self: HTMLScriptElement | null) {
     if (customElements.get(BANNER)) {
       // The elements are here: a banner fetches its own card; a form added later gets its
       // chunk, which registers it (the replacement form's includes Stripe's loader).
-      if (el.localName !== BANNER)
-        void import(url(el.localName === REPLACE ? files.replace : files.form));
+      if (el.localName !== BANNER) {
+        load([el.localName === REPLACE ? files.replace : files.form]).catch(() => {});
+      }
       return;
     }
     if (el.localName !== BANNER) {

@@ -50,10 +50,22 @@ function backend(customer: MemoryCustomer) {
   );
 }
 
-const page = (lang: string, src: string, element: string) => `<!doctype html>
+const page = (lang: string, src: string, element: string, nonce: string) => `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>shop</title></head>
 <body><${element} id="banner" endpoint="/cardkeep"></${element}>
-<script src="${src}"></script></body></html>`;
+<script src="${src}"${nonce ? ` nonce="${nonce}"` : ''}></script></body></html>`;
+
+/** The page's CSP: none, a host list (docs/security.md's, with the CDN), or with a nonce. */
+function policy(kind: string | null): Record<string, string> {
+  const hosts = `'self' ${cdn}`;
+  if (kind === 'hosts') {
+    return { 'content-security-policy': `default-src 'self'; script-src ${hosts}` };
+  }
+  if (kind === 'nonce') {
+    return { 'content-security-policy': `default-src 'self'; script-src 'nonce-n0nce' ${hosts}` };
+  }
+  return {};
+}
 
 before(async () => {
   if (!existsSync(join(dist, 'cardkeep.min.js'))) {
@@ -68,11 +80,20 @@ before(async () => {
     if (url.pathname === '/same.html' || url.pathname === '/cdn.html') {
       const src =
         url.pathname === '/cdn.html' ? `${cdn}/dist/cardkeep.min.js` : '/dist/cardkeep.min.js';
+      const csp = url.searchParams.get('csp');
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-store',
+        ...policy(csp),
       });
-      return res.end(page(lang, src, url.searchParams.get('element') ?? 'cardkeep-banner'));
+      return res.end(
+        page(
+          lang,
+          src,
+          url.searchParams.get('element') ?? 'cardkeep-banner',
+          csp === 'nonce' ? 'n0nce' : '',
+        ),
+      );
     }
     const name = /^\/dist\/([\w.-]+\.js)$/.exec(url.pathname)?.[1];
     if (name && existsSync(join(dist, name))) {
@@ -125,6 +146,7 @@ async function open(path: string) {
   });
   await tab.evaluateOnNewDocument(`(() => {
     window.__titles = [];
+    document.addEventListener('securitypolicyviolation', () => (window.__cspSeen = true));
     const attach = Element.prototype.attachShadow;
     Element.prototype.attachShadow = function (init) {
       const root = attach.call(this, init);
@@ -249,6 +271,27 @@ describe('the script tag loads only what the page needs', () => {
       assert.deepEqual(fine.errors, []);
     } finally {
       await fine.close();
+    }
+    // Under a CSP: with a nonce on the tag the import map (an inline script) may run, and the
+    // chunks load pinned; a host list alone blocks the map, and then nothing loads unpinned.
+    const nonced = await open('/cdn.html?csp=nonce');
+    try {
+      await waitForText(nonced.tab, en.expiredTitle);
+      assert.deepEqual(nonced.errors, []);
+    } finally {
+      await nonced.close();
+    }
+    const hostList = await open('/cdn.html?csp=hosts');
+    try {
+      await hostList.tab.waitForFunction(() => (window as { __cspSeen?: boolean }).__cspSeen);
+      await hostList.tab.waitForNetworkIdle({ idleTime: 200 });
+      assert.ok(!scripts().some((p) => /cardkeep-ui-/.test(p)), scripts().join());
+      assert.ok(
+        hostList.errors.some((e) => /nonce/.test(e)),
+        hostList.errors.join('\n'),
+      );
+    } finally {
+      await hostList.close();
     }
     const files = JSON.parse(readFileSync(join(dist, 'browser-files.json'), 'utf8')) as {
       files: { file: string }[];
