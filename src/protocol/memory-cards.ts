@@ -78,6 +78,9 @@ export function demoCustomer(
   };
 }
 
+/** What replacing a card and finishing a verification name: the SetupIntent. */
+type SetupInput = { setupIntentId: string };
+
 interface CustomerState {
   seed: MemoryCustomer;
   card: MemoryCard | null;
@@ -154,7 +157,7 @@ export class MemoryCards {
   /** Puts a new Mastercard •••• 4444 on file for a SetupIntent handed out before. */
   async completeReplacement(
     customerId: string,
-    input: { setupIntentId: string },
+    input: SetupInput,
     _context?: unknown,
   ): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
@@ -174,11 +177,7 @@ export class MemoryCards {
   }
 
   /** Finishes a change that waited for the shopper to authenticate. */
-  async verify(
-    customerId: string,
-    input: { setupIntentId: string },
-    _context?: unknown,
-  ): Promise<UpdateResult> {
+  async verify(customerId: string, input: SetupInput, _context?: unknown): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
     const apply = customer?.pending.get(input.setupIntentId);
     if (!customer || !apply) {
