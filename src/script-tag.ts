@@ -96,7 +96,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
         document.removeEventListener('securitypolicyviolation', spot, true);
         if (blocked) {
           console.error(
-            'Cardkeep: the page CSP blocked the import map that pins its files to this build; give the script tag a nonce, or serve Cardkeep from your own origin.',
+            'Cardkeep: the CSP blocked the import map that pins its files: add a nonce.',
           );
         }
         resolve(!blocked);
