@@ -1,6 +1,7 @@
 // The demo shop: static pages that use the script-tag bundle exactly as a merchant would, and
 // Cardkeep's reference server mounted at /cardkeep. In-memory store by default; Stripe when
-// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set. `npm start` builds dist/ first.
+// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set; the shared state (spent links,
+// idempotency, locks, limits) on Redis when REDIS_URL is set. `npm start` builds dist/ first.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -77,12 +78,14 @@ async function loadBuilt(path) {
  * Starts the demo. `port: 0` picks a free port (tests). Returns its URL and a close function.
  * `stripe` (optional) is `{ secretKey, publishableKey, apiUrl? }`; apiUrl points the Stripe
  * client at a local fake in tests and is never needed with real keys. `now` is the clock of the
- * store, the handler and the links (tests run the demo on a calendar of their own).
+ * store, the handler and the links (tests run the demo on a calendar of their own). `redisUrl`
+ * (optional) keeps the handler's shared state on that Redis, as several instances would.
  */
 export async function startDemoServer({
   port = 8000,
   host = '127.0.0.1',
   stripe,
+  redisUrl,
   linkSecret = randomBytes(32).toString('base64url'),
   log = console.log,
   now = () => new Date(),
@@ -106,8 +109,13 @@ export async function startDemoServer({
     store = server.MemoryStore.demo('payment_failed', { now });
   }
 
+  const state = redisUrl
+    ? await (await loadBuilt('server/redis.js')).createRedisState({ url: redisUrl }, { now })
+    : undefined;
+
   const handler = server.createCardkeepHandler({
     store,
+    ...(state ? { state } : {}),
     linkSecret,
     now,
     basePath: '/cardkeep',
@@ -262,7 +270,10 @@ export async function startDemoServer({
     store,
     customerId,
     newLink: (lang = 'en', theme = 'light') => newLink(url, lang, theme),
-    close: () => new Promise((resolve) => http.close(resolve)),
+    close: async () => {
+      await new Promise((resolve) => http.close(resolve));
+      await state?.close();
+    },
   };
 }
 
@@ -276,9 +287,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
           customerId: process.env.STRIPE_CUSTOMER_ID,
         }
       : undefined;
-  const demo = await startDemoServer({ port: Number(process.env.PORT ?? 8000), stripe });
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const demo = await startDemoServer({ port: Number(process.env.PORT ?? 8000), stripe, redisUrl });
+  const storeName = stripe ? 'Stripe test mode' : 'in-memory store, no keys';
   console.log(`
-Cardkeep demo (${stripe ? 'Stripe test mode' : 'in-memory store, no keys'})
+Cardkeep demo (${storeName}${redisUrl ? `; shared state on ${new URL(redisUrl).host}` : ''})
   My account   ${demo.url}/            (Japanese: ${demo.url}/?lang=ja)
   Checkout     ${demo.url}/checkout.html
   E-mail       ${demo.url}/email.html
