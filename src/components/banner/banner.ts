@@ -158,9 +158,12 @@ export class CardkeepBanner extends CardkeepElement {
   }
 
   #onExpiry = async () => {
-    // The script tag paints the notice before the form's code is here (src/lazy.ts).
-    const loaded = await this.#parts.run(() => loadExpiryForm());
-    if (loaded?.status !== 'success') return;
+    // The script tag paints the notice before the form's code is here (src/lazy.ts); once it
+    // is registered the form opens at once, in the same task as the click.
+    if (!customElements.get('cardkeep-expiry-form')) {
+      const loaded = await this.#parts.run(() => loadExpiryForm());
+      if (loaded?.status !== 'success') return;
+    }
     this.#open('expiry');
     await this.updateComplete;
     const form = this.renderRoot.querySelector('cardkeep-expiry-form');
