@@ -333,8 +333,8 @@ export async function startDemoServer({
         : `<li class="muted">${escapeHtml(text.outboxEmpty)}</li>`;
       return page('outbox', url, res, { outboxItems: items });
     }
-    // The script-tag bundle and any chunk it loads later (dist/cardkeep-*.min.js), with maps.
-    if (/^\/cardkeep(-[a-z-]+)?\.min\.js(\.map)?$/.test(path)) {
+    // The script tag and the chunks it imports later (dist/cardkeep-*-<hash>.min.js), with maps.
+    if (/^\/cardkeep(-[a-z-]+-[\w-]+)?\.min\.js(\.map)?$/.test(path)) {
       return staticFile(join(root, 'dist', path.slice(1)), res);
     }
     if (path.startsWith('/assets/') && !path.includes('..')) {
