@@ -1,6 +1,9 @@
 // The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch. Ships in the
 // script-tag bundle, so it stays small and dependency-free.
+import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
+import { randomId } from '../core/random-id.js';
+import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import type {
   CallOptions,
@@ -141,29 +144,6 @@ function errorOf(status: number, data: unknown, retryAfterHeader: string | null)
   return new CardkeepError('server', message, { ...options, retryable: false });
 }
 
-const abortError = () => new DOMException('The call was aborted.', 'AbortError');
-
-/** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** 128 random bits as hex; works on plain-http pages where randomUUID is missing. */
-export const newIdempotencyKey = (): string =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-
 /**
  * Talks to the merchant's backend over HTTP. Every call has a timeout and one automatic retry
  * for retryable failures (a POST retried with the same Idempotency-Key), and rejects only with
@@ -218,7 +198,7 @@ export class HttpAdapter implements CardkeepAdapter {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) {
       headers['Content-Type'] = 'application/json';
-      headers['Idempotency-Key'] = idempotencyKey ?? newIdempotencyKey();
+      headers['Idempotency-Key'] = idempotencyKey ?? randomId();
     }
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     if (o.csrfHeader && o.csrfToken) headers[o.csrfHeader] = o.csrfToken;
@@ -267,10 +247,9 @@ export class HttpAdapter implements CardkeepAdapter {
       let response: Response;
       let text: string;
       try {
-        response = await (this.#options.fetch ?? fetch)(url, {
-          ...init,
-          signal: controller.signal,
-        });
+        // The script tag's first file may have asked this already (src/adapter/handover.ts).
+        response = await (takeHandedOver(url, init, controller.signal) ??
+          (this.#options.fetch ?? fetch)(url, { ...init, signal: controller.signal }));
         text = await response.text();
       } catch (error) {
         throw failure(error);

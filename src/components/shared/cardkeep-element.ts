@@ -3,18 +3,15 @@ import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardkeepAdapter } from '../../adapter/types.js';
 import { HttpAdapter } from '../../adapter/http-adapter.js';
+import { takeLinkToken } from '../../adapter/link-token.js';
 import { toCardkeepError } from '../../core/errors.js';
 import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepErrorEvent } from '../../events/error.js';
-import { en } from '../../i18n/en.js';
-import { ja } from '../../i18n/ja.js';
+import { enCore } from '../../i18n/en-core.js';
+import { loadLocale, messagesFor } from '../../i18n/locales.js';
 import { mergeMessages } from '../../i18n/messages.js';
 import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
-
-/** Elements to re-render when any `lang` attribute in the document changes. */
-const connected = new Set<CardkeepElement>();
-let langObserver: MutationObserver | undefined;
 
 /**
  * The language of `node`: the nearest `lang` attribute, looking through shadow roots to their
@@ -42,15 +39,14 @@ const jsonConverter = {
   },
 };
 
-/** True for the AbortError a call rejects with once we abort it ourselves. */
-export function isAbort(error: unknown): boolean {
-  return (error as Error | null)?.name === 'AbortError';
-}
+/** The real clock, the default of every element's `now`. */
+const realClock = () => new Date();
 
 /**
  * What every Cardkeep element shares: the backend (an `adapter` property, or the HTTP adapter
  * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
- * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
+ * (`lang` of the element, its ancestors or the document), the merchant's `messages` and the
+ * clock (`now`) every date is judged by.
  *
  * @attr lang - `ja…` for Japanese, anything else English; without it the nearest ancestor's `lang`, else the page's.
  *
@@ -65,6 +61,7 @@ export class CardkeepElement extends LitElement {
     csrfToken: { attribute: 'csrf-token' },
     adapter: { attribute: false },
     messages: { converter: jsonConverter },
+    now: { attribute: false },
   };
 
   static override shadowRootOptions: ShadowRootInit = {
@@ -99,16 +96,32 @@ export class CardkeepElement extends LitElement {
   declare messages: MessageOverrides | undefined;
 
   /**
-   * The clock the element reads "today" from (card status, expiry checks, snoozes). Defaults to
-   * the real one; tests and previews set it to show a given day.
+   * The clock every date is judged by: whether an entry is in the past, whether the card has
+   * expired or expires within `warn-days`, how long "Remind me later" lasts. Default: the real
+   * clock. Set it to show the widget at another date (tests, previews); it is handed to the
+   * forms an element opens.
    */
-  now: () => Date = () => new Date();
+  declare now: () => Date;
 
   /** The messages in effect: the language's, with `messages` laid over them. */
-  protected t: Messages = en;
+  protected t = enCore as Messages;
+
+  /**
+   * The page's signed-link token (`?cardkeep_token=`), taken when the element connects, before
+   * any request and never during a render (taking it rewrites the address bar); null when the
+   * page was not opened from a link.
+   */
+  protected linkToken: string | null = null;
 
   #http: HttpAdapter | undefined;
   #httpKey = '';
+  /** Re-renders when a `lang` above us changes; watches only while we are connected. */
+  #langObserver: MutationObserver | undefined;
+
+  constructor() {
+    super();
+    this.now = realClock;
+  }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null) {
     super.attributeChangedCallback(name, old, value);
@@ -118,20 +131,17 @@ export class CardkeepElement extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     usePageFont(this, this.renderRoot);
-    connected.add(this);
-    if (!langObserver) {
-      langObserver = new MutationObserver(() => connected.forEach((el) => el.requestUpdate()));
-      langObserver.observe(document.documentElement, {
-        attributes: true,
-        attributeFilter: ['lang'],
-        subtree: true,
-      });
-    }
+    this.linkToken = takeLinkToken();
+    this.#langObserver ??= new MutationObserver(() => this.requestUpdate());
+    this.#langObserver.observe(document.documentElement, {
+      attributeFilter: ['lang'],
+      subtree: true,
+    });
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    connected.delete(this);
+    this.#langObserver?.disconnect();
   }
 
   /** The backend: the `adapter` property, else an HTTP adapter for `endpoint`, else none. */
@@ -140,7 +150,8 @@ export class CardkeepElement extends LitElement {
     if (!this.endpoint) return undefined;
     const options = {
       endpoint: this.endpoint,
-      token: this.token,
+      // Always given (null: none), so the adapter never reads the address bar itself.
+      token: this.token ?? this.linkToken,
       credentials: this.credentials,
       csrfHeader: this.csrfHeader,
       csrfToken: this.csrfToken,
@@ -154,11 +165,53 @@ export class CardkeepElement extends LitElement {
     return this.#http;
   }
 
-  override willUpdate(_changed: PropertyValues<this>) {
-    this.t = mergeMessages(langOf(this) === 'ja' ? ja : en, this.messages);
+  /** Changes held back while the element's language loads (see shouldUpdate). */
+  #held = new Map<PropertyKey, unknown>();
+  /** Settles once the language is here and the held changes are requested again. */
+  #language: Promise<void> | undefined;
+
+  /**
+   * Waits for the messages of the element's language (Japanese is loaded on demand) rather than
+   * show a moment of English. The changes seen meanwhile are replayed once they are here, so
+   * `willUpdate` still sees every property that changed.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    const lang = langOf(this);
+    if (messagesFor(lang)) return true;
+    for (const [key, value] of changed) if (!this.#held.has(key)) this.#held.set(key, value);
+    this.#language ??= loadLocale(lang).then(() => {
+      this.#language = undefined;
+      const held = this.#held;
+      this.#held = new Map();
+      for (const [key, value] of held) this.requestUpdate(key, value);
+      this.requestUpdate();
+    });
+    return false;
   }
 
-  /** Tells the merchant a call failed (never an abort: that was us) and returns the error. */
+  /** `updateComplete` also waits for a language being loaded, and the render that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.#language) {
+      await this.#language;
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
+  /** Messages an element brings along for the languages that come without them (en-replace). */
+  protected static ownMessages: Partial<Messages> = {};
+
+  override willUpdate(_changed: PropertyValues<this>) {
+    const own = (this.constructor as typeof CardkeepElement).ownMessages;
+    const base = { ...own, ...(messagesFor(langOf(this)) ?? enCore) } as Messages;
+    this.t = mergeMessages(base, this.messages);
+  }
+
+  /**
+   * Tells the merchant a call failed and returns the error. Callers leave aborts out (an
+   * abort is us giving up, not a failure): AsyncController never passes one here.
+   */
   protected report(error: unknown): CardkeepError {
     const failure = toCardkeepError(error);
     this.dispatchEvent(new CardkeepErrorEvent(failure));
