@@ -218,7 +218,7 @@ describe('the update page with JavaScript', () => {
     const page = await visit(true);
     await go(page, demo.pageLink());
     const input = await page.waitForSelector('cardkeep-banner >>> input', { visible: true });
-    await waitForText(page, 'cardkeep-banner', 'New expiry date for your Visa •••• 4242');
+    await waitForText(page, 'cardkeep-banner', 'Expiry date (MM / YY)');
     // The server-rendered copy is the element's light DOM: not shown twice.
     assert.equal(
       await page.$eval('cardkeep-banner > section', (el) => el.checkVisibility()),

@@ -20,4 +20,9 @@ export const bannerStyles = css`
   .done {
     --_tone: var(--cardkeep-color-success, #1a7f37);
   }
+  /* The notice right above already names the card: "New expiry date for your Visa •••• 4242"
+     would only repeat it and push the field down. On its own the form still shows it. */
+  cardkeep-expiry-form::part(card) {
+    display: none;
+  }
 `;

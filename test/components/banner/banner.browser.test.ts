@@ -183,6 +183,9 @@ describe('<cardkeep-banner>', () => {
     expect(innerForm(el)!.shadowRoot!.querySelector('label')!.textContent).to.contain(
       'Expiry date',
     );
+    // The notice above names the card; the form does not say it again before its field.
+    const cardLine = innerForm(el)!.shadowRoot!.querySelector<HTMLElement>('[part~=card]')!;
+    expect(visible(cardLine)).to.equal(false);
     await expect(el).to.be.accessible();
 
     await sendKeys({ type: `12${yy}` });
@@ -193,13 +196,18 @@ describe('<cardkeep-banner>', () => {
       ...expired,
       expMonth: 12,
       expYear: year + 2,
-      payment: { status: 'succeeded', amount: 1980, currency: 'jpy' },
+      payment: {
+        status: 'succeeded',
+        amount: 1980,
+        currency: 'jpy',
+        description: 'your monthly beans',
+      },
     });
     await waitUntil(() => el.shadowRoot!.activeElement?.classList.contains('done'));
     const said = text(el);
     expect(said).to.contain('Thank you — your card is up to date');
     expect(said).to.contain(`Your Visa •••• 4242 is now valid through December 20${yy}.`);
-    expect(said).to.contain('Your payment of ¥1,980 went through.');
+    expect(said).to.contain('Your payment of ¥1,980 for your monthly beans went through.');
     const updated = events.filter((e) => e.type === 'cardkeep-updated') as CardkeepUpdatedEvent[];
     expect(updated, 'one event, from the form, through the banner').to.have.length(1);
     expect(updated[0]!.card).to.deep.equal({ ...expired, expMonth: 12, expYear: year + 2 });
@@ -270,8 +278,13 @@ describe('<cardkeep-banner>', () => {
   });
 
   it('speaks Japanese under lang="ja", the inner form too', async () => {
-    const { el } = await banner(expired, { lang: 'ja' });
+    const names = { ...expired, greetingName: { en: 'Aiko', ja: '田中' } };
+    const { el } = await banner(names, { lang: 'ja' });
     expect(text(el)).to.contain('2019年からのご愛顧');
+    // A Japanese shop greets by family name; never the romanised full name.
+    expect(el.shadowRoot!.querySelector('[part~=greeting]')!.textContent).to.equal('田中 様');
+    expect(text(el)).to.not.contain('Aiko');
+    expect(text(el)).to.contain('ご登録のVisa •••• 4242は、2020年1月で有効期限が切れています。');
     const open = buttons(el).find((b) => b.textContent!.includes('有効期限を更新'))!;
     open.click();
     await el.updateComplete;
