@@ -211,6 +211,8 @@ function check(
       return null;
     }
     case 'object': {
+      // `hash=` is how a form says "an empty hash": its required fields are then missing.
+      if (value === '') value = {};
       if (typeof value !== 'object' || Array.isArray(value)) return invalid('must be an object');
       for (const [key, inner] of Object.entries(value)) {
         const name = param === '' ? key : `${param}[${key}]`;
