@@ -182,7 +182,8 @@ function probesOf(schema: ParamSchema, defs: Record<string, ParamSchema>, depth:
       if (depth >= MAX_DEPTH) return found;
       for (const [key, property] of Object.entries(schema.properties)) {
         if (property.required) {
-          const { [key]: _dropped, ...rest } = base;
+          const rest = { ...base };
+          delete rest[key];
           found.push({ value: rest, param: [key], why: 'required, left out' });
         }
         for (const probe of probesOf(property.schema, defs, depth + 1)) {
