@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, extname } from 'node:path';
 import { shopText } from './i18n.mjs';
+import { ensureDemoCustomer } from './stripe-customer.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -97,7 +98,13 @@ export async function startDemoServer({
       verifyOnUpdate: true,
       ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
     });
-    customerId = stripe.customerId ?? (await store.ensureDemoCustomer());
+    customerId =
+      stripe.customerId ??
+      (await ensureDemoCustomer({
+        secretKey: stripe.secretKey,
+        apiVersion: server.STRIPE_API_VERSION,
+        ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
+      }));
   } else {
     store = server.MemoryStore.demo();
   }

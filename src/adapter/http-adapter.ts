@@ -8,7 +8,9 @@ import type {
   CardSummary,
   ExpiryUpdate,
   SetupSession,
+  PaymentStatus,
   UpdateResult,
+  VerifyInput,
 } from './types.js';
 
 /** Options of {@link HttpAdapter}; the elements fill them from their attributes. */
@@ -63,8 +65,17 @@ function readCard(v: unknown): CardSummary | undefined {
     status,
     ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
     ...(int(customerSince) ? { customerSince } : {}),
+    ...(str(v.wallet) && /^[a-z_]{1,40}$/.test(v.wallet) ? { wallet: v.wallet } : {}),
   };
 }
+
+const PAYMENT_STATUSES: readonly PaymentStatus[] = [
+  'succeeded',
+  'failed',
+  'requires_action',
+  'pending',
+  'none',
+];
 
 function readUpdate(v: unknown): UpdateResult | undefined {
   const card = obj(v) ? readCard(v.card) : undefined;
@@ -74,15 +85,21 @@ function readUpdate(v: unknown): UpdateResult | undefined {
   if (action != null) {
     if (!obj(action) || action.type !== 'authenticate') return undefined;
     if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
-    const { clientSecret, publishableKey } = action;
-    result.action = { type: 'authenticate', clientSecret, publishableKey };
+    const { clientSecret, publishableKey, intent } = action;
+    if (intent != null && intent !== 'setup' && intent !== 'payment') return undefined;
+    result.action = {
+      type: 'authenticate',
+      clientSecret,
+      publishableKey,
+      ...(intent === 'payment' ? { intent } : {}),
+    };
   }
   if (payment != null) {
-    if (!obj(payment) || !['succeeded', 'failed', 'none'].includes(payment.status as string)) {
+    if (!obj(payment) || !PAYMENT_STATUSES.includes(payment.status as PaymentStatus)) {
       return undefined;
     }
     result.payment = {
-      status: payment.status as 'succeeded' | 'failed' | 'none',
+      status: payment.status as PaymentStatus,
       ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
       ...(str(payment.currency) ? { currency: payment.currency } : {}),
     };
@@ -187,8 +204,12 @@ export class HttpAdapter implements CardkeepAdapter {
     return this.#call('POST', '/card/replace', { setupIntentId }, options, readUpdate);
   }
 
-  verify({ setupIntentId }: { setupIntentId: string }, options?: CallOptions) {
-    return this.#call('POST', '/card/verify', { setupIntentId }, options, readUpdate);
+  verify(input: VerifyInput, options?: CallOptions) {
+    const body =
+      'paymentIntentId' in input
+        ? { paymentIntentId: input.paymentIntentId }
+        : { setupIntentId: input.setupIntentId };
+    return this.#call('POST', '/card/verify', body, options, readUpdate);
   }
 
   async #call<T>(

@@ -3,7 +3,7 @@
 // read and validate the body → idempotency → customer rate limit → the store, one write at a
 // time per customer. docs/protocol.md describes the wire format this implements.
 import { CardkeepError } from '../core/errors.js';
-import type { ErrorBody, ExpiryUpdate } from '../adapter/types.js';
+import type { ErrorBody, ExpiryUpdate, VerifyInput } from '../adapter/types.js';
 import { IdempotencyCache, type StoredResponse } from './idempotency.js';
 import { ProtocolError } from './protocol-error.js';
 import { SlidingWindowLimiter, type RateLimitOptions } from './rate-limit.js';
@@ -218,6 +218,14 @@ async function readInput(
     }
     return { cardId, month, year };
   }
+  // `verify` names the intent of the authentication the shopper finished: a SetupIntent (the
+  // card check) or the renewal's PaymentIntent (3-D Secure on the retried payment).
+  if (route === 'verify' && input.setupIntentId === undefined) {
+    if (!isId(input.paymentIntentId)) {
+      throw fail(400, 'bad_request', 'setupIntentId or paymentIntentId must be an id string.');
+    }
+    return { paymentIntentId: input.paymentIntentId };
+  }
   if (!isId(input.setupIntentId)) {
     throw fail(400, 'bad_request', 'setupIntentId must be a non-empty id string.');
   }
@@ -429,7 +437,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
         ? await store.updateExpiry(customerId, input as unknown as ExpiryUpdate, context)
         : route === 'replace'
           ? await store.completeReplacement(customerId, input as SetupInput, context)
-          : await store.verify(customerId, input as SetupInput, context);
+          : await store.verify(customerId, input as unknown as VerifyInput, context);
     const { action, payment, ...card } = result;
     return { card, ...(action ? { action } : {}), ...(payment ? { payment } : {}) };
   }

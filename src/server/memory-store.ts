@@ -2,7 +2,13 @@
 // Web Crypto's getRandomValues), and every method changes state synchronously after its checks,
 // so concurrent requests can never interleave half-way through an update.
 import { CardkeepError } from '../core/errors.js';
-import type { CardSummary, PaymentOutcome, SetupSession, UpdateResult } from '../adapter/types.js';
+import type {
+  CardSummary,
+  PaymentOutcome,
+  SetupSession,
+  UpdateResult,
+  VerifyInput,
+} from '../adapter/types.js';
 import { ProtocolError } from './protocol-error.js';
 import type { CardStore, StoreContext } from './store.js';
 import { expiryProblem } from './validate.js';
@@ -184,15 +190,17 @@ export class MemoryStore implements CardStore {
 
   async verify(
     customerId: string,
-    input: { setupIntentId: string },
+    input: VerifyInput,
     _context: StoreContext = {},
   ): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
-    const apply = customer?.pending.get(input.setupIntentId);
+    // This store's renewals never ask for 3-D Secure, so no PaymentIntent ever waits.
+    const apply =
+      'setupIntentId' in input ? customer?.pending.get(input.setupIntentId) : undefined;
     if (!customer || !apply) {
       throw new ProtocolError(409, 'setup_intent_mismatch', 'Nothing waits for that SetupIntent.');
     }
-    customer.pending.delete(input.setupIntentId);
+    customer.pending.delete((input as { setupIntentId: string }).setupIntentId);
     apply();
     const retried = this.#retryRenewal(customer);
     return { ...this.#summary(customer), ...retried };

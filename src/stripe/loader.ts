@@ -3,7 +3,12 @@
 // main entry would do so as soon as it is imported.
 import { loadStripe as pureLoadStripe } from '@stripe/stripe-js/dist/pure.mjs';
 import type { Stripe, StripeError } from '@stripe/stripe-js';
-import type { AuthenticateAction, CardkeepAdapter, UpdateResult } from '../adapter/types.js';
+import type {
+  AuthenticateAction,
+  CardkeepAdapter,
+  UpdateResult,
+  VerifyInput,
+} from '../adapter/types.js';
 import { CardkeepError } from '../core/errors.js';
 
 export type { Stripe, StripeError };
@@ -92,6 +97,15 @@ export function setupIntentIdOf(clientSecret: string): string {
   return id;
 }
 
+/** The PaymentIntent id in a PaymentIntent client secret (`pi_…_secret_…`). */
+export function paymentIntentIdOf(clientSecret: string): string {
+  const id = clientSecret.split('_secret_')[0] ?? '';
+  if (!/^pi_\w+$/.test(id) || id === clientSecret) {
+    throw new CardkeepError('server', 'Not a PaymentIntent client secret');
+  }
+  return id;
+}
+
 /**
  * A Stripe.js error as a CardkeepError: a connection problem is `network`, anything else the
  * issuer or Stripe refused (a decline, a failed or abandoned 3-D Secure) is `card_declined`.
@@ -126,12 +140,16 @@ export async function runAuthentication({
   signal,
   loader,
 }: AuthenticationInput): Promise<UpdateResult> {
-  const setupIntentId = setupIntentIdOf(action.clientSecret);
+  // A renewal that needs 3-D Secure names the invoice's PaymentIntent; a card check a SetupIntent.
+  const input: VerifyInput =
+    action.intent === 'payment'
+      ? { paymentIntentId: paymentIntentIdOf(action.clientSecret) }
+      : { setupIntentId: setupIntentIdOf(action.clientSecret) };
   if (!adapter.verify) throw new CardkeepError('server', 'The adapter cannot verify');
   const stripe = await loadStripeOnce(action.publishableKey, { loader });
   signal?.throwIfAborted();
   const { error } = await stripe.handleNextAction({ clientSecret: action.clientSecret });
   signal?.throwIfAborted();
   if (error) throw stripeFailure(error);
-  return adapter.verify({ setupIntentId }, signal ? { signal } : {});
+  return adapter.verify(input, signal ? { signal } : {});
 }

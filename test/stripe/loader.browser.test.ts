@@ -40,8 +40,8 @@ function verifyingAdapter(verified: string[]): CardkeepAdapter {
     updateExpiry: unused,
     createSetupSession: unused,
     completeReplacement: unused,
-    verify: ({ setupIntentId }, options) => {
-      verified.push(setupIntentId);
+    verify: (input, options) => {
+      verified.push('setupIntentId' in input ? input.setupIntentId : input.paymentIntentId);
       options?.signal?.throwIfAborted();
       return Promise.resolve(card);
     },
