@@ -1,18 +1,16 @@
-// Read by `cem analyze` (scripts/build.mjs). Three things the analyzer's Lit support does not know
-// about this codebase, taught here so custom-elements.json tells editors the truth:
-// 1. Lit's `state: true` in `static properties` means internal state, not an attribute (the
-//    analyzer only honours `attribute: false`, so `view`, `text`, `status`… showed as attributes).
-// 2. The tags are registered through defineOnce() in src/define.ts, which the analyzer cannot follow, so
-//    the classes had no `tagName`.
-// 3. Events dispatched as `new CardkeepOpenEvent(form)` were listed under the argument's name
-//    (`form`, `result`, `failure`); they are the documented `cardkeep-*` events, now typed.
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+// Read by `cem analyze` (scripts/build.mjs). Tag names and events come from the standard JSDoc
+// in each element's doc header (`@tagname`, `@fires {Type} name - description`). Two gaps of
+// the analyzer (0.11) remain, each filled from its own AST or manifest, never by reading source
+// text:
+// 1. Lit's `state: true` in `static properties` means internal state, not an attribute; the
+//    analyzer only honours `attribute: false` (open-wc/custom-elements-manifest#294).
+// 2. For `this.dispatchEvent(new CardkeepOpenEvent(form))` the analyzer also lists an event
+//    named after the constructor's first argument (`form`, `status`, `failure`). The `@fires`
+//    tags are the list: an event without a description did not come from one.
 
 /** `state: true` properties by class name, from `static properties = { name: { state: true } }`. */
 function litStatePlugin() {
   const states = new Map();
-  const isTrue = (ts, node) => node.kind === ts.SyntaxKind.TrueKeyword;
   return {
     name: 'cardkeep-lit-state',
     analyzePhase({ ts, node }) {
@@ -29,7 +27,7 @@ function litStatePlugin() {
             (o) =>
               ts.isPropertyAssignment(o) &&
               o.name.getText() === 'state' &&
-              isTrue(ts, o.initializer),
+              o.initializer.kind === ts.SyntaxKind.TrueKeyword,
           );
           if (!state) continue;
           const names = states.get(node.name.text) ?? new Set();
@@ -52,56 +50,15 @@ function litStatePlugin() {
   };
 }
 
-/** Tag names from src/define.ts's `['cardkeep-x', ClassName]` pairs. */
-function tagNamesPlugin() {
+/** Keeps only the events a `@fires` tag documents (they carry its description). */
+function documentedEventsPlugin() {
   return {
-    name: 'cardkeep-tag-names',
+    name: 'cardkeep-documented-events',
     packageLinkPhase({ customElementsManifest }) {
-      const source = readFileSync('src/define.ts', 'utf8');
-      const tags = new Map(
-        [...source.matchAll(/\[\s*'([a-z][\w-]*-[\w-]*)',\s*(\w+)\s*\]/g)].map((m) => [m[2], m[1]]),
-      );
       for (const declaration of classes(customElementsManifest)) {
-        const tag = tags.get(declaration.name);
-        if (!tag) continue;
-        declaration.tagName = tag;
-        declaration.customElement = true;
-      }
-    },
-  };
-}
-
-/** Event entries named after a constructor argument become the event they are. */
-function eventNamesPlugin() {
-  return {
-    name: 'cardkeep-event-names',
-    packageLinkPhase({ customElementsManifest }) {
-      const names = new Map();
-      for (const file of readdirSync('src/events')) {
-        const source = readFileSync(join('src/events', file), 'utf8');
-        const match = /class (\w+) extends Event[\s\S]*?super\('([\w-]+)'/.exec(source);
-        if (match) names.set(match[1], match[2]);
-      }
-      for (const declaration of classes(customElementsManifest)) {
-        if (!declaration.events) continue;
-        const events = [];
-        for (const event of declaration.events) {
-          const real = names.get(event.type?.text);
-          if (event.description !== undefined || real === undefined || real === event.name) {
-            events.push(event);
-            continue;
-          }
-          // `new CardkeepUpdatedEvent(result)`: the event is `cardkeep-updated`.
-          const documented = declaration.events.find((e) => e.name === real);
-          if (documented) documented.type = event.type;
-          else if (!events.some((e) => e.name === real)) events.push({ ...event, name: real });
+        if (declaration.events) {
+          declaration.events = declaration.events.filter((e) => e.description !== undefined);
         }
-        // Every `cardkeep-*` event names its class, for editors and typed wrappers.
-        for (const event of events) {
-          const type = [...names].find(([, name]) => name === event.name)?.[0];
-          if (type && !event.type) event.type = { text: type };
-        }
-        declaration.events = events;
       }
     },
   };
@@ -112,5 +69,5 @@ function classes(manifest) {
 }
 
 export default {
-  plugins: [litStatePlugin(), tagNamesPlugin(), eventNamesPlugin()],
+  plugins: [litStatePlugin(), documentedEventsPlugin()],
 };

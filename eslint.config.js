@@ -47,6 +47,26 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
   },
   {
+    // The layers (docs/architecture.md): src/server is Node-side only, so nothing else in src
+    // (all of which may end up in a browser bundle) imports from it. What both sides share
+    // lives below both, in src/core or src/protocol.
+    files: ['src/**/*.ts'],
+    ignores: ['src/server/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server', '**/server/**'],
+              message: 'src/server is Node-only: move what you need to src/core or src/protocol.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Browser globals vary by file; TypeScript already checks undefined names in .ts files.
     files: ['**/*.ts'],
     rules: { 'no-undef': 'off' },

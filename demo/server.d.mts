@@ -20,6 +20,8 @@ export interface DemoServerOptions {
   /** Signs the e-mail links; random per start by default. */
   linkSecret?: string;
   log?: (message: string) => void;
+  /** The clock of the store, the handler and the links; default the real one. */
+  now?: () => Date;
 }
 
 export interface DemoServer {

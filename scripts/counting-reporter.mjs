@@ -1,5 +1,8 @@
-// Prints one plain "N passed, N failed, N skipped" line at the end of a browser run.
-// A test file that fails to load (import error, syntax error) counts as one failure.
+// Prints one plain "N passed, N failed, N skipped" line at the end of a browser run, and writes
+// the same counts as JSON to the file named by CARDKEEP_TEST_COUNTS when `npm test` asks
+// (scripts/test.mjs). A test file that fails to load (import error, syntax error) counts as one
+// failure.
+import { writeFileSync } from 'node:fs';
 
 function walk(suite, counts) {
   for (const test of suite.tests ?? []) {
@@ -22,6 +25,8 @@ export function countingReporter() {
       process.stdout.write(
         `\nbrowser: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`,
       );
+      const file = process.env.CARDKEEP_TEST_COUNTS;
+      if (file) writeFileSync(file, `${JSON.stringify(counts)}\n`);
     },
   };
 }

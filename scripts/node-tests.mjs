@@ -20,13 +20,24 @@ if (!files.length) {
   console.error('node tests: no test files found');
   process.exit(1);
 }
+// `npm test` asks for the counts as JSON in a file of its own (scripts/test.mjs); the counting
+// reporter writes it itself and prints nothing.
+const countsFile = process.env.CARDKEEP_TEST_COUNTS;
+const reporters = countsFile
+  ? [
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=./scripts/node-counting-reporter.mjs',
+      '--test-reporter-destination=stdout',
+    ]
+  : ['--test-reporter=spec'];
 const child = spawn(
   process.execPath,
   [
     '--import',
     'tsx',
     '--test',
-    '--test-reporter=spec',
+    ...reporters,
     // A failing test that leaves a server or a browser open must fail, not hang CI.
     '--test-force-exit',
     '--test-timeout=120000',

@@ -1,8 +1,12 @@
 // `npm test`: every check the project has, in one run, ending with one plain line
-// "N passed, N failed, N skipped". Type check, lint, build and the size budget count as one
-// test each; the Node and browser suites count their own tests.
+// "N passed, N failed, N skipped" (CI reads it). Type check, lint, format, build, the size
+// budgets and the docs tables count as one test each, by exit code; the Node and browser suites
+// count their own tests, which their reporters hand over as JSON (scripts/node-counting-
+// reporter.mjs, scripts/counting-reporter.mjs) — nothing here reads another tool's text.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
 // Bytes are deterministic, so CI holds them: the script tag (banner, expiry form, HTTP adapter,
@@ -11,26 +15,21 @@ import { gzipSync } from 'node:zlib';
 const BUDGETS_GZIP = { 'dist/cardkeep.min.js': 18_200, 'dist/cardkeep-replace-card.min.js': 4_800 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+const scratch = mkdtempSync(join(tmpdir(), 'cardkeep-test-'));
 
+/** Runs a step with its output shown as it comes; resolves with its exit code. */
 function run(name, command, args, env = {}) {
+  console.log(`\n━━ ${name}: ${command} ${args.join(' ')}`);
   return new Promise((resolve) => {
-    console.log(`\n━━ ${name}: ${command} ${args.join(' ')}`);
     const child = spawn(command, args, {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, FORCE_COLOR: '0', ...env },
     });
-    let output = '';
-    const tee = (stream, sink) =>
-      stream.on('data', (chunk) => {
-        output += chunk;
-        sink.write(chunk);
-      });
-    tee(child.stdout, process.stdout);
-    tee(child.stderr, process.stderr);
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code) => resolve(code ?? 1));
   });
 }
 
+/** One check that passes or fails as a whole. */
 function check(name, ok, detail = '') {
   if (ok) totals.passed += 1;
   else {
@@ -39,10 +38,26 @@ function check(name, ok, detail = '') {
   }
 }
 
-function count(name, code, output, parse) {
-  const counts = parse(output);
-  if (!counts) {
-    check(name, false, `no test summary found (exit ${code})`);
+/** A step that passes when it exits 0. */
+async function step(name, command, args, hint = '') {
+  const code = await run(name, command, args);
+  check(name, code === 0, code === 0 ? '' : `exit ${code}${hint ? ` (${hint})` : ''}`);
+  return code === 0;
+}
+
+/**
+ * A test suite: its reporter writes `{passed, failed, skipped}` to the file named by
+ * CARDKEEP_TEST_COUNTS. No counts (the runner died first), or a failing exit with no failed
+ * test (a runner error), is one failure more.
+ */
+async function suite(name, command, args) {
+  const file = join(scratch, `${name.replace(/\W+/g, '-')}.json`);
+  const code = await run(name, command, args, { CARDKEEP_TEST_COUNTS: file });
+  let counts;
+  try {
+    counts = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    check(name, false, `no test counts (exit ${code})`);
     return;
   }
   totals.passed += counts.passed;
@@ -52,54 +67,35 @@ function count(name, code, output, parse) {
   else if (code !== 0) check(name, false, `exit ${code}`);
 }
 
-const last = (output, re) => {
-  const all = [...output.matchAll(re)];
-  return all.length ? Number(all[all.length - 1][1]) : undefined;
-};
-
 const bin = (name) => `node_modules/.bin/${name}`;
 
-const typecheck = await run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-check('typecheck', typecheck.code === 0);
+await step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+await step('eslint', bin('eslint'), ['.', '--max-warnings', '0']);
+await step('prettier', bin('prettier'), ['--check', '.'], 'run `npm run format`');
 
-const eslint = await run('lint', bin('eslint'), ['.', '--max-warnings', '0']);
-check('eslint', eslint.code === 0);
-const prettier = await run('format', bin('prettier'), ['--check', '.']);
-check('prettier', prettier.code === 0, 'run `npm run format`');
-
-const build = await run('build', process.execPath, ['scripts/build.mjs']);
-check('build', build.code === 0);
-
-if (build.code === 0) {
+if (await step('build', process.execPath, ['scripts/build.mjs'])) {
   for (const [file, budget] of Object.entries(BUDGETS_GZIP)) {
     const bytes = gzipSync(readFileSync(file), { level: 9 }).length;
     console.log(`\n━━ size budget: ${file} is ${bytes} bytes gzip (budget ${budget})`);
     check(`size budget ${file}`, bytes <= budget, `${bytes} > ${budget} bytes gzip`);
   }
+  // The README's API tables against the manifest the build just wrote.
+  await step(
+    'docs tables',
+    process.execPath,
+    ['scripts/docs-tables.mjs', '--check'],
+    'run `npm run docs`',
+  );
 }
 
-const node = await run('node tests', process.execPath, ['scripts/node-tests.mjs']);
-count('node tests', node.code, node.output, (out) => {
-  const passed = last(out, /ℹ pass (\d+)/g);
-  const failed = last(out, /ℹ fail (\d+)/g);
-  if (passed === undefined || failed === undefined) return undefined;
-  return {
-    passed,
-    failed,
-    skipped: (last(out, /ℹ skipped (\d+)/g) ?? 0) + (last(out, /ℹ todo (\d+)/g) ?? 0),
-  };
-});
-
-const browser = await run('browser tests', process.execPath, [
+await suite('node tests', process.execPath, ['scripts/node-tests.mjs']);
+await suite('browser tests', process.execPath, [
   '--import',
   'tsx',
   'node_modules/@web/test-runner/dist/bin.js',
 ]);
-count('browser tests', browser.code, browser.output, (out) => {
-  const m = [...out.matchAll(/browser: (\d+) passed, (\d+) failed, (\d+) skipped/g)].pop();
-  return m ? { passed: +m[1], failed: +m[2], skipped: +m[3] } : undefined;
-});
 
+rmSync(scratch, { recursive: true, force: true });
 if (failures.length) console.log(`\nFailed:\n${failures.map((f) => `  - ${f}`).join('\n')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 ? 1 : 0);

@@ -1,9 +1,10 @@
-// An in-browser backend for demos, docs and tests: the reference server's MemoryStore and
-// validation, without HTTP. It behaves like `HttpAdapter` talking to the reference server.
+// An in-browser backend for demos, docs and tests: the in-memory card book the reference
+// server's MemoryStore is made of, and the server's expiry check, without HTTP (and without any
+// server module). It behaves like `HttpAdapter` talking to the reference server.
 import { CardkeepError } from '../core/errors.js';
-import { MemoryStore, demoCustomer, type MemoryCustomer } from '../server/memory-store.js';
-import { ProtocolError } from '../server/protocol-error.js';
-import { expiryProblem } from '../server/validate.js';
+import { checkExpiry } from '../core/expiry.js';
+import { MemoryCards, demoCustomer, type MemoryCustomer } from '../protocol/memory-cards.js';
+import { ProtocolError } from '../protocol/protocol-error.js';
 import type {
   CallOptions,
   CardkeepAdapter,
@@ -45,7 +46,7 @@ const abortError = () => new DOMException('The call was aborted.', 'AbortError')
  */
 export class MemoryAdapter implements CardkeepAdapter {
   /** The store behind the adapter: flip `store.options.declineRenewal` etc., or `reset()`. */
-  readonly store: MemoryStore;
+  readonly store: MemoryCards;
   readonly #latency: number;
   readonly #now: () => Date;
 
@@ -56,7 +57,7 @@ export class MemoryAdapter implements CardkeepAdapter {
     this.#now = now;
     const customer =
       card === undefined ? demoCustomer('payment_failed', now(), CUSTOMER) : customerOf(card);
-    this.store = new MemoryStore({ ...flags, now, customers: [customer] });
+    this.store = new MemoryCards({ ...flags, now, customers: [customer] });
   }
 
   getCard(options?: CallOptions): Promise<CardSummary | null> {
@@ -65,8 +66,11 @@ export class MemoryAdapter implements CardkeepAdapter {
 
   updateExpiry(input: ExpiryUpdate, options?: CallOptions): Promise<UpdateResult> {
     return this.#run(options, () => {
-      const problem = expiryProblem(input.month, input.year, this.#now());
-      if (problem) throw new CardkeepError('invalid_expiry', `Invalid expiry date (${problem}).`);
+      // The one check, where input enters (the handler's place); the card book trusts it.
+      const checked = checkExpiry(input.month, input.year, this.#now());
+      if (!checked.ok) {
+        throw new CardkeepError('invalid_expiry', `Invalid expiry date (${checked.reason}).`);
+      }
       return this.store.updateExpiry(CUSTOMER, input);
     });
   }

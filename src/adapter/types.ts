@@ -1,30 +1,24 @@
-import type { CardkeepErrorCode } from '../core/errors.js';
+// The adapter interface the elements talk through. The wire types it uses are the protocol's
+// (src/protocol/wire.ts), re-exported here so `cardkeep` users find them in one place.
+import type {
+  CardSummary,
+  ExpiryUpdate,
+  SetupSession,
+  UpdateResult,
+  VerifyInput,
+} from '../protocol/wire.js';
 
-/** The card on file, as the merchant's backend describes it. Never contains the card number. */
-export interface CardSummary {
-  /** The backend's id for this card (e.g. a Stripe PaymentMethod id). */
-  id: string;
-  /** Card brand as the shopper knows it: `visa`, `mastercard`, `amex`, `jcb`, … */
-  brand: string;
-  /** The last four digits, shown as •••• 4242. */
-  last4: string;
-  /** Expiry month, 1–12. */
-  expMonth: number;
-  /** Expiry year, four digits. */
-  expYear: number;
-  /** `payment_failed` when the latest renewal charge on this card was declined. */
-  status: 'ok' | 'payment_failed';
-  /** How to greet the shopper, when the backend knows. */
-  customerName?: string;
-  /** The year the shopper became a customer, shown as is ("with us since 2019"). */
-  customerSince?: number;
-  /**
-   * Set when the card was saved from a wallet (`apple_pay`, `google_pay`, `samsung_pay`,
-   * `link`, …): its expiry is the wallet token's, not the plastic's, so typing the date on the
-   * physical card cannot fix it. The widget then offers a replacement, never the expiry form.
-   */
-  wallet?: string;
-}
+export type {
+  AuthenticateAction,
+  CardSummary,
+  ErrorBody,
+  ExpiryUpdate,
+  PaymentOutcome,
+  PaymentStatus,
+  SetupSession,
+  UpdateResult,
+  VerifyInput,
+} from '../protocol/wire.js';
 
 /** Options every adapter call accepts. */
 export interface CallOptions {
@@ -36,66 +30,6 @@ export interface CallOptions {
    * HTTP adapter sends it as `Idempotency-Key`; without it every call is a new attempt.
    */
   idempotencyKey?: string;
-}
-
-/** Input of {@link CardkeepAdapter.updateExpiry}. */
-export interface ExpiryUpdate {
-  cardId: string;
-  month: number;
-  year: number;
-}
-
-/** What the backend needs to show Stripe's Payment Element for a new card. */
-export interface SetupSession {
-  clientSecret: string;
-  publishableKey: string;
-}
-
-/**
- * The issuer wants the shopper to authenticate (3-D Secure): before the card is usable
- * (`intent: 'setup'`, a SetupIntent's secret) or before the retried renewal goes through
- * (`intent: 'payment'`, the invoice's PaymentIntent). Either way the widget runs Stripe.js
- * `handleNextAction` and then `verify` with the intent's id.
- */
-export interface AuthenticateAction {
-  type: 'authenticate';
-  clientSecret: string;
-  publishableKey: string;
-  /** Which kind of intent `clientSecret` belongs to; `setup` when absent (older backends). */
-  intent?: 'setup' | 'payment';
-}
-
-/**
- * What the shopper should hear about a failed renewal retried right after the card was fixed
- * (the card itself is saved in every case):
- * - `succeeded`: paid now (or it turned out to be paid already);
- * - `failed`: the bank declined the charge;
- * - `requires_action`: the bank wants the shopper to confirm the payment (3-D Secure); the
- *   same answer carries an `authenticate` action with `intent: 'payment'`;
- * - `pending`: not settled yet (the payment is processing, or the provider could not be asked
- *   just now): the renewal goes through on its own schedule, nothing for the shopper to do;
- * - `none`: nothing to pay after all (the merchant voided or wrote off the invoice).
- */
-export type PaymentStatus = 'succeeded' | 'failed' | 'requires_action' | 'pending' | 'none';
-
-/** Outcome of retrying a failed renewal right after the card was fixed. */
-export interface PaymentOutcome {
-  status: PaymentStatus;
-  /** Amount in the currency's smallest unit (yen, cents). */
-  amount?: number;
-  /** ISO 4217 code, lower case as Stripe sends it. */
-  currency?: string;
-}
-
-/**
- * The result of an update or replacement. The summary fields are the card as it is now;
- * `action` and `payment` are present when the backend has more to say.
- */
-export interface UpdateResult extends CardSummary {
-  /** Present when the shopper must authenticate with the issuer to finish. */
-  action?: AuthenticateAction;
-  /** Present when a failed renewal was retried at once. */
-  payment?: PaymentOutcome;
 }
 
 /**
@@ -116,12 +50,4 @@ export interface CardkeepAdapter {
   ): Promise<UpdateResult>;
   /** Tells the backend the shopper finished an issuer authentication (3-D Secure). */
   verify?(input: VerifyInput, options?: CallOptions): Promise<UpdateResult>;
-}
-
-/** What `verify` names: the intent of the `authenticate` action the shopper finished. */
-export type VerifyInput = { setupIntentId: string } | { paymentIntentId: string };
-
-/** The JSON error body of the protocol: `{ error: { code, message } }`. */
-export interface ErrorBody {
-  error: { code: CardkeepErrorCode | string; message: string };
 }

@@ -94,7 +94,17 @@ export function parseExpiry(input: unknown, now: Date = new Date()): ExpiryResul
   if (text === '') return fail('empty');
   const expiry = readExpiry(text);
   if (!expiry) return fail('format');
-  const { month, year } = expiry;
+  return checkExpiry(expiry.month, expiry.year, now);
+}
+
+/**
+ * Judges a `{ month, year }` pair (four-digit year) against `now` in local time: the check
+ * parseExpiry ends with, and the one a backend runs on what the widget sends. A non-integer is
+ * `format`, a month outside 1–12 `month`, an expired card `past`, more than
+ * {@link MAX_EXPIRY_YEARS_AHEAD} years ahead `too_far`.
+ */
+export function checkExpiry(month: number, year: number, now: Date = new Date()): ExpiryResult {
+  if (!Number.isInteger(month) || !Number.isInteger(year)) return fail('format');
   if (month < 1 || month > 12) return fail('month');
   const today = resolveNow(now);
   if (isExpired(month, year, today)) return fail('past');

@@ -2,6 +2,7 @@
 // nothing but define functions.
 export {
   MAX_EXPIRY_YEARS_AHEAD,
+  checkExpiry,
   formatExpiry,
   formatExpiryInput,
   normalizeExpiryText,

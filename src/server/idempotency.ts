@@ -1,13 +1,9 @@
 // Idempotency keys: the first response to (customer, route, key) is replayed for 24 hours.
 // A retry that arrives while the first request is still running waits for it rather than
 // running twice. In memory: one process, and bounded: past `maxEntries` the oldest finished
-// entries go first, so a flood of writes cannot grow the heap without limit.
-
-/** A response as the handler stores it for replay. */
-export interface StoredResponse {
-  status: number;
-  body: unknown;
-}
+// entries go first, so a flood of writes cannot grow the heap without limit. The in-memory
+// side of CardkeepState.idempotent (memory-state.ts).
+import type { IdempotentResult, IdempotentWork, StoredResponse } from './state.js';
 
 interface Entry {
   /** The request body as the handler understood it, to spot a key reused for another request. */
@@ -26,10 +22,6 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
  * only a server taking this many writes within that time would evict a key still needed.
  */
 export const IDEMPOTENCY_MAX_ENTRIES = 100_000;
-
-/** The outcome of {@link IdempotencyCache.run}. */
-export type IdempotentResult =
-  { kind: 'fresh' | 'replayed'; response: StoredResponse } | { kind: 'conflict' };
 
 /** Remembers responses per scoped key. */
 export class IdempotencyCache {
@@ -54,13 +46,15 @@ export class IdempotencyCache {
 
   /**
    * Runs `work` once per scoped key. `work` resolves to the response to store, or to a
-   * response plus `store: false` for outcomes a retry should redo (server errors).
+   * response plus `store: false` for outcomes a retry should redo (server errors). The key is
+   * remembered for `ttlMs` (default: the cache's).
    */
   async run(
     scope: string,
     fingerprint: string,
     now: number,
-    work: () => Promise<{ response: StoredResponse; store: boolean }>,
+    work: () => Promise<IdempotentWork>,
+    ttlMs = this.ttlMs,
   ): Promise<IdempotentResult> {
     this.#sweep(now);
     const existing = this.#entries.get(scope);
@@ -69,12 +63,12 @@ export class IdempotencyCache {
       const stored = await existing.result;
       // null: the first attempt failed in a way worth redoing, and has been forgotten.
       if (stored) return { kind: 'replayed', response: stored };
-      return this.run(scope, fingerprint, now, work);
+      return this.run(scope, fingerprint, now, work, ttlMs);
     }
     let settle!: (value: StoredResponse | null) => void;
     const entry: Entry = {
       fingerprint,
-      expires: now + this.ttlMs,
+      expires: now + ttlMs,
       result: new Promise((resolve) => (settle = resolve)),
       done: false,
     };

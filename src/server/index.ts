@@ -29,6 +29,15 @@ export {
 } from './memory-store.js';
 export { ProtocolError } from './protocol-error.js';
 export type { RateLimitOptions } from './rate-limit.js';
+export { createMemoryState, type MemoryStateOptions } from './memory-state.js';
+export {
+  StateUnavailableError,
+  type CardkeepState,
+  type IdempotentResult,
+  type IdempotentWork,
+  type SpentLink,
+  type StoredResponse,
+} from './state.js';
 export type { CardStore, StoreContext } from './store.js';
 export { CardkeepError, type CardkeepErrorCode } from '../core/errors.js';
 export { runLinkCli, type CliStreams } from './cli.js';

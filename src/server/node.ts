@@ -1,8 +1,8 @@
 // Mounts the web-standard handler in Node's http server, Express or Connect.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { readBody, utf8Text } from './body.js';
 import {
   createCardkeepHandler,
-  rawAnswers,
   type CardkeepHandler,
   type CardkeepHandlerOptions,
 } from './handler.js';
@@ -16,35 +16,12 @@ export type NodeListener = (
 
 const ERROR_BODY = (code: string, message: string) => JSON.stringify({ error: { code, message } });
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** The bytes as text, or undefined when they are not UTF-8. */
-function utf8(bytes: Buffer): string | undefined {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Reads the body, stopping at `limit` bytes: null when it is larger. */
-function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        // Drain the rest so the 413 still reaches a client that is busy sending.
-        req.resume();
-        resolve(null);
-      } else chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.on('end', () => resolve(size > limit ? null : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+async function readNodeBody(req: IncomingMessage, limit: number): Promise<Uint8Array | null> {
+  const body = await readBody(req.iterator({ destroyOnReturn: false }), limit);
+  // Drain the rest so the 413 still reaches a client that is busy sending.
+  if (body === null) req.resume();
+  return body;
 }
 
 /**
@@ -62,7 +39,7 @@ export function toNodeListener(handler: CardkeepHandler): NodeListener {
     void (async () => {
       try {
         const method = req.method ?? 'GET';
-        let body: Buffer | null = null;
+        let body: Uint8Array | null = null;
         if (method !== 'GET' && method !== 'HEAD') {
           body = await readNodeBody(req, maxBodyBytes);
           if (body === null) {
@@ -88,10 +65,10 @@ export function toNodeListener(handler: CardkeepHandler): NodeListener {
         } catch {
           url = new URL('http://localhost/');
         }
-        // Our own handler takes the body we hold as text (see rawAnswers); bytes that are not
-        // UTF-8, and any other handler, get it in the Request as usual.
-        const answer = rawAnswers.get(handler);
-        const text = answer && body && body.length ? utf8(body) : undefined;
+        // Our own handler takes the body we hold as text (see CardkeepHandler.answer); bytes
+        // that are not UTF-8, and any other handler, get it in the Request as usual.
+        const { answer } = handler;
+        const text = answer && body && body.length ? utf8Text(body) : undefined;
         const request = new Request(url, {
           method,
           headers,

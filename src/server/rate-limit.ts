@@ -1,5 +1,5 @@
-// A sliding-window request counter per key (customer id, client IP). In memory: one process.
-// A deployment with several processes puts its limiter in front (or shares a store).
+// A sliding-window request counter per key (customer id, client IP): the in-memory side of
+// CardkeepState.hit (memory-state.ts). Several processes share theirs through a shared state.
 
 /** Limits per minute-long (by default) window; `false` turns a limit off. */
 export interface RateLimitOptions {

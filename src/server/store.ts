@@ -1,4 +1,4 @@
-import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../adapter/types.js';
+import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../protocol/wire.js';
 
 /** Context the handler passes to every store call. */
 export interface StoreContext {
@@ -35,9 +35,5 @@ export interface CardStore {
    * Finishes an authentication the shopper completed (3-D Secure): of the card check's
    * SetupIntent, or of the retried renewal's PaymentIntent.
    */
-  verify(
-    customerId: string,
-    input: VerifyInput,
-    context: StoreContext,
-  ): Promise<UpdateResult>;
+  verify(customerId: string, input: VerifyInput, context: StoreContext): Promise<UpdateResult>;
 }

@@ -4,7 +4,7 @@
 // of the pay call is mapped to what the shopper should hear (PaymentOutcome), because the card
 // itself is saved by then whatever the payment does.
 import type Stripe from 'stripe';
-import type { AuthenticateAction, PaymentOutcome, PaymentStatus } from '../adapter/types.js';
+import type { AuthenticateAction, PaymentOutcome, PaymentStatus } from '../protocol/wire.js';
 import { ProtocolError } from './protocol-error.js';
 import { idOf, isMissing, isStripeError, pinned } from './stripe-support.js';
 

@@ -7,7 +7,7 @@
 // options and the summary, with their building blocks as private methods. The flows are here; what they share (keys, reading billing, error mapping) is in
 // stripe-support.ts, and the instant renewal retry in stripe-renewal.ts.
 import type Stripe from 'stripe';
-import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../adapter/types.js';
+import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../protocol/wire.js';
 import { CardkeepError } from '../core/errors.js';
 import { ProtocolError } from './protocol-error.js';
 import type { CardStore, StoreContext } from './store.js';

@@ -89,7 +89,7 @@ export function loadStripeOnce(
 }
 
 /** `seti_123` from a SetupIntent's client secret `seti_123_secret_abc`. */
-export function setupIntentIdOf(clientSecret: string): string {
+function setupIntentIdOf(clientSecret: string): string {
   const id = clientSecret.split('_secret_')[0] ?? '';
   if (!/^seti_\w+$/.test(id) || id === clientSecret) {
     throw new CardkeepError('server', 'Not a SetupIntent client secret');

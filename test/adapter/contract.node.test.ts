@@ -4,6 +4,7 @@ import { defineAdapterContract, type ContractSetup } from '../../src/adapter/con
 import { HttpAdapter } from '../../src/adapter/http-adapter.js';
 import { MemoryAdapter } from '../../src/adapter/memory-adapter.js';
 import { MemoryStore } from '../../src/server/index.js';
+import { YEAR, clock } from '../support/clock.js';
 import { startServer, type RunningServer } from '../server/harness.js';
 
 const confirmSetup = ({ clientSecret }: { clientSecret: string }) =>
@@ -13,9 +14,9 @@ defineAdapterContract(
   { describe, it },
   {
     create: ({ card, declineRenewal = false }: ContractSetup) => {
-      const year = new Date().getFullYear();
-      const ok = { id: 'pm_ok', brand: 'visa', last4: '1881', expMonth: 4, expYear: year + 3 };
+      const ok = { id: 'pm_ok', brand: 'visa', last4: '1881', expMonth: 4, expYear: YEAR + 3 };
       return new MemoryAdapter({
+        now: clock,
         ...(card === 'ok' ? { card: { ...ok, status: 'ok' as const } } : {}),
         ...(card === 'none' ? { card: null } : {}),
         declineRenewal,
@@ -23,6 +24,7 @@ defineAdapterContract(
     },
     declinesRenewal: true,
     confirmSetup,
+    now: clock,
   },
   'MemoryAdapter meets the adapter contract',
 );
@@ -34,12 +36,15 @@ defineAdapterContract(
   { describe, it },
   {
     create: async ({ card, declineRenewal = false }: ContractSetup) => {
-      const server = await startServer({ store: MemoryStore.demo(card, { declineRenewal }) });
+      const server = await startServer({
+        store: MemoryStore.demo(card, { declineRenewal, now: clock }),
+      });
       servers.push(server);
       return new HttpAdapter({ endpoint: server.endpoint, retryDelay: 1 });
     },
     declinesRenewal: true,
     confirmSetup,
+    now: clock,
   },
   'HttpAdapter → reference server meets the adapter contract',
 );

@@ -3,9 +3,10 @@ import { expect } from '@open-wc/testing';
 import { defineAdapterContract, type ContractSetup } from '../../src/adapter/contract.js';
 import { HttpAdapter } from '../../src/adapter/http-adapter.js';
 import { CardkeepError } from '../../src/core/errors.js';
+import { YEAR, clock } from '../support/clock.js';
 import { startServer } from '../support/server.js';
 
-const year = new Date().getFullYear() + 1;
+const year = YEAR + 1;
 const CARD = 'pm_demo_visa4242';
 
 defineAdapterContract(
@@ -17,6 +18,7 @@ defineAdapterContract(
     },
     declinesRenewal: true,
     confirmSetup: ({ clientSecret }) => clientSecret.split('_secret_')[0]!,
+    now: clock,
   },
   'HttpAdapter in the browser → reference server meets the adapter contract',
 );

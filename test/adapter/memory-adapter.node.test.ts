@@ -5,8 +5,9 @@ import { defineAdapterContract, type ContractSetup } from '../../src/adapter/con
 import { MemoryAdapter } from '../../src/adapter/memory-adapter.js';
 import type { CardkeepAdapter } from '../../src/adapter/types.js';
 import { CardkeepError } from '../../src/core/errors.js';
+import { YEAR, clock, monthBefore } from '../support/clock.js';
 
-const year = new Date().getFullYear() + 1;
+const year = YEAR + 1;
 const OK = {
   id: 'pm_ok',
   brand: 'visa',
@@ -18,17 +19,16 @@ const OK = {
 
 describe('MemoryAdapter', () => {
   it('starts with the demo card: Visa 4242, expired last month, renewal failed', async () => {
-    const card = await new MemoryAdapter().getCard();
-    const now = new Date();
-    const last = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+    const card = await new MemoryAdapter({ now: clock }).getCard();
+    const last = monthBefore();
     assert.deepEqual(
       [card?.last4, card?.status, card?.expMonth, card?.expYear, card?.customerSince],
-      ['4242', 'payment_failed', last.getMonth() + 1, last.getFullYear(), 2019],
+      ['4242', 'payment_failed', last.month, last.year, 2019],
     );
   });
 
   it('aborting during the latency rejects with AbortError and changes nothing', async () => {
-    const adapter = new MemoryAdapter({ latency: 50 });
+    const adapter = new MemoryAdapter({ latency: 50, now: clock });
     const { id, expMonth } = (await adapter.getCard())!;
     const controller = new AbortController();
     const pending = adapter.updateExpiry(
@@ -41,21 +41,21 @@ describe('MemoryAdapter', () => {
   });
 
   it('hands out copies: changing a result does not change the card on file', async () => {
-    const adapter = new MemoryAdapter();
+    const adapter = new MemoryAdapter({ now: clock });
     const card = (await adapter.getCard())!;
     card.last4 = '0000';
     assert.equal((await adapter.getCard())?.last4, '4242');
   });
 
   it('declineUpdate rejects with card_declined; requireAuthentication needs verify()', async () => {
-    const declined = new MemoryAdapter({ declineUpdate: true });
+    const declined = new MemoryAdapter({ declineUpdate: true, now: clock });
     const { id } = (await declined.getCard())!;
     await assert.rejects(declined.updateExpiry({ cardId: id, month: 7, year }), {
       code: 'card_declined',
       retryable: false,
     });
 
-    const strict = new MemoryAdapter({ requireAuthentication: true });
+    const strict = new MemoryAdapter({ requireAuthentication: true, now: clock });
     const started = await strict.updateExpiry({ cardId: id, month: 7, year });
     assert.equal(started.action?.type, 'authenticate');
     const setupIntentId = started.action.clientSecret.split('_secret_')[0]!;
@@ -64,7 +64,7 @@ describe('MemoryAdapter', () => {
   });
 
   it('reports a wrong card id as a plain, non-retryable CardkeepError', async () => {
-    const error = await new MemoryAdapter()
+    const error = await new MemoryAdapter({ now: clock })
       .updateExpiry({ cardId: 'pm_other', month: 7, year })
       .catch((e: unknown) => e);
     assert.ok(error instanceof CardkeepError);
@@ -87,8 +87,14 @@ describe('the adapter contract', () => {
         },
         it: (name, body) => tests.push([[...path, name].join(' › '), body]),
       },
-      ({ card }: ContractSetup): CardkeepAdapter =>
-        new Adapter(card === 'ok' ? { card: OK } : card === 'none' ? { card: null } : {}),
+      {
+        create: ({ card }: ContractSetup): CardkeepAdapter =>
+          new Adapter({
+            now: clock,
+            ...(card === 'ok' ? { card: OK } : card === 'none' ? { card: null } : {}),
+          }),
+        now: clock,
+      },
     );
     const failed: string[] = [];
     for (const [name, body] of tests) await body().catch(() => failed.push(name));

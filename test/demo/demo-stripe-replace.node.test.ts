@@ -11,6 +11,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser, Frame, Page } from 'puppeteer-core';
 import type { DemoServer } from '../../demo/server.mjs';
 import { FakeStripe } from '../support/fake-stripe.js';
+import { clock } from '../support/clock.js';
 import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
 import {
   assertClean,
@@ -55,16 +56,29 @@ function params(method: string, path: string) {
   return fake!.requests.filter((r) => r.method === method && r.path === path).map((r) => r.params);
 }
 
-/** Clicks "Use a different card" and waits for Stripe's frame and an enabled Save button. */
+/**
+ * Clicks "Use a different card" and waits until the form says it is `ready` (Stripe's frame
+ * loaded, Save enabled). Each wait is on state and has no clock of its own: on a busy machine
+ * the frame can take longer than any fixed budget, and the test's own timeout still ends a
+ * form that never gets there.
+ */
 async function openReplacement(page: Page): Promise<Frame> {
   await page.click('cardkeep-banner >>> button::-p-text(Use a different card)');
   const frame = await page.waitForFrame((f) => f.url().startsWith('https://js.stripe.com/'), {
-    timeout: 5000,
+    timeout: 0,
   });
-  await frame.waitForSelector('input[name="cardnumber"]', { timeout: 5000 });
-  await page.waitForSelector(`${REPLACE} >>> button[type="submit"]:not([disabled])`, {
-    timeout: 5000,
-  });
+  await frame.waitForSelector('input[name="cardnumber"]', { timeout: 0 });
+  await page.waitForFunction(
+    () =>
+      (
+        document
+          .querySelector('cardkeep-banner')
+          ?.shadowRoot?.querySelector('cardkeep-replace-card') as { status?: string } | null
+      )?.status === 'ready',
+    { timeout: 0 },
+  );
+  const save = await page.$(`${REPLACE} >>> button[type="submit"]`);
+  assert.equal(await save!.evaluate((b) => (b as HTMLButtonElement).disabled), false, 'Save');
   return frame;
 }
 
@@ -138,8 +152,8 @@ afterEach(async () => {
 
 describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake Stripe)', () => {
   it('after a failed renewal the shopper saves a new card in Stripe’s frame; Stripe gets it as the default and the invoice is paid', async () => {
-    fake = await FakeStripe.start();
-    const now = new Date();
+    fake = await FakeStripe.start({ now: clock });
+    const now = clock();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     const customer = fake.addCustomer({ name: 'Sam Carter', created: Date.UTC(2020, 5) / 1000 });
     const old = fake.addPaymentMethod('pm_card_mastercard', {
@@ -241,7 +255,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
   });
 
   it('a declined card shows Stripe’s message and keeps the form; the shopper then saves a good card', async () => {
-    fake = await FakeStripe.start();
+    fake = await FakeStripe.start({ now: clock });
     const { url, customerId } = await startStripeDemo();
     const old = defaultCard(fake!, customerId);
     fake.clearRequests();

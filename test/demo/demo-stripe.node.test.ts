@@ -9,6 +9,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import type { DemoServer } from '../../demo/server.mjs';
 import { FakeStripe } from '../support/fake-stripe.js';
+import { clock } from '../support/clock.js';
 import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
 import {
   assertClean,
@@ -63,10 +64,10 @@ afterEach(async () => {
 
 describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
   it('the demo shopper fixes the card expiring this month: Stripe gets the new expiry and verifies it, no Stripe.js', async () => {
-    fake = await FakeStripe.start();
+    fake = await FakeStripe.start({ now: clock });
     const { url, customerId } = await startStripeDemo();
     const card = defaultCard(fake!, customerId);
-    const now = new Date();
+    const now = clock();
     assert.deepEqual(
       [card.card.exp_month, card.card.exp_year],
       [now.getUTCMonth() + 1, now.getUTCFullYear()],
@@ -119,8 +120,8 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
   });
 
   it('a failed renewal: after the update Stripe retries the invoice and the page says it went through', async () => {
-    fake = await FakeStripe.start();
-    const now = new Date();
+    fake = await FakeStripe.start({ now: clock });
+    const now = clock();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     const customer = fake.addCustomer({ name: 'Aiko Tanaka', created: Date.UTC(2021, 3) / 1000 });
     const card = fake.addPaymentMethod('pm_card_jcb', {

@@ -10,6 +10,7 @@ import type { Browser } from 'puppeteer-core';
 import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
 import { cardStatus } from '../../src/core/card-status.js';
+import { clock } from '../support/clock.js';
 import {
   assertClean,
   bannerShown,
@@ -45,7 +46,7 @@ async function storedCard() {
 }
 
 before(async () => {
-  demo = await startDemoServer({ port: 0, log: () => {} });
+  demo = await startDemoServer({ port: 0, log: () => {}, now: clock });
   browser = await launchChromium();
 });
 
@@ -67,7 +68,7 @@ describe('the demo shop', () => {
   it('starts on port 0 with a free port and the expired, unpaid card seeded', async () => {
     assert.ok(demo.port > 0);
     assert.equal(demo.url, `http://localhost:${demo.port}`);
-    assert.equal(cardStatus(await storedCard()), 'payment_failed');
+    assert.equal(cardStatus(await storedCard(), clock()), 'payment_failed');
   });
 
   it('account page: the shopper fixes the expiry in place with full-width digits; a reload shows the card current', async () => {
@@ -84,7 +85,7 @@ describe('the demo shop', () => {
 
     const card = await storedCard();
     assert.deepEqual([card.expMonth, card.expYear, card.status], [12, 2030, 'ok']);
-    assert.equal(cardStatus(card), 'ok');
+    assert.equal(cardStatus(card, clock()), 'ok');
 
     await page.reload({ waitUntil: 'load' });
     await settled(page);
@@ -120,7 +121,7 @@ describe('the demo shop', () => {
     await waitForText(page, 'cardkeep-banner', 'The month must be 01–12.');
     const input = await page.$('cardkeep-banner >>> input');
     assert.equal(await input!.evaluate((el) => (el as HTMLInputElement).value), '13 / 30');
-    assert.equal(cardStatus(await storedCard()), 'payment_failed');
+    assert.equal(cardStatus(await storedCard(), clock()), 'payment_failed');
   });
 
   it('checkout: the notice sits above "Place order"; the order is refused, then goes through after the inline update', async () => {
@@ -175,7 +176,7 @@ describe('the demo shop', () => {
     await page.keyboard.type('1230');
     await page.keyboard.press('Enter');
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
-    assert.equal(cardStatus(await storedCard()), 'ok');
+    assert.equal(cardStatus(await storedCard(), clock()), 'ok');
   });
 
   it('the Japanese e-mail links to the Japanese account page', async () => {
@@ -206,7 +207,7 @@ describe('the demo shop', () => {
     await settled(page);
     assert.equal(page.url(), `${demo.url}/checkout.html?lang=ja`);
     await waitForText(page, 'cardkeep-banner', 'ご登録のカード情報の更新が必要です');
-    assert.equal(cardStatus(await storedCard()), 'payment_failed');
+    assert.equal(cardStatus(await storedCard(), clock()), 'payment_failed');
   });
 
   it('dark theme: the shop and the widget inside it render dark', async () => {

@@ -7,6 +7,7 @@ import puppeteer from 'puppeteer-core';
 import type { Browser, BrowserContext, Page } from 'puppeteer-core';
 import { CONTENT_SECURITY_POLICY } from '../../demo/server.mjs';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { pageClockScript } from '../support/clock.js';
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
@@ -45,7 +46,7 @@ const COMPOSED_TEXT = `window.composedText = function walk(node) {
 
 type WithText = { composedText(node: Node): string };
 
-/** A fresh profile with one page, recording as described above. */
+/** A fresh profile with one page on the test calendar, recording as described above. */
 export async function newVisit(browser: Browser): Promise<Visit> {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
@@ -73,6 +74,8 @@ export async function newVisit(browser: Browser): Promise<Visit> {
     });
   });
   await page.evaluateOnNewDocument(COMPOSED_TEXT);
+  // The page's elements read "today" from the test calendar, as the demo server does.
+  await page.evaluateOnNewDocument(pageClockScript());
   return visit;
 }
 

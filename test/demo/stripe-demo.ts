@@ -2,13 +2,18 @@
 // and the customer's default card as the fake holds it.
 import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
+import { clock } from '../support/clock.js';
 import type { FakeStripe } from '../support/fake-stripe.js';
 
-/** The demo in Stripe mode against `fake`; `customerId` skips the demo shopper. */
+/**
+ * The demo in Stripe mode against `fake`, on the test calendar (start the fake with
+ * `now: clock` too); `customerId` skips the demo shopper.
+ */
 export function startStripeDemo(fake: FakeStripe, customerId?: string): Promise<DemoServer> {
   return startDemoServer({
     port: 0,
     log: () => {},
+    now: clock,
     stripe: {
       secretKey: fake.secretKey,
       publishableKey: fake.publishableKey,

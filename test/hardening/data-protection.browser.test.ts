@@ -10,9 +10,9 @@ import type { CardkeepExpiryForm } from '../../src/components/expiry-form/expiry
 import { forgetLinkToken } from '../../src/adapter/link-token.js';
 import { en } from '../../src/i18n/en.js';
 import { ja } from '../../src/i18n/ja.js';
+import { YEAR as year, onTestCalendar } from '../support/clock.js';
 import { startServer, type LoggedRequest, type TestServer } from '../support/server.js';
 
-const year = new Date().getFullYear();
 const yy = String(year + 2).slice(2);
 const PAN = '4242424242424242';
 
@@ -74,7 +74,7 @@ describe('data protection in the expiry-only flow', () => {
     wrapper = document.createElement('div');
     wrapper.lang = 'ja';
     wrapper.innerHTML = `<cardkeep-expiry-form endpoint="${server.endpoint}"></cardkeep-expiry-form>`;
-    document.body.append(wrapper);
+    document.body.append(onTestCalendar(wrapper));
     const el = wrapper.firstElementChild as CardkeepExpiryForm;
     await waitUntil(() => el.shadowRoot!.querySelector('[part=card]'), 'the card shows');
     const input = el.shadowRoot!.querySelector('input')!;
@@ -105,7 +105,7 @@ describe('data protection in the expiry-only flow', () => {
     forgetLinkToken();
     wrapper = document.createElement('div');
     wrapper.innerHTML = `<cardkeep-banner endpoint="${server.endpoint}"></cardkeep-banner>`;
-    document.body.append(wrapper);
+    document.body.append(onTestCalendar(wrapper));
     const el = wrapper.firstElementChild as CardkeepBanner;
     await waitUntil(() => el.shadowRoot!.querySelector('cardkeep-expiry-form')?.shadowRoot);
     // The token is out of the address bar before anything else happens; the rest stays.

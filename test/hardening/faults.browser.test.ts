@@ -12,9 +12,9 @@ import { HttpAdapter } from '../../src/adapter/http-adapter.js';
 import { en } from '../../src/i18n/en.js';
 import { ja } from '../../src/i18n/ja.js';
 import type { Messages } from '../../src/i18n/messages.js';
+import { YEAR as year, onTestCalendar } from '../support/clock.js';
 import { startServer, type Fault, type ServerOptions } from '../support/server.js';
 
-const year = new Date().getFullYear();
 const yy = String(year + 2).slice(2);
 const typed = `12 / ${yy}`;
 const mounted: Element[] = [];
@@ -23,7 +23,6 @@ const languages: Array<[string, Messages]> = [
   ['ja', ja],
 ];
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const formOf = (el: CardkeepBanner) =>
   el.shadowRoot!.querySelector<CardkeepExpiryForm>('cardkeep-expiry-form');
 
@@ -39,7 +38,7 @@ async function banner(
   if (adapter) el.adapter = adapter(server.endpoint);
   else el.setAttribute('endpoint', server.endpoint);
   wrapper.append(el);
-  document.body.append(wrapper);
+  document.body.append(onTestCalendar(wrapper));
   mounted.push(wrapper);
   const events: string[] = [];
   for (const type of ['cardkeep-updated', 'cardkeep-error'])
@@ -262,7 +261,7 @@ describe('faults through the banner and the expiry form', () => {
     const wrapper = document.createElement('div');
     wrapper.lang = 'ja';
     wrapper.innerHTML = `<cardkeep-expiry-form endpoint="${server.endpoint}"></cardkeep-expiry-form>`;
-    document.body.append(wrapper);
+    document.body.append(onTestCalendar(wrapper));
     mounted.push(wrapper);
     const el = wrapper.firstElementChild as CardkeepExpiryForm;
     const root = el.shadowRoot!;
@@ -275,7 +274,7 @@ describe('faults through the banner and the expiry form', () => {
     el.remove();
     const again = document.createElement('cardkeep-expiry-form');
     again.setAttribute('endpoint', server.endpoint);
-    wrapper.append(again);
+    wrapper.append(onTestCalendar(again));
     await waitUntil(() => again.shadowRoot!.querySelector('[part=card]'));
     again.focus();
     await sendKeys({ type: `11${yy}` });
@@ -307,7 +306,7 @@ describe('faults through the banner and the expiry form', () => {
       // .invalid never resolves (RFC 6761); the browser is also barred from outside hosts.
       el.adapter = new HttpAdapter({ endpoint: 'http://shop.invalid/cardkeep', retryDelay: 1 });
       wrapper.append(el);
-      document.body.append(wrapper);
+      document.body.append(onTestCalendar(wrapper));
       mounted.push(wrapper);
       await el.updateComplete;
       el.focus();
@@ -331,7 +330,8 @@ describe('faults through the banner and the expiry form', () => {
     await save(el);
     await waitUntil(async () => (await server.log()).some((r) => r.method === 'POST'));
     wrapper.remove();
-    await sleep(700);
+    await server.answered('POST /card/expiry');
+    await el.updateComplete;
     expect(events).to.deep.equal([]);
     // The backend finished what it received, once; nothing was sent again.
     const state = await server.state();
@@ -343,7 +343,7 @@ describe('faults through the banner and the expiry form', () => {
     again.setAttribute('endpoint', server.endpoint);
     const shown: string[] = [];
     again.addEventListener('cardkeep-shown', () => shown.push('shown'));
-    document.body.append(again);
+    document.body.append(onTestCalendar(again));
     mounted.push(again);
     await waitUntil(async () => (await server.log()).filter((r) => r.path === '/card').length >= 2);
     await again.updateComplete;
@@ -360,7 +360,8 @@ describe('faults through the banner and the expiry form', () => {
     el.addEventListener('cardkeep-shown', () => shown.push('shown'));
     await waitUntil(async () => (await server.log()).length === 1);
     wrapper.remove();
-    await sleep(500);
+    await server.answered('GET /card');
+    await el.updateComplete;
     expect(shown).to.deep.equal([]);
     expect(el.shadowRoot!.querySelector('section')).to.equal(null);
   });
@@ -377,7 +378,8 @@ describe('faults through the banner and the expiry form', () => {
     await waitUntil(() => replace.shadowRoot?.querySelector('button:not(.primary)'));
     replace.shadowRoot!.querySelector<HTMLButtonElement>('button:not(.primary)')!.click();
     await waitUntil(() => el.shadowRoot!.querySelector('button.primary'), 'back at the notice');
-    await sleep(600);
+    await server.answered('POST /setup-session');
+    await el.updateComplete;
     // Nothing came back to life: no form, no Stripe, no event, and the notice still works.
     expect(el.shadowRoot!.querySelector('cardkeep-replace-card')).to.equal(null);
     expect(document.querySelector('script[src*="stripe"]')).to.equal(null);
@@ -397,8 +399,8 @@ describe('faults through the banner and the expiry form', () => {
     const parent = form.parentNode!;
     await waitUntil(async () => (await server.log()).some((r) => r.method === 'POST'));
     form.remove();
-    await sleep(500);
-    await waitUntil(async () => (await server.state()).writes.updateExpiry === 1, 'it landed');
+    await server.answered('POST /card/expiry');
+    expect((await server.state()).writes.updateExpiry, 'it landed').to.equal(1);
     expect(events).to.deep.equal([]);
     parent.append(form);
     await form.updateComplete;

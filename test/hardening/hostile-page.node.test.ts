@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { TODAY, YEAR, clock, pageClockScript } from '../support/clock.js';
 import { en } from '../../src/i18n/en.js';
 import {
   createCardkeepHandler,
@@ -125,11 +126,12 @@ let otherLit: string;
 let fakeStripe: string;
 
 /** A fresh backend for the next page: the demo customer, or one with hostile strings. */
-function resetBackend(customer: MemoryCustomer = demoCustomer('expired')) {
-  store = new MemoryStore({ customers: [customer] });
+function resetBackend(customer: MemoryCustomer = demoCustomer('expired', TODAY)) {
+  store = new MemoryStore({ customers: [customer], now: clock });
   listener = toNodeListener(
     createCardkeepHandler({
       store,
+      now: clock,
       authenticate: () => customer.id,
       basePath: '/cardkeep',
       rateLimit: false,
@@ -237,6 +239,8 @@ after(async () => {
 /** Opens `path` and collects what the console says. */
 async function open(path: string) {
   const tab = await browser.newPage();
+  // The page's elements read "today" from the test calendar, as the backend does.
+  await tab.evaluateOnNewDocument(pageClockScript());
   const console: string[] = [];
   tab.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warn') console.push(message.text());
@@ -300,7 +304,7 @@ async function click(tab: Page, deepSelector: string) {
 
 /** Banner → "Update expiry date" → type a date → Enter → the confirmation. */
 async function fixCard(tab: Page) {
-  const year = new Date().getFullYear() + 2;
+  const year = YEAR + 2;
   await click(tab, '#before >>> button.primary');
   const input = await tab.waitForSelector('#before >>> cardkeep-expiry-form >>> input');
   const box = await input!.evaluate((el) => {
@@ -427,7 +431,7 @@ describe('the script-tag bundle on hostile pages', () => {
 
   it('with a stylesheet that resets everything, right to left, and hostile server strings: readable, usable, text only', async () => {
     const customer: MemoryCustomer = {
-      ...demoCustomer('expired'),
+      ...demoCustomer('expired', TODAY),
       id: 'cus_hostile',
       name: HOSTILE_NAME,
     };

@@ -4,6 +4,7 @@
 import '../support/setup.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
+import { onTestCalendar } from '../support/clock.js';
 import { startServer } from '../support/server.js';
 
 const ROUNDS = 1000;
@@ -79,8 +80,22 @@ function instrument() {
   };
 }
 
-// Not requestAnimationFrame: it never fires in a background tab (the runner runs two pages).
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+// The page's own timer, kept before instrument() wraps it: the waits below must not count
+// themselves (open-wc's waitUntil leaves its timeout timer pending when it succeeds).
+const pageSetTimeout = window.setTimeout.bind(window);
+
+/** Resolves once `predicate` holds, checking every few milliseconds; rejects after `timeout`. */
+async function until(predicate: () => boolean, what: string, timeout = 10_000): Promise<void> {
+  const deadline = performance.now() + timeout;
+  while (!predicate()) {
+    if (performance.now() > deadline) throw new Error(`Timeout: ${what}`);
+    await new Promise((resolve) => pageSetTimeout(resolve, 5));
+  }
+}
+
+/** Waits until no request is in flight: what a removal set off (an aborted request) is over. */
+const drained = (probe: ReturnType<typeof instrument>) =>
+  until(() => probe.snapshot().inFlight === 0, 'aborted requests settle');
 
 type Tag = 'cardkeep-banner' | 'cardkeep-expiry-form' | 'cardkeep-replace-card';
 
@@ -94,7 +109,7 @@ describe('mounting and removing each element 1,000 times', function () {
         const server = await startServer({ seed: 'expired', stall: true, rateLimit: false });
         const probe = instrument();
         try {
-          await settle();
+          await drained(probe);
           const before = probe.snapshot();
           for (let i = 0; i < ROUNDS; i++) {
             const el = document.createElement(tag);
@@ -103,14 +118,15 @@ describe('mounting and removing each element 1,000 times', function () {
             if (wait) await el.updateComplete;
             el.remove();
             // Let what the removal set off (an aborted request) finish before the next round.
-            if (i % 50 === 49) await settle();
+            if (i % 50 === 49) await drained(probe);
           }
-          // Aborted requests settle at once; give a loaded machine a moment, no more.
+          // Aborted requests settle at once; a loaded machine may take a moment. If they never
+          // do, the comparison below says what was left.
           const clean = () => {
             const now = probe.snapshot();
             return now.inFlight === 0 && now.timers <= before.timers;
           };
-          await waitUntil(clean, 'requests and timers settle', { timeout: 3000 }).catch(() => {});
+          await until(clean, 'requests and timers settle').catch(() => {});
           const after = probe.snapshot();
           expect(after).to.deep.equal({ ...before, inFlight: 0 });
           if (wait) expect(probe.started(), 'each element did call its backend').to.equal(ROUNDS);
@@ -125,7 +141,7 @@ describe('mounting and removing each element 1,000 times', function () {
 describe('an element moved in one task', () => {
   it('a banner removed before its first render still loads and shows its notice once back', async () => {
     const server = await startServer({ seed: 'expired' });
-    const el = document.createElement('cardkeep-banner');
+    const el = onTestCalendar(document.createElement('cardkeep-banner'));
     el.setAttribute('endpoint', server.endpoint);
     document.body.append(el);
     el.remove();

@@ -3,10 +3,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { createCardkeepHandler, createLinkToken, MemoryStore } from '../../src/server/index.js';
+import { YEAR as year, clock } from '../support/clock.js';
 import { SECRET } from './harness.js';
 
 const handler = createCardkeepHandler({
-  store: MemoryStore.demo(),
+  store: MemoryStore.demo('payment_failed', { now: clock }),
+  now: clock,
   authenticate: (request) => (request.headers.get('x-session') === 'yes' ? 'cus_demo' : null),
   basePath: '/cardkeep',
   linkSecret: SECRET,
@@ -14,7 +16,7 @@ const handler = createCardkeepHandler({
   logger: false,
 });
 
-const token = createLinkToken('cus_demo', { secret: SECRET });
+const token = createLinkToken('cus_demo', { secret: SECRET, now: clock });
 const paths = [
   '/cardkeep/card',
   '/cardkeep/card/expiry',
@@ -22,7 +24,6 @@ const paths = [
   '/cardkeep/card/replace',
   '/cardkeep/card/verify',
 ];
-const year = new Date().getFullYear();
 
 const header = fc.oneof(
   fc.string(),

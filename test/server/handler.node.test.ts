@@ -9,10 +9,11 @@ import {
   MemoryStore,
   type CardkeepHandlerOptions,
 } from '../../src/server/index.js';
+import { TODAY, YEAR, clock } from '../support/clock.js';
 import { errorOf, post, SECRET, startServer } from './harness.js';
 
 const CARD = 'pm_demo_visa4242';
-const nextYear = new Date().getFullYear() + 1;
+const nextYear = YEAR + 1;
 
 async function serve(t: TestContext, options: Partial<CardkeepHandlerOptions> = {}) {
   const server = await startServer(options);
@@ -71,7 +72,7 @@ describe('reference server with HttpAdapter', () => {
     });
 
     it('keeps the date but reports a declined renewal', async (t) => {
-      const store = MemoryStore.demo('payment_failed', { declineRenewal: true });
+      const store = MemoryStore.demo('payment_failed', { now: clock, declineRenewal: true });
       const { adapter } = await adapterFor(t, { store });
       const result = await adapter.updateExpiry({ cardId: CARD, month: 8, year: nextYear });
       assert.equal(result.status, 'payment_failed');
@@ -91,7 +92,7 @@ describe('reference server with HttpAdapter', () => {
     });
 
     it('asks for authentication and finishes after verify', async (t) => {
-      const store = MemoryStore.demo('payment_failed', { requireAuthentication: true });
+      const store = MemoryStore.demo('payment_failed', { now: clock, requireAuthentication: true });
       const { adapter } = await adapterFor(t, { store });
       const started = await adapter.updateExpiry({ cardId: CARD, month: 8, year: nextYear });
       assert.equal(started.action?.type, 'authenticate');
@@ -104,7 +105,9 @@ describe('reference server with HttpAdapter', () => {
     });
 
     it('answers null when the customer has no card', async (t) => {
-      const { adapter } = await adapterFor(t, { store: MemoryStore.demo('none') });
+      const { adapter } = await adapterFor(t, {
+        store: MemoryStore.demo('none', { now: clock }),
+      });
       assert.equal(await adapter.getCard(), null);
     });
   });
@@ -119,7 +122,7 @@ describe('reference server with HttpAdapter', () => {
 
     it('invalid_expiry: the server re-checks what the client sends', async (t) => {
       const { adapter } = await adapterFor(t);
-      const year = new Date().getFullYear();
+      const year = YEAR;
       for (const input of [
         { month: 1, year: year - 1 },
         { month: 13, year: year + 1 },
@@ -151,7 +154,7 @@ describe('reference server with HttpAdapter', () => {
     });
 
     it('card_declined: the issuer refuses the new date', async (t) => {
-      const store = MemoryStore.demo('payment_failed', { declineUpdate: true });
+      const store = MemoryStore.demo('payment_failed', { now: clock, declineUpdate: true });
       const { adapter } = await adapterFor(t, { store });
       const error = await rejectsWith(
         adapter.updateExpiry({ cardId: CARD, month: 8, year: nextYear }),
@@ -162,7 +165,7 @@ describe('reference server with HttpAdapter', () => {
 
     it('server: an unexpected store failure is an opaque 500, logged without details', async (t) => {
       const logged: unknown[] = [];
-      const store = MemoryStore.demo();
+      const store = MemoryStore.demo('payment_failed', { now: clock });
       store.getCard = async () => {
         throw new Error('database is down at db.internal:5432');
       };
@@ -179,7 +182,7 @@ describe('reference server with HttpAdapter', () => {
 
     it('timeout: a stalled backend gives up after the timeout (and one retry)', async (t) => {
       let calls = 0;
-      const store = MemoryStore.demo();
+      const store = MemoryStore.demo('payment_failed', { now: clock });
       store.getCard = () => {
         calls += 1;
         return new Promise(() => {});
@@ -354,7 +357,10 @@ describe('reference server with HttpAdapter', () => {
     }
 
     it('a retry after a lost response is applied once and answered the same', async (t) => {
-      const store = new CountingStore({ customers: [demoCustomer()] });
+      const store = new CountingStore({
+        now: clock,
+        customers: [demoCustomer('payment_failed', TODAY)],
+      });
       const { endpoint } = await serve(t, { store });
       const { lossy, keys } = lossyFetch();
       const adapter = new HttpAdapter({ endpoint, fetch: lossy, retryDelay: 1 });
@@ -368,7 +374,10 @@ describe('reference server with HttpAdapter', () => {
     });
 
     it('simultaneous requests with one key run the update once', async (t) => {
-      const store = new CountingStore({ customers: [demoCustomer()] });
+      const store = new CountingStore({
+        now: clock,
+        customers: [demoCustomer('payment_failed', TODAY)],
+      });
       const { endpoint } = await serve(t, { store, rateLimit: false });
       const body = { cardId: CARD, month: 8, year: nextYear };
       const responses = await Promise.all(
@@ -399,10 +408,8 @@ describe('reference server with HttpAdapter', () => {
 
     it('keys are scoped per customer', async (t) => {
       const store = new CountingStore({
-        customers: [
-          demoCustomer('ok', new Date(), 'cus_a'),
-          demoCustomer('ok', new Date(), 'cus_b'),
-        ],
+        now: clock,
+        customers: [demoCustomer('ok', TODAY, 'cus_a'), demoCustomer('ok', TODAY, 'cus_b')],
       });
       const { endpoint } = await serve(t, {
         store,
@@ -420,7 +427,10 @@ describe('reference server with HttpAdapter', () => {
     });
 
     it('a server error is not remembered: the retry with the same key runs again', async (t) => {
-      const store = new CountingStore({ customers: [demoCustomer()] });
+      const store = new CountingStore({
+        now: clock,
+        customers: [demoCustomer('payment_failed', TODAY)],
+      });
       const update = store.updateExpiry.bind(store);
       let failOnce = true;
       store.updateExpiry = async (...args) => {
@@ -468,7 +478,7 @@ describe('reference server with HttpAdapter', () => {
 
   describe('signed links', () => {
     const token = (customer = 'cus_demo', ttl: number | string = '72h', now?: () => Date) =>
-      createLinkToken(customer, { secret: SECRET, ttl, ...(now ? { now } : {}) });
+      createLinkToken(customer, { secret: SECRET, ttl, now: now ?? clock });
     const noSession = { authenticate: () => null };
 
     it('a link token works without a session and is spent by the update', async (t) => {
@@ -533,8 +543,13 @@ describe('reference server with HttpAdapter', () => {
       const card = (link: string) =>
         fetch(`${endpoint}/card`, { headers: { Authorization: `Bearer ${link}` } });
       assert.equal((await card(token())).status, 200, 'signed with the old secret');
-      assert.equal((await card(createLinkToken('cus_demo', { secret: fresh }))).status, 200);
-      const foreign = await card(createLinkToken('cus_demo', { secret: 'y'.repeat(40) }));
+      assert.equal(
+        (await card(createLinkToken('cus_demo', { secret: fresh, now: clock }))).status,
+        200,
+      );
+      const foreign = await card(
+        createLinkToken('cus_demo', { secret: 'y'.repeat(40), now: clock }),
+      );
       assert.equal(foreign.status, 401);
       assert.equal(
         ((await foreign.json()) as { error: { reason: string } }).error.reason,
@@ -565,12 +580,12 @@ describe('reference server with HttpAdapter', () => {
       ['garbage', () => 'not-a-token', 'malformed'],
       [
         'an expired link',
-        () => token('cus_demo', 60, () => new Date(Date.now() - 3_600_000)),
+        () => token('cus_demo', 60, () => new Date(clock().getTime() - 3_600_000)),
         'expired',
       ],
       [
         'a link signed with another secret',
-        () => createLinkToken('cus_demo', { secret: 'y'.repeat(40) }),
+        () => createLinkToken('cus_demo', { secret: 'y'.repeat(40), now: clock }),
         'bad_signature',
       ],
     ];

@@ -6,6 +6,7 @@ import {
   MemoryStore,
   type CardkeepHandlerOptions,
 } from '../../src/server/index.js';
+import { clock } from '../support/clock.js';
 
 /** A link secret for tests (any 32+ characters). */
 export const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
@@ -18,12 +19,16 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Starts `createCardkeepHandler(options)` under `/cardkeep`, signed in as `cus_demo`. */
+/**
+ * Starts `createCardkeepHandler(options)` under `/cardkeep`, signed in as `cus_demo`, on the test
+ * calendar (a store passed in brings its own clock: give it `now: clock` too).
+ */
 export async function startServer(
   options: Partial<CardkeepHandlerOptions> = {},
 ): Promise<RunningServer> {
   const handler = createCardkeepHandler({
-    store: MemoryStore.demo(),
+    store: MemoryStore.demo('payment_failed', { now: clock }),
+    now: clock,
     authenticate: () => 'cus_demo',
     basePath: '/cardkeep',
     linkSecret: SECRET,

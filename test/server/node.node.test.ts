@@ -4,13 +4,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { createCardkeepHandler, MemoryStore, toNodeListener } from '../../src/server/index.js';
+import { YEAR, clock } from '../support/clock.js';
 
 const CARD = 'pm_demo_visa4242';
 
 describe('toNodeListener', () => {
   it('answers its routes and passes every other path to next()', async (t) => {
     const handler = createCardkeepHandler({
-      store: MemoryStore.demo(),
+      store: MemoryStore.demo('payment_failed', { now: clock }),
+      now: clock,
       authenticate: () => 'cus_demo',
       basePath: '/cardkeep/',
       logger: false,
@@ -38,7 +40,8 @@ describe('toNodeListener', () => {
 
   it('mounts a handler the merchant wrapped (a plain Request → Response function) the same way', async (t) => {
     const inner = createCardkeepHandler({
-      store: MemoryStore.demo(),
+      store: MemoryStore.demo('payment_failed', { now: clock }),
+      now: clock,
       authenticate: () => 'cus_demo',
       logger: false,
     });
@@ -54,7 +57,7 @@ describe('toNodeListener', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     t.after(() => server.close());
     const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const year = new Date().getFullYear() + 2;
+    const year = YEAR + 2;
     const saved = await fetch(`${origin}/card/expiry`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -71,7 +74,8 @@ describe('toNodeListener', () => {
 
   it('answers a body that is not UTF-8 with 400, not a guess', async (t) => {
     const handler = createCardkeepHandler({
-      store: MemoryStore.demo(),
+      store: MemoryStore.demo('payment_failed', { now: clock }),
+      now: clock,
       authenticate: () => 'cus_demo',
       logger: false,
     });
@@ -97,7 +101,8 @@ describe('toNodeListener', () => {
 
   it('survives a bogus Host header', async (t) => {
     const handler = createCardkeepHandler({
-      store: MemoryStore.demo(),
+      store: MemoryStore.demo('payment_failed', { now: clock }),
+      now: clock,
       authenticate: () => 'cus_demo',
       logger: false,
     });

@@ -3,12 +3,7 @@ import { expect } from '@open-wc/testing';
 import type { StripeConstructor } from '@stripe/stripe-js';
 import type { CardkeepAdapter, UpdateResult } from '../../src/adapter/types.js';
 import { CardkeepError } from '../../src/core/errors.js';
-import {
-  loadStripeOnce,
-  runAuthentication,
-  setStripeLoader,
-  setupIntentIdOf,
-} from '../../src/stripe/loader.js';
+import { loadStripeOnce, runAuthentication, setStripeLoader } from '../../src/stripe/loader.js';
 import type { StripeLoader } from '../../src/stripe/loader.js';
 import { FakeStripe, deferred, stripeError } from '../support/fake-stripe-js.js';
 
@@ -145,20 +140,6 @@ describe('loadStripeOnce', () => {
   });
 });
 
-describe('setupIntentIdOf', () => {
-  it('takes the SetupIntent id from its client secret', () => {
-    expect(setupIntentIdOf('seti_1Mm2cBLkdIwHu7ix_secret_NX6phB7HbSmlkpq')).to.equal(
-      'seti_1Mm2cBLkdIwHu7ix',
-    );
-  });
-
-  it('refuses anything that is not a SetupIntent client secret', () => {
-    for (const bad of ['pi_123_secret_abc', 'seti_123', '', 'seti_1 2_secret_x']) {
-      expect(() => setupIntentIdOf(bad), bad).to.throw(CardkeepError);
-    }
-  });
-});
-
 describe('runAuthentication', () => {
   const action = {
     type: 'authenticate' as const,
@@ -179,6 +160,23 @@ describe('runAuthentication', () => {
     expect(fake.loads).to.deep.equal(['pk_test_auth']);
     expect(verified).to.deep.equal(['seti_auth1']);
     expect(result).to.deep.equal(card);
+  });
+
+  it('refuses an action whose client secret is not a SetupIntent’s, before loading Stripe', async () => {
+    for (const bad of ['pi_123_secret_abc', 'seti_123', '', 'seti_1 2_secret_x']) {
+      const fake = new FakeStripe();
+      const verified: string[] = [];
+      const error = await rejection(
+        runAuthentication({
+          action: { ...action, clientSecret: bad },
+          adapter: verifyingAdapter(verified),
+          loader: fake.loader,
+        }),
+      );
+      expect(error, bad).to.be.instanceOf(CardkeepError);
+      expect(fake.loads, bad).to.deep.equal([]);
+      expect(verified, bad).to.deep.equal([]);
+    }
   });
 
   it('reports a refused or abandoned challenge as card_declined, and tells the backend nothing', async () => {

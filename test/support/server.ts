@@ -1,6 +1,7 @@
 // Browser-side helpers for tests that talk to the real reference server, mounted in the test
 // runner by test/support/wtr-plugins.ts. Each startServer() call gets its own isolated server:
 // its own MemoryStore, its own customer, its own request log.
+import { waitUntil } from '@open-wc/testing';
 import type { CardSummary } from '../../src/adapter/types.js';
 
 /** Answers an instance gives instead of (or before) the real handler. */
@@ -57,6 +58,11 @@ export interface LoggedRequest {
   cookies: string[];
   /** The body parsed as JSON, or the raw text when it is not JSON; null when empty. */
   body: unknown;
+  /**
+   * The server has answered it (or cut the connection, as a `drop` fault does): the store did
+   * whatever the request asked, and its response left the server. Stalled requests never are.
+   */
+  answered: boolean;
 }
 
 /** What {@link startServer} gives back. */
@@ -69,6 +75,12 @@ export interface TestServer {
   token: string;
   /** Every request the backend received so far (fault-injected ones included). */
   log(): Promise<LoggedRequest[]>;
+  /**
+   * Resolves once the server has received a request on `route` (`POST /card/expiry`, or a path
+   * for any method) and answered every such request: the point after which a late answer would
+   * have shown, so "nothing happened" can be checked without a fixed sleep.
+   */
+  answered(route: string): Promise<void>;
   /** Adds faults for the next matching requests. */
   fault(...faults: Fault[]): Promise<void>;
   /** Drops every fault still waiting: the backend behaves again. */
@@ -109,11 +121,26 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     endpoint: string;
     token: string;
   };
+  const log = async () =>
+    (await (await ok(await fetch(`${endpoint}/__log`))).json()) as LoggedRequest[];
   return {
     id,
     endpoint,
     token,
-    log: async () => (await (await ok(await fetch(`${endpoint}/__log`))).json()) as LoggedRequest[],
+    log,
+    answered: async (route) => {
+      const [method, path] = route.includes(' ') ? route.split(' ') : [undefined, route];
+      const matches = (r: LoggedRequest) =>
+        r.path === path && (method === undefined || r.method === method);
+      await waitUntil(
+        async () => {
+          const hits = (await log()).filter(matches);
+          return hits.length > 0 && hits.every((r) => r.answered);
+        },
+        `the server answers ${route}`,
+        { timeout: 8000 },
+      );
+    },
     fault: async (...faults) => {
       await ok(
         await fetch(`${endpoint}/__faults`, {

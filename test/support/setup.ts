@@ -27,6 +27,19 @@ window.addEventListener('error', (event) => {
   problems.push(`uncaught error: ${String(event.message)}`);
 });
 
+/**
+ * One macrotask: every promise continuation already queued (a settled call's, and the
+ * re-render it causes) has run. A MessageChannel task, unlike setTimeout and
+ * requestAnimationFrame, is not throttled while the test page is in the background.
+ */
+export function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
+}
+
 /** Lets a test that provokes an expected console message take it off the list. */
 export function takeConsoleProblems(): string[] {
   return problems.splice(0, problems.length);

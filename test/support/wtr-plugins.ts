@@ -4,12 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Plugin } from '@web/dev-server-core';
+import { readBody } from '../../src/server/body.js';
 import {
   createCardkeepHandler,
   createLinkToken,
   MemoryStore,
   type CardkeepHandler,
 } from '../../src/server/index.js';
+import { clock } from './clock.js';
 import type { Fault, LoggedRequest, ServerOptions } from './server.js';
 
 const BASE = '/__cardkeep';
@@ -45,13 +47,9 @@ function send(
   res.end(text);
 }
 
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
+/** The whole body (the server's own reader, without a limit: these are the tests' requests). */
+async function readAll(req: IncomingMessage): Promise<Buffer> {
+  return Buffer.from((await readBody(req))!);
 }
 
 function create(options: ServerOptions): Instance {
@@ -60,6 +58,8 @@ function create(options: ServerOptions): Instance {
     declineRenewal: options.declineRenewal ?? false,
     declineUpdate: options.declineUpdate ?? false,
     requireAuthentication: options.requireAuthentication ?? false,
+    // The test calendar, as the elements in the page read it: seeds, checks and links agree.
+    now: clock,
   });
   const session = options.session ?? 'always';
   const serverLog: string[] = [];
@@ -77,6 +77,7 @@ function create(options: ServerOptions): Instance {
     store,
     linkSecret: SECRET,
     basePath: `${BASE}/i/${id}`,
+    now: clock,
     // The real logger interface, captured: tests read it back to check it leaks nothing.
     logger: {
       info: (message, fields) => serverLog.push(JSON.stringify({ message, ...fields })),
@@ -157,22 +158,27 @@ async function serveInstance(
     .split(/;\s*/)
     .filter(Boolean)
     .map((c) => c.split('=')[0]!);
-  instance.log.push({ method, path, headers, cookies, body });
+  const entry: LoggedRequest = { method, path, headers, cookies, body, answered: false };
+  instance.log.push(entry);
 
   const fault = takeFault(instance, method, path);
   if (fault?.stall) return; // The browser's timeout (or the page closing) ends it.
   if (fault?.drop) {
     req.socket.destroy();
+    entry.answered = true;
     return;
   }
   if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-  if (fault?.status)
-    return send(
+  if (fault?.status) {
+    send(
       res,
       fault.status,
       fault.body ?? { error: { code: 'server', message: 'Injected fault' } },
       fault.headers,
     );
+    entry.answered = true;
+    return;
+  }
 
   const request = new Request(`http://127.0.0.1${req.url}`, {
     method,
@@ -184,6 +190,8 @@ async function serveInstance(
   const response = await instance.handler(request, { ip: req.socket.remoteAddress });
   res.writeHead(response.status, Object.fromEntries(response.headers));
   res.end(Buffer.from(await response.arrayBuffer()));
+  // Written (or, for a page that went away, dropped): whatever this request does is done.
+  entry.answered = true;
 }
 
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -192,7 +200,7 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const options = JSON.parse((await readAll(req)).toString('utf8') || '{}') as ServerOptions;
     const instance = create(options);
     const endpoint = `${BASE}/i/${instance.id}`;
-    const token = createLinkToken(CUSTOMER, { secret: SECRET, ttl: '1h' });
+    const token = createLinkToken(CUSTOMER, { secret: SECRET, ttl: '1h', now: clock });
     return send(res, 200, { id: instance.id, endpoint, token });
   }
   const match = /^\/__cardkeep\/i\/([0-9a-f-]{36})(\/.*)?$/.exec(url);

@@ -62,11 +62,13 @@ function snoozedUntil(cardId: string): number {
  * If the card cannot be loaded (signed out, offline, a server error) the banner stays quiet
  * — a merchant's account page must not show an alarming box — and fires `cardkeep-error`.
  *
- * @fires cardkeep-shown - A notice became visible (`notice`, `card`).
- * @fires cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
- * @fires cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
- * @fires cardkeep-error - Loading or saving failed (`error.code`).
- * @fires cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
+ * @tagname cardkeep-banner
+ *
+ * @fires {CardkeepShownEvent} cardkeep-shown - A notice became visible (`notice`, `card`).
+ * @fires {CardkeepOpenEvent} cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
+ * @fires {CardkeepUpdatedEvent} cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
+ * @fires {CardkeepErrorEvent} cardkeep-error - Loading or saving failed (`error.code`).
+ * @fires {CardkeepDismissedEvent} cardkeep-dismissed - "Remind me later" (`cardId`, `until`).
  *
  * @csspart base - The notice box.
  * @csspart title - The heading.
@@ -186,7 +188,7 @@ export class CardkeepBanner extends CardkeepElement {
 
   #onDismiss = () => {
     const card = this.card!;
-    const until = Date.now() + SNOOZE_MS;
+    const until = this.now().getTime() + SNOOZE_MS;
     try {
       localStorage.setItem(snoozeKey(card.id), String(until));
     } catch {
@@ -237,11 +239,11 @@ export class CardkeepBanner extends CardkeepElement {
     this.card = card;
     const linked = hasLinkToken();
     const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
-    const status = card ? cardStatus(card, new Date(), { warnDays }) : 'ok';
+    const status = card ? cardStatus(card, this.now(), { warnDays }) : 'ok';
     if (
       !card ||
       status === 'ok' ||
-      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > Date.now())
+      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > this.now().getTime())
     ) {
       this.view = 'quiet';
       return;
@@ -276,6 +278,7 @@ export class CardkeepBanner extends CardkeepElement {
         exportparts="form, card, hint, label, input, error, button, result"
         .adapter=${this.backend}
         .card=${this.card}
+        .now=${this.now}
         .messages=${this.messages}
         @cardkeep-updated=${this.#onUpdated}
         >${FORWARD}</cardkeep-expiry-form
@@ -286,6 +289,7 @@ export class CardkeepBanner extends CardkeepElement {
         .fallbackUrl=${this.fallbackUrl}
         exportparts="button"
         .adapter=${this.backend}
+        .now=${this.now}
         .messages=${this.messages}
         @cardkeep-updated=${this.#onUpdated}
         @cancel=${this.#onCancel}

@@ -27,6 +27,9 @@ export const expiryFormStyles = css`
   input[aria-invalid='true'] {
     border: 2px solid var(--_danger);
   }
+  input[aria-invalid='true']:focus-visible {
+    outline-color: var(--_danger);
+  }
   input:disabled {
     opacity: 0.6;
   }

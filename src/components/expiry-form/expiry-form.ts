@@ -32,9 +32,13 @@ export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success'
  *   invalid entry blocks submission with a localised message), resets and disables with the
  *   form, and Enter submits your form.
  *
- * @fires cardkeep-updated - The new expiry was saved; `card` is the card as it is now.
- * @fires cardkeep-error - Saving (or loading the card to show) failed; `error.code` says why.
- * @fires cardkeep-open - The shopper chose a different card after a decline (`form: 'replace'`).
+ * @tagname cardkeep-expiry-form
+ *
+ * @attr name - As a field of your own form, the value (`MM/YYYY`) is submitted under this name.
+ *
+ * @fires {CardkeepUpdatedEvent} cardkeep-updated - The new expiry was saved; `card` is the card as it is now.
+ * @fires {CardkeepErrorEvent} cardkeep-error - Saving (or loading the card to show) failed; `error.code` says why.
+ * @fires {CardkeepOpenEvent} cardkeep-open - The shopper chose a different card after a decline (`form: 'replace'`).
  *
  * @slot payment-element - Forwarded to `<cardkeep-replace-card>` (Stripe's frame); forward it
  *   in turn when you render this element inside your own shadow root.
@@ -136,7 +140,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
 
   /** The entry as the model sees it: `{ ok, month, year }` or why it is not a date. */
   get parsed(): ExpiryResult {
-    return parseExpiry(this.text);
+    return parseExpiry(this.text, this.now());
   }
 
   /** The value submitted with a surrounding form: `MM/YYYY`, or empty while invalid. */
@@ -413,6 +417,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
       return html`<cardkeep-replace-card
         .fallbackUrl=${this.fallbackUrl}
         .adapter=${this.backend}
+        .now=${this.now}
         .messages=${this.messages}
         @cancel=${this.#onCancelReplace}
         ><slot name="payment-element" slot="payment-element"></slot

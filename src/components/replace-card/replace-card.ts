@@ -57,9 +57,11 @@ function mountPoint(host: Element): [Element, string] {
  * slot="payment-element"></slot></cardkeep-replace-card>` — and the container goes to your
  * host instead (and so on up to the document).
  *
- * @fires cardkeep-updated - The new card is on file; `card` is its summary.
- * @fires cardkeep-error - Loading or saving failed; `error.code` says why.
- * @fires cancel - The shopper chose Cancel (does not bubble): go back to what came before.
+ * @tagname cardkeep-replace-card
+ *
+ * @fires {CardkeepUpdatedEvent} cardkeep-updated - The new card is on file; `card` is its summary.
+ * @fires {CardkeepErrorEvent} cardkeep-error - Loading or saving failed; `error.code` says why.
+ * @fires {Event} cancel - The shopper chose Cancel (does not bubble): go back to what came before.
  *
  * @slot payment-element - Filled by the element itself with Stripe's frame.
  *

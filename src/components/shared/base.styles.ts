@@ -19,7 +19,11 @@ export const baseStyles = css`
     font-size: var(--cardkeep-font-size, 1rem);
     line-height: 1.5;
     color: var(--cardkeep-color-text, #1b1f24);
-    --_accent: var(--cardkeep-color-accent, #0a56c2);
+    word-break: auto-phrase;
+    overflow-wrap: break-word;
+    container-type: inline-size;
+    --_text: var(--cardkeep-color-text, #1b1f24);
+    --_accent: var(--cardkeep-color-accent, #1f2328);
     --_on-accent: var(--cardkeep-color-on-accent, #fff);
     --_danger: var(--cardkeep-color-danger, #b42318);
     --_border: var(--cardkeep-color-border, #6b7280);
@@ -38,6 +42,7 @@ export const baseStyles = css`
     color: var(--cardkeep-color-text, #1b1f24);
     visibility: visible;
     direction: ltr;
+    word-break: auto-phrase;
   }
   *,
   ::before,
@@ -54,8 +59,11 @@ export const baseStyles = css`
     font-size: 1.0625em;
   }
   :focus-visible {
-    outline: 2px solid var(--cardkeep-color-focus, var(--_accent));
+    outline: 2px solid var(--cardkeep-color-focus, var(--_text));
     outline-offset: 2px;
+  }
+  .primary:focus-visible {
+    box-shadow: inset 0 0 0 2px var(--_on-accent);
   }
   [tabindex='-1']:focus {
     outline: none;
@@ -94,6 +102,14 @@ export const baseStyles = css`
     flex-wrap: wrap;
     align-items: center;
     gap: calc(var(--_space) / 2);
+  }
+  @container (max-width: 26rem) {
+    .row:not(:has(input)) > button:not(.link) {
+      flex: 1 1 100%;
+    }
+  }
+  .nowrap {
+    white-space: nowrap;
   }
   .stack {
     display: grid;

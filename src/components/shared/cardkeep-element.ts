@@ -9,6 +9,7 @@ import { CardkeepErrorEvent } from '../../events/error.js';
 import { en } from '../../i18n/en.js';
 import { ja } from '../../i18n/ja.js';
 import { mergeMessages } from '../../i18n/messages.js';
+import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
 
 /** Elements to re-render when any `lang` attribute in the document changes. */
@@ -50,6 +51,10 @@ export function isAbort(error: unknown): boolean {
  * What every Cardkeep element shares: the backend (an `adapter` property, or the HTTP adapter
  * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
  * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
+ *
+ * @attr lang - `ja…` for Japanese, anything else English; without it the nearest ancestor's `lang`, else the page's.
+ *
+ * @fires {CardkeepErrorEvent} cardkeep-error - A call to the backend failed; `error.code` says why.
  */
 export class CardkeepElement extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -93,6 +98,12 @@ export class CardkeepElement extends LitElement {
   /** Overrides for any message, as an object or a JSON attribute; laid over the language's. */
   declare messages: MessageOverrides | undefined;
 
+  /**
+   * The clock the element reads "today" from (card status, expiry checks, snoozes). Defaults to
+   * the real one; tests and previews set it to show a given day.
+   */
+  now: () => Date = () => new Date();
+
   /** The messages in effect: the language's, with `messages` laid over them. */
   protected t: Messages = en;
 
@@ -106,6 +117,7 @@ export class CardkeepElement extends LitElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    usePageFont(this, this.renderRoot);
     connected.add(this);
     if (!langObserver) {
       langObserver = new MutationObserver(() => connected.forEach((el) => el.requestUpdate()));

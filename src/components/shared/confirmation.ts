@@ -12,9 +12,12 @@ import type { Messages } from '../../i18n/messages.js';
  */
 export function formatAmount(amount: number, currency: string, locale: string): string | undefined {
   try {
+    const code = currency.toUpperCase();
+    // A Japanese shop writes yen as 1,980円, not ￥1,980 (Intl's symbol form).
     const format = new Intl.NumberFormat(locale, {
       style: 'currency',
-      currency: currency.toUpperCase(),
+      currency: code,
+      ...(locale === 'ja' && code === 'JPY' ? { currencyDisplay: 'name' } : {}),
     });
     return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
   } catch {

@@ -7,10 +7,10 @@ import '../../../src/define.js';
 import type { CardkeepBanner } from '../../../src/components/banner/banner.js';
 import { forgetLinkToken } from '../../../src/adapter/link-token.js';
 import type { CardkeepUpdatedEvent } from '../../../src/events/updated.js';
+import { YEAR as year, onTestCalendar } from '../../support/clock.js';
 import { startServer } from '../../support/server.js';
 import type { ServerOptions } from '../../support/server.js';
 
-const year = new Date().getFullYear();
 const yy = String(year + 2).slice(2);
 const mounted: Element[] = [];
 
@@ -23,7 +23,7 @@ async function page(options: ServerOptions = {}, { attrs = '', lang = 'en' } = {
   const wrapper = document.createElement('div');
   wrapper.lang = lang;
   wrapper.innerHTML = `<cardkeep-banner endpoint="${server.endpoint}" ${attrs}></cardkeep-banner>`;
-  document.body.append(wrapper);
+  document.body.append(onTestCalendar(wrapper));
   mounted.push(wrapper);
   const el = wrapper.firstElementChild as CardkeepBanner;
   const updates: CardkeepUpdatedEvent[] = [];
@@ -76,7 +76,7 @@ describe('<cardkeep-banner> against the reference server', () => {
     try {
       const wrapper = document.createElement('div');
       wrapper.innerHTML = `<cardkeep-banner endpoint="${server.endpoint}"></cardkeep-banner>`;
-      document.body.append(wrapper);
+      document.body.append(onTestCalendar(wrapper));
       mounted.push(wrapper);
       const el = wrapper.firstElementChild as CardkeepBanner;
       await waitUntil(() => form(el), 'the form opens by itself');
@@ -142,7 +142,7 @@ describe('<cardkeep-expiry-form> stand-alone against the reference server', () =
     const server = await startServer({ seed: 'expired' });
     const wrapper = document.createElement('div');
     wrapper.innerHTML = `<cardkeep-expiry-form endpoint="${server.endpoint}"></cardkeep-expiry-form>`;
-    document.body.append(wrapper);
+    document.body.append(onTestCalendar(wrapper));
     mounted.push(wrapper);
     const el = wrapper.firstElementChild!;
     const root = el.shadowRoot!;

@@ -12,14 +12,14 @@ import type { CardkeepErrorEvent } from '../../../src/events/error.js';
 import type { CardkeepOpenEvent } from '../../../src/events/open.js';
 import type { CardkeepShownEvent } from '../../../src/events/shown.js';
 import type { CardkeepUpdatedEvent } from '../../../src/events/updated.js';
+import { MONTH, YEAR as year, testClock } from '../../support/clock.js';
 import { FakeAdapter, card } from '../../support/fake-adapter.js';
 
-const now = new Date();
-const year = now.getFullYear();
+const clock = testClock();
 const yy = String(year + 2).slice(2);
 const expired = card({ customerName: 'Aiko', customerSince: 2019 });
-/** Expires at the end of this month: inside any warning window. */
-const expiring = card({ expMonth: now.getMonth() + 1, expYear: year });
+/** Expires at the end of the test calendar's month, five days away: inside the warning window. */
+const expiring = card({ expMonth: MONTH, expYear: year });
 const fine = card({ expMonth: 12, expYear: year + 3 });
 
 const visible = (el: HTMLElement) => getComputedStyle(el).display !== 'none';
@@ -61,6 +61,7 @@ async function banner(
   wrapper.innerHTML = `<cardkeep-banner ${attrs}></cardkeep-banner>`;
   const el = wrapper.firstElementChild as CardkeepBanner;
   el.adapter = adapter;
+  el.now = clock;
   await el.updateComplete;
   expect(visible(el), 'quiet while loading').to.equal(false);
   (await adapter.next('getCard')).resolve(answer);
@@ -198,13 +199,13 @@ describe('<cardkeep-banner>', () => {
     expect(dismissed.type).to.equal('cardkeep-dismissed');
     expect(dismissed.cardId).to.equal('pm_1');
     const day = 24 * 60 * 60 * 1000;
-    expect(dismissed.until - Date.now()).to.be.within(day - 60_000, day);
+    expect(dismissed.until - clock().getTime()).to.be.within(day - 60_000, day);
 
     expect(visible((await banner(expired, { attrs: 'dismissible' })).el), 'same card').to.equal(
       false,
     );
     expect(visible((await banner(card({ id: 'pm_2' }))).el), 'another card').to.equal(true);
-    localStorage.setItem('cardkeep:snooze:pm_1', String(Date.now() - 1));
+    localStorage.setItem('cardkeep:snooze:pm_1', String(clock().getTime() - 1));
     expect(visible((await banner(expired)).el), 'a day later').to.equal(true);
   });
 

@@ -1,4 +1,4 @@
-import '../../support/setup.js';
+import { nextTask } from '../../support/setup.js';
 import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { render } from 'lit';
 import type { TemplateResult } from 'lit';
@@ -11,9 +11,9 @@ import type { CardkeepOpenEvent } from '../../../src/events/open.js';
 import type { CardkeepUpdatedEvent } from '../../../src/events/updated.js';
 import { setStripeLoader } from '../../../src/stripe/loader.js';
 import type { UpdateResult } from '../../../src/adapter/types.js';
+import { YEAR as year, onTestCalendar } from '../../support/clock.js';
 import { FakeAdapter, card } from '../../support/fake-adapter.js';
 
-const year = new Date().getFullYear();
 const yy = String(year + 2).slice(2);
 
 function parts(el: CardkeepExpiryForm) {
@@ -42,6 +42,8 @@ async function mount(template: TemplateResult, lang = 'en') {
   document.body.append(wrapper);
   mounted.push(wrapper);
   render(template, wrapper);
+  // Synchronously after render, before the elements' first update.
+  onTestCalendar(wrapper);
   const el = wrapper.querySelector('cardkeep-expiry-form')!;
   await el.updateComplete;
   return el;
@@ -301,7 +303,7 @@ describe('<cardkeep-expiry-form>', () => {
     el.remove();
     expect(call.signal!.aborted).to.equal(true);
     call.resolve(saved());
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTask();
     expect(events).to.equal(0);
     document.body.append(el);
     await el.updateComplete;

@@ -1,4 +1,4 @@
-import '../../support/setup.js';
+import { nextTask } from '../../support/setup.js';
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import { MemoryAdapter } from '../../../src/adapter/memory-adapter.js';
@@ -409,7 +409,7 @@ describe('<cardkeep-replace-card>', () => {
     const call = await adapter.next('createSetupSession');
     el.remove();
     expect(call.signal!.aborted).to.equal(true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTask();
     expect(fake.loads).to.deep.equal([]);
     expect(mounts()).to.have.length(0);
   });
@@ -436,7 +436,7 @@ describe('<cardkeep-replace-card>', () => {
     await until(el, 'submitting');
     el.remove();
     confirm.resolve({ setupIntent: { id: 'seti_new1', status: 'succeeded' } });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await nextTask();
     expect(adapter.callsOf('completeReplacement')).to.have.length(0);
     expect(updated).to.equal(0);
   });

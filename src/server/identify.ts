@@ -1,0 +1,55 @@
+// Who the shopper is: a signed link token when the request carries one (Authorization:
+// Bearer), else the merchant's own session through `authenticate`. Every refusal is a 401
+// whose `reason` tells the widget, the update page and the logs apart.
+import { unauthorized } from './http-error.js';
+import { assertLinkSecret, verifyLinkToken, type LinkClaims } from './signed-link.js';
+import { isId } from './validate.js';
+
+/** The customer, and the link token they came with, if any. */
+export interface Shopper {
+  customerId: string;
+  link: LinkClaims | undefined;
+}
+
+/** How a handler recognises shoppers (its options of the same names). */
+export interface IdentifyOptions {
+  /** Link secrets, newest first (a rotation); none: links are refused. */
+  linkSecret?: string | readonly string[] | undefined;
+  /** The merchant's session: the customer id, or null when not signed in. */
+  authenticate?: ((request: Request) => string | null | Promise<string | null>) | undefined;
+}
+
+const LINK_PROBLEMS = {
+  malformed: 'The link is incomplete. Please open it again from your e-mail.',
+  bad_signature: 'The link is not valid. Please open it again from your e-mail.',
+  expired: 'The link has expired. Please ask for a new one.',
+};
+
+/** The identify step of a handler; checks the secrets once, up front. */
+export function identifier(options: IdentifyOptions) {
+  const { linkSecret, authenticate } = options;
+  const secrets =
+    linkSecret === undefined ? [] : typeof linkSecret === 'string' ? [linkSecret] : [...linkSecret];
+  for (const secret of secrets) assertLinkSecret(secret);
+
+  return async function identify(request: Request, now: Date): Promise<Shopper> {
+    const authorization = request.headers.get('authorization');
+    if (authorization === null) {
+      const customerId = authenticate ? await authenticate(request) : null;
+      if (!isId(customerId)) throw unauthorized('no_session', 'Please sign in again.');
+      return { customerId, link: undefined };
+    }
+    const token = /^Bearer +(\S+)\s*$/i.exec(authorization)?.[1];
+    if (!token) throw unauthorized('malformed', 'The Authorization header is not a Bearer token.');
+    if (!secrets.length) throw unauthorized('links_disabled', 'This server does not accept links.');
+    // Each secret in turn (a rotation); only a signature no secret made is a bad signature.
+    let result!: ReturnType<typeof verifyLinkToken>;
+    for (const secret of secrets) {
+      result = verifyLinkToken(token, { secret, now: () => now });
+      if (result.ok || result.problem !== 'bad_signature') break;
+    }
+    if (!result.ok) throw unauthorized(result.problem, LINK_PROBLEMS[result.problem]);
+    if (!isId(result.claims.customerId)) throw unauthorized('malformed', 'The link is not valid.');
+    return { customerId: result.claims.customerId, link: result.claims };
+  };
+}
