@@ -310,6 +310,7 @@ export class FakeStripe {
     error: Record<string, unknown>;
     headers?: Record<string, string>;
   }[] = [];
+  readonly #before: { pathPrefix: string; change: () => void }[] = [];
   /** Invoice id → its PaymentIntent id, and back. */
   readonly #intentOf = new Map<string, string>();
   readonly #invoiceOf = new Map<string, string>();
@@ -540,6 +541,14 @@ export class FakeStripe {
     this.#faults.push({ pathPrefix, ...failure });
   }
 
+  /**
+   * Runs `change` just before the next request whose path starts with `pathPrefix` is handled:
+   * what happened at Stripe meanwhile (the merchant voided the invoice, a webhook paid it…).
+   */
+  beforeNext(pathPrefix: string, change: () => void): void {
+    this.#before.push({ pathPrefix, change });
+  }
+
   // --- What the browser does -------------------------------------------------------------------
 
   /**
@@ -698,6 +707,8 @@ export class FakeStripe {
           return;
         }
       }
+      const before = this.#before.findIndex((b) => url.pathname.startsWith(b.pathPrefix));
+      if (before !== -1) this.#before.splice(before, 1)[0]!.change();
       let result: { status: number; body: string };
       const fault = this.#faults.findIndex((f) => url.pathname.startsWith(f.pathPrefix));
       if (fault !== -1) {
