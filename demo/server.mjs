@@ -107,6 +107,7 @@ export async function startDemoServer({
       (await ensureDemoCustomer({
         secretKey: stripe.secretKey,
         apiVersion: server.STRIPE_API_VERSION,
+        now,
         ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
       }));
   } else {

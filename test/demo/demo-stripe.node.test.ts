@@ -144,11 +144,16 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
     await waitForText(page, 'cardkeep-banner', 'Aiko Tanaka 様');
     await updateExpiry(page, '０３／３１', '03 / 31');
     await waitForText(page, 'cardkeep-banner', 'カード情報を更新しました。ありがとうございます');
-    await waitForText(page, 'cardkeep-banner', '￥1,980のお支払いが完了しました。');
+    await waitForText(page, 'cardkeep-banner', '1,980円のお支払いが完了しました。');
 
     assert.deepEqual(
       writes().map((w) => w.path),
-      [`/v1/payment_methods/${card.id}`, '/v1/setup_intents', `/v1/invoices/${invoice!.id}/pay`],
+      [
+        `/v1/payment_methods/${card.id}`,
+        '/v1/setup_intents',
+        `/v1/invoices/${invoice!.id}`,
+        `/v1/invoices/${invoice!.id}/pay`,
+      ],
     );
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
   });
