@@ -113,7 +113,7 @@ describe('<cardkeep-replace-card>', () => {
     };
     expect(options.clientSecret).to.equal(given.clientSecret);
     expect(options.locale).to.equal('en');
-    expect(options.appearance.variables.colorPrimary).to.equal('#0a56c2');
+    expect(options.appearance.variables.colorPrimary).to.equal('#1f2328');
     expect(fake.calls[1]!.args[0]).to.equal('payment');
     expect(textOf(el, 'status')).to.equal('');
     expect(button(el, 'Save card').disabled).to.equal(false);
