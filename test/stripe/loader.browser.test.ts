@@ -162,6 +162,20 @@ describe('runAuthentication', () => {
     expect(result).to.deep.equal(card);
   });
 
+  it('for a renewal payment (intent: payment) verifies the PaymentIntent the bank confirmed', async () => {
+    const fake = new FakeStripe();
+    const verified: string[] = [];
+    const payment = { ...action, clientSecret: 'pi_pay1_secret_abc', intent: 'payment' as const };
+    await runAuthentication({
+      action: payment,
+      adapter: verifyingAdapter(verified),
+      loader: fake.loader,
+    });
+    expect(fake.methods).to.deep.equal(['handleNextAction']);
+    expect(fake.calls[0]!.args[0]).to.deep.equal({ clientSecret: payment.clientSecret });
+    expect(verified).to.deep.equal(['pi_pay1']);
+  });
+
   it('refuses an action whose client secret is not a SetupIntent’s, before loading Stripe', async () => {
     for (const bad of ['pi_123_secret_abc', 'seti_123', '', 'seti_1 2_secret_x']) {
       const fake = new FakeStripe();
