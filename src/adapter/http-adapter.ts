@@ -7,8 +7,8 @@ import type {
   CardkeepAdapter,
   CardSummary,
   ExpiryUpdate,
+  PaymentOutcome,
   SetupSession,
-  PaymentStatus,
   UpdateResult,
   VerifyInput,
 } from './types.js';
@@ -65,17 +65,12 @@ function readCard(v: unknown): CardSummary | undefined {
     status,
     ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
     ...(int(customerSince) ? { customerSince } : {}),
-    ...(str(v.wallet) && /^[a-z_]{1,40}$/.test(v.wallet) ? { wallet: v.wallet } : {}),
+    ...(str(v.wallet) ? { wallet: shown(v.wallet, 40) } : {}),
   };
 }
 
-const PAYMENT_STATUSES: readonly PaymentStatus[] = [
-  'succeeded',
-  'failed',
-  'requires_action',
-  'pending',
-  'none',
-];
+/** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
+const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
 
 function readUpdate(v: unknown): UpdateResult | undefined {
   const card = obj(v) ? readCard(v.card) : undefined;
@@ -86,7 +81,7 @@ function readUpdate(v: unknown): UpdateResult | undefined {
     if (!obj(action) || action.type !== 'authenticate') return undefined;
     if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
     const { clientSecret, publishableKey, intent } = action;
-    if (intent != null && intent !== 'setup' && intent !== 'payment') return undefined;
+    // Any other intent is a SetupIntent's (the default); the loader checks the secret's kind.
     result.action = {
       type: 'authenticate',
       clientSecret,
@@ -95,11 +90,11 @@ function readUpdate(v: unknown): UpdateResult | undefined {
     };
   }
   if (payment != null) {
-    if (!obj(payment) || !PAYMENT_STATUSES.includes(payment.status as PaymentStatus)) {
+    if (!obj(payment) || !PAYMENT_STATUS.test(payment.status as string)) {
       return undefined;
     }
     result.payment = {
-      status: payment.status as PaymentStatus,
+      status: payment.status as PaymentOutcome['status'],
       ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
       ...(str(payment.currency) ? { currency: payment.currency } : {}),
     };
@@ -205,11 +200,7 @@ export class HttpAdapter implements CardkeepAdapter {
   }
 
   verify(input: VerifyInput, options?: CallOptions) {
-    const body =
-      'paymentIntentId' in input
-        ? { paymentIntentId: input.paymentIntentId }
-        : { setupIntentId: input.setupIntentId };
-    return this.#call('POST', '/card/verify', body, options, readUpdate);
+    return this.#call('POST', '/card/verify', input, options, readUpdate);
   }
 
   async #call<T>(

@@ -88,20 +88,17 @@ export function loadStripeOnce(
   return promise;
 }
 
-/** `seti_123` from a SetupIntent's client secret `seti_123_secret_abc`. */
-function setupIntentIdOf(clientSecret: string): string {
+/**
+ * The intent id in its client secret: `seti_123` from `seti_123_secret_abc`, `pi_1` from
+ * `pi_1_secret_x`; anything else (not the kind of intent the action said) is refused.
+ */
+function intentIdOf(clientSecret: string, prefix: 'seti' | 'pi'): string {
   const id = clientSecret.split('_secret_')[0] ?? '';
-  if (!/^seti_\w+$/.test(id) || id === clientSecret) {
-    throw new CardkeepError('server', 'Not a SetupIntent client secret');
-  }
-  return id;
-}
-
-/** The PaymentIntent id in a PaymentIntent client secret (`pi_…_secret_…`). */
-export function paymentIntentIdOf(clientSecret: string): string {
-  const id = clientSecret.split('_secret_')[0] ?? '';
-  if (!/^pi_\w+$/.test(id) || id === clientSecret) {
-    throw new CardkeepError('server', 'Not a PaymentIntent client secret');
+  if (!new RegExp(`^${prefix}_\\w+$`).test(id) || id === clientSecret) {
+    throw new CardkeepError(
+      'server',
+      `Not a ${prefix === 'pi' ? 'Payment' : 'Setup'}Intent client secret`,
+    );
   }
   return id;
 }
@@ -143,8 +140,8 @@ export async function runAuthentication({
   // A renewal that needs 3-D Secure names the invoice's PaymentIntent; a card check a SetupIntent.
   const input: VerifyInput =
     action.intent === 'payment'
-      ? { paymentIntentId: paymentIntentIdOf(action.clientSecret) }
-      : { setupIntentId: setupIntentIdOf(action.clientSecret) };
+      ? { paymentIntentId: intentIdOf(action.clientSecret, 'pi') }
+      : { setupIntentId: intentIdOf(action.clientSecret, 'seti') };
   if (!adapter.verify) throw new CardkeepError('server', 'The adapter cannot verify');
   const stripe = await loadStripeOnce(action.publishableKey, { loader });
   signal?.throwIfAborted();

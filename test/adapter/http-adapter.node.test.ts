@@ -150,7 +150,13 @@ describe('HttpAdapter', () => {
         payment: { status: 'pending' },
       });
       assert.deepEqual(JSON.parse(calls[1]!.init.body as string), { paymentIntentId: 'pi_1' });
-      await assert.rejects(a.updateExpiry(update), { code: 'server', retryable: false });
+      // An intent this widget does not know is a SetupIntent's, the protocol's default.
+      const other = await a.updateExpiry(update);
+      assert.deepEqual(other.action, {
+        type: 'authenticate',
+        clientSecret: 'pi_1_secret_2',
+        publishableKey: 'pk',
+      });
     });
 
     it('answers null for {card: null}', async () => {
