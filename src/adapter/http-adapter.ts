@@ -1,6 +1,8 @@
 // The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch. Ships in the
 // script-tag bundle, so it stays small and dependency-free.
+import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
+import { randomId } from '../core/random-id.js';
 import { takeLinkToken } from './link-token.js';
 import type {
   CallOptions,
@@ -137,29 +139,6 @@ function errorOf(status: number, data: unknown, retryAfterHeader: string | null)
   return new CardkeepError('server', message, { ...options, retryable: false });
 }
 
-const abortError = () => new DOMException('The call was aborted.', 'AbortError');
-
-/** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** 128 random bits as hex; works on plain-http pages where randomUUID is missing. */
-export const newIdempotencyKey = (): string =>
-  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-
 /**
  * Talks to the merchant's backend over HTTP. Every call has a timeout and one automatic retry
  * for retryable failures (a POST retried with the same Idempotency-Key), and rejects only with
@@ -214,7 +193,7 @@ export class HttpAdapter implements CardkeepAdapter {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) {
       headers['Content-Type'] = 'application/json';
-      headers['Idempotency-Key'] = idempotencyKey ?? newIdempotencyKey();
+      headers['Idempotency-Key'] = idempotencyKey ?? randomId();
     }
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     if (o.csrfHeader && o.csrfToken) headers[o.csrfHeader] = o.csrfToken;

@@ -1,6 +1,7 @@
 // An in-browser backend for demos, docs and tests: the in-memory card book the reference
 // server's MemoryStore is made of, and the server's expiry check, without HTTP (and without any
 // server module). It behaves like `HttpAdapter` talking to the reference server.
+import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError } from '../core/errors.js';
 import { checkExpiry } from '../core/expiry.js';
 import { MemoryCards, demoCustomer, type MemoryCustomer } from '../protocol/memory-cards.js';
@@ -36,8 +37,6 @@ export interface MemoryAdapterOptions {
 }
 
 const CUSTOMER = 'cus_memory';
-
-const abortError = () => new DOMException('The call was aborted.', 'AbortError');
 
 /**
  * A {@link CardkeepAdapter} that keeps the card in memory. `createSetupSession` hands out a
@@ -91,19 +90,7 @@ export class MemoryAdapter implements CardkeepAdapter {
   async #run<T>(options: CallOptions = {}, work: () => Promise<T>): Promise<T> {
     const { signal } = options;
     if (signal?.aborted) throw abortError();
-    if (this.#latency > 0) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          signal?.removeEventListener('abort', abort);
-          resolve();
-        }, this.#latency);
-        const abort = () => {
-          clearTimeout(timer);
-          reject(abortError());
-        };
-        signal?.addEventListener('abort', abort, { once: true });
-      });
-    }
+    if (this.#latency > 0) await sleep(this.#latency, signal);
     try {
       return structuredClone(await work());
     } catch (error) {

@@ -65,7 +65,10 @@ export function isCardkeepErrorCode(value: unknown): value is CardkeepErrorCode 
   );
 }
 
-/** Whatever was thrown, as a CardkeepError (an AbortError stays an AbortError). */
+/**
+ * Whatever was thrown, as a CardkeepError: anything else (an AbortError too) becomes a `server`
+ * error with the original as its cause. Callers leave aborts out first (see core/abort.ts).
+ */
 export function toCardkeepError(error: unknown): CardkeepError {
   if (error instanceof CardkeepError) return error;
   return new CardkeepError('server', 'Unexpected error', { cause: error });

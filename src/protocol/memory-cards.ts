@@ -84,6 +84,9 @@ export function demoCustomer(
   };
 }
 
+/** What replacing a card and finishing a verification name: the SetupIntent. */
+type SetupInput = { setupIntentId: string };
+
 interface CustomerState {
   seed: MemoryCustomer;
   card: MemoryCard | null;
@@ -160,7 +163,7 @@ export class MemoryCards {
   /** Puts a new Mastercard •••• 4444 on file for a SetupIntent handed out before. */
   async completeReplacement(
     customerId: string,
-    input: { setupIntentId: string },
+    input: SetupInput,
     _context?: unknown,
   ): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);

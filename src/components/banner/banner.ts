@@ -1,8 +1,10 @@
+// Over 300 lines on purpose: ~45 are the documented public API (JSDoc the manifest reads); the
+// rest is one decision (what to show for the card at `now`) and its template. Card status lives
+// in core/card-status.ts, async state in shared/async-controller.ts.
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { hasLinkToken } from '../../adapter/link-token.js';
 import { loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
@@ -11,8 +13,9 @@ import type { CardkeepForm } from '../../events/open.js';
 import { CardkeepShownEvent } from '../../events/shown.js';
 import type { CardkeepNotice } from '../../events/shown.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
+import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { bannerStyles } from './banner.styles.js';
 
@@ -107,7 +110,6 @@ export class CardkeepBanner extends CardkeepElement {
     card: { state: true },
     notice: { state: true },
     payment: { state: true },
-    problem: { state: true },
     replaced: { state: true },
   };
 
@@ -121,7 +123,10 @@ export class CardkeepBanner extends CardkeepElement {
   }
 
   #internals = this.attachInternals();
-  #load: AbortController | undefined;
+  /** Loads the card on file (failures are reported and leave the banner quiet). */
+  #load = new AsyncController<CardSummary | null>(this, (error) => this.report(error));
+  /** Loads the replacement form; a failure (offline) is said in the notice, retried there. */
+  #parts = new AsyncController<unknown>(this, (error) => this.report(error));
 
   /** Warn this many days before the card expires; 0 (default) never warns early. */
   declare warnDays: number;
@@ -136,8 +141,6 @@ export class CardkeepBanner extends CardkeepElement {
   declare private card: CardSummary | null;
   declare private notice: CardkeepNotice;
   declare private payment: PaymentOutcome | undefined;
-  /** The replacement form could not be loaded (offline): said in the notice, try again there. */
-  declare private problem: boolean;
   /** The confirmation is for a new card rather than a new expiry date. */
   declare private replaced: boolean;
 
@@ -145,12 +148,6 @@ export class CardkeepBanner extends CardkeepElement {
     super.connectedCallback();
     // Back in the page after a load was cut short: try again.
     if (this.hasUpdated && this.view === 'loading') void this.refresh();
-  }
-
-  override disconnectedCallback() {
-    super.disconnectedCallback();
-    this.#load?.abort();
-    this.#load = undefined;
   }
 
   #open(form: CardkeepForm) {
@@ -167,14 +164,8 @@ export class CardkeepBanner extends CardkeepElement {
   };
 
   #onReplace = async () => {
-    this.problem = false;
-    try {
-      await loadLazyParts();
-    } catch (error) {
-      this.report(error);
-      this.problem = true;
-      return;
-    }
+    const loaded = await this.#parts.run(() => loadLazyParts());
+    if (loaded?.status !== 'success') return;
     this.#open('replace');
     await this.updateComplete;
     const replace = this.renderRoot.querySelector('cardkeep-replace-card');
@@ -216,34 +207,29 @@ export class CardkeepBanner extends CardkeepElement {
 
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
   async refresh(): Promise<void> {
-    this.#load?.abort();
     const backend = this.backend;
     if (!backend) {
+      this.#load.reset();
       this.view = 'quiet';
       return;
     }
-    const call = new AbortController();
-    this.#load = call;
     this.view = 'loading';
-    try {
-      const card = await backend.getCard({ signal: call.signal });
-      if (this.#load === call) this.#decide(card);
-    } catch (error) {
-      if (this.#load !== call || isAbort(error)) return;
-      this.report(error);
-      this.view = 'quiet';
-    }
+    const loaded = await this.#load.run(({ signal }) => backend.getCard({ signal }));
+    if (loaded?.status === 'success') this.#decide(loaded.value);
+    else if (loaded) this.view = 'quiet';
   }
 
+  /** What to show for `card` at `now`: a notice (and the form, for a link) or nothing. */
   #decide(card: CardSummary | null) {
     this.card = card;
-    const linked = hasLinkToken();
+    const linked = this.linkToken !== null;
     const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
-    const status = card ? cardStatus(card, this.now(), { warnDays }) : 'ok';
+    const now = this.now();
+    const status = card ? cardStatus(card, now, { warnDays }) : 'ok';
     if (
       !card ||
       status === 'ok' ||
-      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > this.now().getTime())
+      (!linked && status !== 'payment_failed' && snoozedUntil(card.id) > now.getTime())
     ) {
       this.view = 'quiet';
       return;
@@ -263,7 +249,10 @@ export class CardkeepBanner extends CardkeepElement {
       // start a request nobody will abort; connectedCallback loads once it is back.
       if (this.isConnected) void this.refresh();
       else this.view = 'loading';
-    } else if (from.has('warnDays') && (this.view === 'notice' || this.view === 'quiet')) {
+    } else if (
+      (from.has('warnDays') || from.has('now')) &&
+      (this.view === 'notice' || this.view === 'quiet')
+    ) {
       this.#decide(this.card);
     }
     // `:state(quiet)` hides the host entirely, so a page's margins on it do not show either.
@@ -278,8 +267,8 @@ export class CardkeepBanner extends CardkeepElement {
         exportparts="form, card, hint, label, input, error, button, result"
         .adapter=${this.backend}
         .card=${this.card}
-        .now=${this.now}
         .messages=${this.messages}
+        .now=${this.now}
         @cardkeep-updated=${this.#onUpdated}
         >${FORWARD}</cardkeep-expiry-form
       >`;
@@ -289,8 +278,8 @@ export class CardkeepBanner extends CardkeepElement {
         .fallbackUrl=${this.fallbackUrl}
         exportparts="button"
         .adapter=${this.backend}
-        .now=${this.now}
         .messages=${this.messages}
+        .now=${this.now}
         @cardkeep-updated=${this.#onUpdated}
         @cancel=${this.#onCancel}
         >${FORWARD}</cardkeep-replace-card
@@ -335,7 +324,7 @@ export class CardkeepBanner extends CardkeepElement {
       ${card.customerName ? html`<p part="greeting">${t.greeting(card.customerName)}</p>` : nothing}
       <p part="message">${body(...describe(card))}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
-      ${this.problem ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
+      ${this.#parts.state.status === 'error' ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}
     </section>`;
   }

@@ -1,18 +1,23 @@
+// Over 300 lines on purpose: ~50 are the documented public API (JSDoc the manifest reads), and
+// the class is a form-associated field with the native field API (value, validity, reset,
+// disable, restore) beside its own save. The save's steps live in save-expiry.ts, async state
+// in shared/async-controller.ts, parsing and formatting in core/expiry.ts.
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import type { CardSummary, UpdateResult } from '../../adapter/types.js';
+import type { CardkeepAdapter, CardSummary, UpdateResult } from '../../adapter/types.js';
 import { formatExpiryInput, parseExpiry } from '../../core/expiry.js';
 import type { ExpiryResult } from '../../core/expiry.js';
-import { CardkeepError } from '../../core/errors.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
-import { newIdempotencyKey } from '../../adapter/http-adapter.js';
 import { loadLazyParts } from '../../lazy.js';
+import { AsyncController, IDLE } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { CardkeepElement, isAbort } from '../shared/cardkeep-element.js';
+import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
+import { attemptFor, saveExpiry } from './save-expiry.js';
+import type { SaveAttempt, SaveStep } from './save-expiry.js';
 
 /** Where a save is: one value, so the form can never be both busy and failed. */
 export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success' | 'error';
@@ -78,9 +83,6 @@ export class CardkeepExpiryForm extends CardkeepElement {
     fallbackUrl: { attribute: 'fallback-url' },
     text: { state: true },
     touched: { state: true },
-    status: { state: true },
-    failure: { state: true },
-    result: { state: true },
     replacing: { state: true },
     disabled: { state: true },
   };
@@ -90,7 +92,6 @@ export class CardkeepExpiryForm extends CardkeepElement {
     this.noSubmit = false;
     this.text = '';
     this.touched = false;
-    this.status = 'idle';
     this.replacing = false;
     this.disabled = false;
   }
@@ -99,15 +100,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
   static formAssociated = true;
 
   #internals = this.attachInternals();
-  /** The save in flight; a response to any other call is stale and ignored. */
-  #call: AbortController | undefined;
-  /**
-   * The attempt at saving this date: "Try again" after a failure that may have landed (a
-   * timeout, a lost answer) repeats the same Idempotency-Key, so the change is applied once.
-   * A new date, a success or a definite refusal starts a new attempt.
-   */
-  #attempt: { entry: string; key: string } | undefined;
-  #cardCall: AbortController | undefined;
+  /** The save: its result, or its failure (reported as `cardkeep-error`) and the step it failed at. */
+  #save = new AsyncController<UpdateResult, SaveStep>(this, (error) => this.report(error));
+  /** The attempt "Try again" repeats (see SaveAttempt). */
+  #attempt: SaveAttempt | undefined;
+  /** Loads the card to name when the page did not set `card`. */
+  #cardLoad = new AsyncController<CardSummary | null>(this, (error) => this.report(error));
   #composing = false;
   /** The field was just emptied because a card number was typed or pasted into it. */
   #clearedCardNumber = false;
@@ -128,9 +126,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
   declare private text: string;
   /** Errors show only once the shopper left the field or tried to submit. */
   declare private touched: boolean;
-  declare private status: ExpiryFormStatus;
-  declare private failure: { error: CardkeepError; auth: boolean } | undefined;
-  declare private result: UpdateResult | undefined;
+  /** The replacement form is open in place of the field (after a decline). */
   declare private replacing: boolean;
   declare private disabled: boolean;
 
@@ -178,21 +174,14 @@ export class CardkeepExpiryForm extends CardkeepElement {
   override disconnectedCallback() {
     super.disconnectedCallback();
     this.removeEventListener('invalid', this.#onInvalid);
-    // Whatever is in flight no longer has anyone to answer to.
-    this.#call?.abort();
-    this.#cardCall?.abort();
-    this.#call = this.#cardCall = undefined;
-    if (this.status === 'pending' || this.status === 'authenticating') this.status = 'idle';
+    // Whatever is in flight no longer has anyone to answer to: the controllers abort it.
   }
 
   /** Called by the browser when the surrounding form resets. */
   formResetCallback() {
-    this.#call?.abort();
-    this.#call = undefined;
+    this.#save.reset(IDLE);
     this.text = '';
     this.touched = false;
-    this.status = 'idle';
-    this.failure = this.result = undefined;
   }
 
   /** Called by the browser when a surrounding `<fieldset>` or form disables the field. */
@@ -243,7 +232,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     }
     this.text = value;
     // A new entry starts over: the old outcome no longer describes it.
-    if (this.status === 'error') this.status = 'idle';
+    if (this.#save.state.status === 'error') this.#save.reset(IDLE);
   }
 
   #onBlur = () => {
@@ -259,8 +248,8 @@ export class CardkeepExpiryForm extends CardkeepElement {
     try {
       await loadLazyParts();
     } catch (error) {
-      this.failure = { error: this.report(error), auth: false };
-      this.status = 'error';
+      // Said where a failed save is said, with its "Try again".
+      this.#save.reset({ status: 'error', error: this.report(error) });
       return;
     }
     this.replacing = true;
@@ -276,59 +265,22 @@ export class CardkeepExpiryForm extends CardkeepElement {
    * Resolves when the save has settled; a second call while one is in flight does nothing.
    */
   async submit(): Promise<void> {
-    if (this.status === 'pending' || this.status === 'authenticating' || this.disabled) return;
+    if (this.#save.state.status === 'pending' || this.disabled) return;
     this.touched = true;
-    const parsed = this.parsed;
     const backend = this.noSubmit ? undefined : this.backend;
-    if (!backend) {
-      // A plain field: the surrounding form decides (and validates through our validity).
-      this.form?.requestSubmit();
-      return;
-    }
-    if (!parsed.ok) {
-      this.#input?.focus();
-      return;
-    }
+    // A plain field: the surrounding form decides (and validates through our validity).
+    if (!backend) return void this.form?.requestSubmit();
+    const parsed = this.parsed;
+    if (!parsed.ok) return this.#input?.focus();
     const cardId = this.cardId ?? this.card?.id;
-    const call = new AbortController();
-    this.#call = call;
-    this.status = 'pending';
-    this.failure = undefined;
-    let auth = false;
-    try {
-      if (!cardId) throw new CardkeepError('server', 'No card to update: set card-id or card');
-      const { month, year } = parsed;
-      const entry = `${cardId} ${month} ${year}`;
-      if (this.#attempt?.entry !== entry) this.#attempt = { entry, key: newIdempotencyKey() };
-      let result = await backend.updateExpiry(
-        { cardId, month, year },
-        { signal: call.signal, idempotencyKey: this.#attempt.key },
-      );
-      // Answered: whatever follows (3-D Secure, a new try) is a new attempt.
-      this.#attempt = undefined;
-      if (result.action?.type === 'authenticate' && this.#call === call) {
-        this.status = 'authenticating';
-        auth = true;
-        const { runAuthentication } = await loadLazyParts();
-        result = await runAuthentication({
-          action: result.action,
-          adapter: backend,
-          signal: call.signal,
-        });
-      }
-      if (this.#call !== call) return;
-      this.result = result;
-      this.status = 'success';
-      this.dispatchEvent(new CardkeepUpdatedEvent(result));
-    } catch (error) {
-      if (this.#call !== call || isAbort(error)) return;
-      const failure = this.report(error);
-      // A definite refusal is final for this key; only a failure that may have landed keeps it.
-      if (!failure.retryable) this.#attempt = undefined;
-      this.failure = { error: failure, auth };
-      this.status = 'error';
-    }
-    this.#call = undefined;
+    const { key } = (this.#attempt = attemptFor(this.#attempt, cardId, parsed));
+    const state = await this.#save.run((call) => saveExpiry(backend, cardId, parsed, key, call));
+    // Abandoned (the form was removed): the same date saved again is the same attempt.
+    if (!state) return;
+    // Only a failure before an answer that may have landed keeps the attempt for "Try again".
+    if (state.status !== 'error' || !state.error.retryable || state.step) this.#attempt = undefined;
+    if (state.status === 'success') this.dispatchEvent(new CardkeepUpdatedEvent(state.value));
+    // The outcome takes the focus, so a screen reader reads it.
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('[part~=result]')?.focus();
   }
@@ -342,9 +294,17 @@ export class CardkeepExpiryForm extends CardkeepElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
-    if (this.card === undefined && !this.#cardCall && !this.noSubmit && this.isConnected) {
-      this.#loadCard();
+    const backend = this.noSubmit ? undefined : this.backend;
+    if (this.card === undefined && this.#cardLoad.state.status === 'idle' && backend) {
+      // Not while disconnected (mounted and removed in one task): nobody would abort it.
+      if (this.isConnected) void this.#loadCard(backend);
     }
+  }
+
+  /** Shows which card the form updates when the page did not say (none if that fails). */
+  async #loadCard(backend: CardkeepAdapter) {
+    const state = await this.#cardLoad.run(({ signal }) => backend.getCard({ signal }));
+    if (state) this.card = state.status === 'success' ? state.value : null;
   }
 
   override updated() {
@@ -357,31 +317,18 @@ export class CardkeepExpiryForm extends CardkeepElement {
     }
   }
 
-  /** Shows which card the form updates when the page did not say. */
-  async #loadCard() {
-    const backend = this.backend;
-    if (!backend) return;
-    const call = new AbortController();
-    this.#cardCall = call;
-    try {
-      const card = await backend.getCard({ signal: call.signal });
-      if (this.#cardCall === call) this.card = card;
-    } catch (error) {
-      if (this.#cardCall !== call || isAbort(error)) return;
-      this.report(error);
-      this.card = null;
-    }
-  }
-
   #renderResult() {
-    const { t, status, failure, result } = this;
-    if (status === 'success' && result) {
+    const { t } = this;
+    const state = this.#save.state;
+    if (state.status === 'success') {
+      const result = state.value;
       return html`<div part="result" role="status" tabindex="-1" class="stack">
         ${confirmation(t, result, result.payment, this.#onReplace)}
       </div>`;
     }
-    if (status === 'error' && failure) {
-      const { error, auth } = failure;
+    if (state.status === 'error') {
+      const { error } = state;
+      const auth = state.step === 'authenticating';
       return html`<div part="result" role="alert" tabindex="-1" class="stack">
         <p class="error">${auth ? t.authFailed : t.errors[error.code]}</p>
         ${
@@ -404,29 +351,29 @@ export class CardkeepExpiryForm extends CardkeepElement {
         }
       </div>`;
     }
-    const busy = status === 'pending' || status === 'authenticating';
     return html`<div role="status" class="hint">
-      ${busy ? (status === 'pending' ? t.saving : t.authenticating) : ''}
+      ${state.status !== 'pending' ? '' : state.step ? t.authenticating : t.saving}
     </div>`;
   }
 
   override render() {
-    const { t, card } = this;
+    const { t } = this;
+    const card = this.card;
     if (this.replacing) {
       // The slot forwards Stripe's frame, which must live in the light DOM (see replace-card).
       return html`<cardkeep-replace-card
         .fallbackUrl=${this.fallbackUrl}
         .adapter=${this.backend}
-        .now=${this.now}
         .messages=${this.messages}
+        .now=${this.now}
         @cancel=${this.#onCancelReplace}
         ><slot name="payment-element" slot="payment-element"></slot
       ></cardkeep-replace-card>`;
     }
-    if (this.status === 'success') return this.#renderResult();
+    if (this.#save.state.status === 'success') return this.#renderResult();
     const parsed = this.parsed;
     const showError = this.touched && !parsed.ok;
-    const busy = this.status === 'pending' || this.status === 'authenticating';
+    const busy = this.#save.state.status === 'pending';
     const saves = !this.noSubmit && !!this.backend;
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
       ${card ? html`<p part="card">${t.formTitle(describe(card)[0])}</p>` : nothing}

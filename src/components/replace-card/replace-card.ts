@@ -1,17 +1,23 @@
+// Over 300 lines on purpose: ~40 are the documented public API (JSDoc the manifest reads) and
+// ~30 the template. Stripe's frame (mounting, theme, readiness) lives in stripe-frame.ts, async
+// state in shared/async-controller.ts, Stripe.js loading in stripe/loader.ts.
 import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
-import type { Appearance, StripeElements, StripePaymentElement } from '@stripe/stripe-js';
-import type { UpdateResult } from '../../adapter/types.js';
+import type { CardkeepAdapter, UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel } from '../../i18n/messages.js';
 import { loadStripeOnce, runAuthentication, stripeFailure } from '../../stripe/loader.js';
-import type { Stripe, StripeError, StripeLoader } from '../../stripe/loader.js';
+import type { StripeError, StripeLoader } from '../../stripe/loader.js';
+import { AsyncController, IDLE } from '../shared/async-controller.js';
+import type { AsyncCall } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { CardkeepElement, isAbort, langOf } from '../shared/cardkeep-element.js';
-import { formatAmount } from '../shared/confirmation.js';
+import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
+import { paymentSentence } from '../shared/confirmation.js';
+import { SLOT, mountStripeFrame } from './stripe-frame.js';
+import type { StripeFrame } from './stripe-frame.js';
 import { replaceCardStyles } from './replace-card.styles.js';
 
 /**
@@ -23,24 +29,26 @@ import { replaceCardStyles } from './replace-card.styles.js';
 export type ReplaceCardStatus =
   'loading' | 'ready' | 'submitting' | 'authenticating' | 'success' | 'error' | 'load_failed';
 
-/** The slot Stripe's frame is shown through; forward it when you nest this element. */
-const SLOT = 'payment-element';
-/** How long Stripe's frame may take to say it is ready before we call it a failed load. */
-const READY_TIMEOUT = 20_000;
-
 /**
- * Where the frame's light-DOM container goes: our own child, or — through slots forwarded by
- * the shadow roots we sit in — the document-level host's, with the slot name to take there.
+ * The steps of opening (Stripe's frame after the setup session) and of a save (Stripe confirms
+ * the card, the backend records it, the bank asks): a failure is said by the step it failed at.
  */
-function mountPoint(host: Element): [Element, string] {
-  let slot = SLOT;
-  for (let root = host.getRootNode(); root instanceof ShadowRoot; root = host.getRootNode()) {
-    const forward = host.querySelector<HTMLSlotElement>(`:scope > slot[slot="${slot}"]`);
-    if (!forward) break;
-    slot = forward.name;
-    host = root.host;
-  }
-  return [host, slot];
+type Step = 'frame' | 'confirming' | 'recording' | 'authenticating';
+
+/** What to tell the shopper about `error`, which happened at `step`. */
+function problemText(t: Messages, error: CardkeepError, step: Step | undefined): string {
+  if (step === 'frame') return t.replaceLoadFailed;
+  if (step === 'authenticating') return t.authFailed;
+  // Stripe refused the card or could not confirm it. Its text for a card or validation problem
+  // is already in the shopper's language and says what to fix; it is shown as text.
+  const stripe = (step === 'confirming' ? error.cause : undefined) as
+    Partial<StripeError> | undefined;
+  if (!stripe?.type) return t.errors[error.code];
+  return (stripe.type === 'card_error' || stripe.type === 'validation_error') && stripe.message
+    ? stripe.message
+    : stripe.type === 'api_connection_error'
+      ? t.errors.network
+      : t.authFailed;
 }
 
 /**
@@ -91,21 +99,18 @@ export class CardkeepReplaceCard extends CardkeepElement {
   static override properties: PropertyDeclarations = {
     fallbackUrl: { attribute: 'fallback-url' },
     stripeLoader: { attribute: false },
-    status: { state: true },
-    problem: { state: true },
-    canRetry: { state: true },
-    result: { state: true },
   };
 
-  /** The current attempt; aborted on disconnect and when a new one starts. */
-  #run: AbortController | undefined;
-  #stripe: Stripe | undefined;
-  #elements: StripeElements | undefined;
-  #payment: StripePaymentElement | undefined;
-  #mount: HTMLElement | undefined;
+  /** The setup session and Stripe's frame for it: loading, ready, or a failed load. */
+  #session = new AsyncController<StripeFrame, Step>(this, (error) => this.report(error));
+  /** Saving the new card: Stripe's confirmation, the backend, maybe the bank's challenge. */
+  #saving = new AsyncController<UpdateResult, Step>(this, (error) => this.report(error));
+  /** The frame on the page, also while it is still getting ready (so it can be removed). */
+  #frame: StripeFrame | undefined;
   /** A SetupIntent Stripe confirmed whose replacement the backend has not yet recorded. */
   #confirmed: string | undefined;
   #wantsOpen = false;
+  #shownStatus: ReplaceCardStatus | undefined;
   /**
    * The shopper's focus is ours: set when focus enters, cleared only when it moves to another
    * control of the page. A control that disappears or is disabled under the focus (Save while
@@ -119,22 +124,31 @@ export class CardkeepReplaceCard extends CardkeepElement {
   /** Loads Stripe.js for a publishable key; defaults to the page-wide loader (see `setStripeLoader`). */
   declare stripeLoader: StripeLoader | undefined;
 
-  /** Where the replacement is (read it; the element sets it). */
-  declare status: ReplaceCardStatus;
-  /** The failure's text, a function of the messages so a language change re-renders it. */
-  declare private problem: ((t: Messages) => string) | undefined;
-  declare private canRetry: boolean;
-  declare private result: UpdateResult | undefined;
-
   constructor() {
     super();
-    this.status = 'loading';
-    this.canRetry = true;
     this.addEventListener('focusin', () => (this.#hasFocus = true));
     this.addEventListener('focusout', (event) => {
       const next = event.relatedTarget as Node | null;
       if (next && !this.contains(next) && !this.shadowRoot?.contains(next)) this.#hasFocus = false;
     });
+  }
+
+  /** Where the replacement is (read-only). */
+  get status(): ReplaceCardStatus {
+    const save = this.#saving.state;
+    const session = this.#session.state;
+    if (save.status === 'success') return 'success';
+    if (session.status === 'error') return 'load_failed';
+    if (session.status !== 'success') return 'loading';
+    if (save.status === 'pending') return save.step === 'authenticating' ? save.step : 'submitting';
+    return save.status === 'error' ? 'error' : 'ready';
+  }
+
+  /** The failure on show, if any, and the step it happened at. */
+  get #problem() {
+    const session = this.#session.state;
+    const save = this.#saving.state;
+    return session.status === 'error' ? session : save.status === 'error' ? save : undefined;
   }
 
   override connectedCallback() {
@@ -146,7 +160,8 @@ export class CardkeepReplaceCard extends CardkeepElement {
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    this.#teardown();
+    this.#dropFrame();
+    this.#session.reset(IDLE);
   }
 
   #onSubmit = (event: Event) => {
@@ -165,177 +180,100 @@ export class CardkeepReplaceCard extends CardkeepElement {
       ?.focus(options);
   }
 
-  /** Ends the attempt: aborts its calls and removes Stripe's frame. */
-  #teardown() {
-    this.#run?.abort();
-    this.#payment?.destroy();
-    this.#mount?.remove();
-    this.#run = this.#stripe = this.#elements = this.#payment = this.#mount = undefined;
-    this.#confirmed = undefined;
+  /** Removes Stripe's frame; a confirmed SetupIntent goes with it. */
+  #dropFrame() {
+    this.#frame?.destroy();
+    this.#frame = this.#confirmed = undefined;
   }
 
   /** Starts over: a new setup session, Stripe.js (loaded now, not before), a new frame. */
   async #open() {
-    this.#teardown();
+    this.#dropFrame();
+    this.#saving.reset(IDLE);
     const backend = this.backend!;
-    const run = (this.#run = new AbortController());
-    const { signal } = run;
-    this.status = 'loading';
-    this.problem = undefined;
-    let session;
-    try {
-      session = await backend.createSetupSession({ signal });
-    } catch (error) {
-      if (!signal.aborted && !isAbort(error)) this.#fail(error, 'load_failed');
-      return;
-    }
-    try {
+    await this.#session.run(async ({ signal, step }) => {
+      const session = await backend.createSetupSession({ signal });
+      step('frame');
       const stripe = await loadStripeOnce(session.publishableKey, { loader: this.stripeLoader });
-      if (signal.aborted) return;
-      const elements = stripe.elements({
-        clientSecret: session.clientSecret,
-        appearance: this.#appearance(),
-        locale: langOf(this),
-      });
-      const payment = elements.create('payment');
-      this.#stripe = stripe;
-      this.#elements = elements;
-      this.#payment = payment;
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new CardkeepError('timeout', 'Stripe’s form did not get ready')),
-          READY_TIMEOUT,
-        );
-        const settle = (error?: StripeError) => {
-          clearTimeout(timer);
-          if (error) reject(new CardkeepError('network', error.message, { cause: error }));
-          else resolve();
-        };
-        payment.on('ready', () => settle());
-        payment.on('loaderror', (event) => settle(event.error));
-        try {
-          payment.mount(this.#container());
-        } catch (error) {
-          clearTimeout(timer);
-          throw error;
-        }
-      });
-      if (signal.aborted) return;
-      this.status = 'ready';
-    } catch (error) {
-      if (signal.aborted) return;
-      this.#payment?.destroy();
-      this.#mount?.remove();
-      this.#payment = this.#mount = undefined;
-      this.#fail(error, 'load_failed', (t) => t.replaceLoadFailed);
-    }
-  }
-
-  /** The frame's container, made where Stripe can reach it (see {@link mountPoint}). */
-  #container(): HTMLElement {
-    const [host, slot] = mountPoint(this);
-    const mount = document.createElement('div');
-    mount.slot = slot;
-    host.append(mount);
-    return (this.#mount = mount);
-  }
-
-  /** Our theme, in the terms of Stripe's Appearance API (its frame cannot see our CSS). */
-  #appearance(): Appearance {
-    const style = getComputedStyle(this);
-    const read = (name: string) => style.getPropertyValue(name).trim();
-    const variables = Object.fromEntries(
-      Object.entries({
-        colorPrimary: read('--_accent'),
-        colorDanger: read('--_danger'),
-        colorText: style.color,
-        colorBackground: read('--cardkeep-color-surface'),
-        borderRadius: read('--_radius'),
-      }).filter(([, value]) => value),
-    );
-    return { variables };
+      signal.throwIfAborted();
+      const frame = (this.#frame = mountStripeFrame(
+        this,
+        stripe,
+        session.clientSecret,
+        langOf(this),
+      ));
+      try {
+        await frame.ready;
+      } catch (error) {
+        if (this.#frame === frame) this.#dropFrame();
+        throw error;
+      }
+      return frame;
+    });
   }
 
   /** Confirms the new card with Stripe, then has the backend put it on file. */
   async #save() {
     const backend = this.backend;
-    const run = this.#run;
-    const stripe = this.#stripe;
-    const elements = this.#elements;
-    if ((this.status !== 'ready' && this.status !== 'error') || !backend || !run) return;
-    const { signal } = run;
-    this.status = 'submitting';
-    this.problem = undefined;
-    let auth = false;
-    try {
-      // Once Stripe confirmed, the SetupIntent is spent: a retry only tells the backend again.
-      if (!this.#confirmed && stripe && elements) {
-        const { error: invalid } = await elements.submit();
-        const confirmed = invalid
-          ? undefined
-          : await stripe.confirmSetup({
-              elements,
-              redirect: 'if_required',
-              confirmParams: { return_url: location.href },
-            });
-        if (signal.aborted) return;
-        const error = invalid ?? confirmed?.error;
-        if (error || !confirmed?.setupIntent) return this.#stripeFailed(error!);
-        this.#confirmed = confirmed.setupIntent.id;
-      }
-      let result = await backend.completeReplacement(
-        { setupIntentId: this.#confirmed! },
-        { signal },
-      );
-      if (result.action?.type === 'authenticate') {
-        this.status = 'authenticating';
-        auth = true;
-        result = await runAuthentication({
-          action: result.action,
-          adapter: backend,
-          signal,
-          loader: this.stripeLoader,
-        });
-      }
-      if (signal.aborted) return;
-      this.#teardown();
-      this.result = result;
-      this.status = 'success';
-      this.dispatchEvent(new CardkeepUpdatedEvent(result));
-    } catch (error) {
-      if (signal.aborted || isAbort(error)) return;
-      const code = (error as CardkeepError).code;
-      if (code === 'card_declined' || code === 'invalid_expiry') {
-        // The bank refused the confirmed card: only a new SetupIntent can take another one.
-        this.#teardown();
-        this.#fail(error, 'load_failed', auth ? (t) => t.authFailed : undefined);
-      } else {
-        this.#fail(error, 'error', auth ? (t) => t.authFailed : undefined);
-      }
+    const session = this.#session.state;
+    const status = this.status;
+    if ((status !== 'ready' && status !== 'error') || !backend || session.status !== 'success') {
+      return;
+    }
+    const frame = session.value;
+    const saved = await this.#saving.run((call) => this.#replace(backend, frame, call));
+    if (saved?.status === 'success') {
+      this.#dropFrame();
+      this.dispatchEvent(new CardkeepUpdatedEvent(saved.value));
+    } else if (
+      saved?.status === 'error' &&
+      saved.step !== 'confirming' &&
+      (saved.error.code === 'card_declined' || saved.error.code === 'invalid_expiry')
+    ) {
+      // The bank refused the card Stripe confirmed: only a new setup session can take another,
+      // so the form goes and "Try again" starts over.
+      this.#dropFrame();
+      this.#session.reset(saved);
+      this.#saving.reset(IDLE);
     }
   }
 
-  /**
-   * Stripe refused the card or could not confirm it. Its message for a card or validation
-   * problem is already in the shopper's language and says what to fix; it is shown as text.
-   */
-  #stripeFailed(error: StripeError) {
-    const message = error.type === 'card_error' || error.type === 'validation_error';
-    this.#fail(stripeFailure(error), 'error', (t) =>
-      message && error.message
-        ? error.message
-        : error.type === 'api_connection_error'
-          ? t.errors.network
-          : t.authFailed,
+  /** The steps of a save, each aborted with the form. */
+  async #replace(
+    backend: CardkeepAdapter,
+    { stripe, elements }: StripeFrame,
+    { signal, step }: AsyncCall<Step>,
+  ): Promise<UpdateResult> {
+    // Once Stripe confirmed, the SetupIntent is spent: a retry only tells the backend again.
+    if (!this.#confirmed) {
+      step('confirming');
+      const { error: invalid } = await elements.submit();
+      const confirmed = invalid
+        ? undefined
+        : await stripe.confirmSetup({
+            elements,
+            redirect: 'if_required',
+            confirmParams: { return_url: location.href },
+          });
+      signal.throwIfAborted();
+      const error = invalid ?? confirmed?.error;
+      if (error) throw stripeFailure(error);
+      if (!confirmed?.setupIntent) throw new CardkeepError('server', 'Stripe confirmed nothing');
+      this.#confirmed = confirmed.setupIntent.id;
+    }
+    step('recording');
+    const result = await backend.completeReplacement(
+      { setupIntentId: this.#confirmed },
+      { signal },
     );
-  }
-
-  /** Shows a failure (our message for its code unless `text` says otherwise) and reports it. */
-  #fail(error: unknown, status: ReplaceCardStatus, text?: (t: Messages) => string) {
-    const failure = this.report(error);
-    this.problem = text ?? ((t) => t.errors[failure.code]);
-    this.canRetry = failure.code !== 'unauthorized';
-    this.status = status;
+    if (result.action?.type !== 'authenticate') return result;
+    step('authenticating');
+    return runAuthentication({
+      action: result.action,
+      adapter: backend,
+      signal,
+      loader: this.stripeLoader,
+    });
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -346,32 +284,23 @@ export class CardkeepReplaceCard extends CardkeepElement {
     }
   }
 
-  override updated(changed: PropertyValues<this>) {
+  override updated() {
     // The control that had focus went away with the last state (Save, Try again; the browser
     // drops a hidden control's focus only at its next frame): keep the shopper's place
     // instead of dropping focus to the page.
-    const ended = changed.has('status') && /^(success|error|load_failed)$/.test(this.status);
+    const status = this.status;
+    const ended = status !== this.#shownStatus && /^(success|error|load_failed)$/.test(status);
+    this.#shownStatus = status;
     if (this.#hasFocus && (ended || !this.matches(':focus-within'))) this.focus();
   }
 
   #renderOutcome(t: Messages) {
-    const { result, status } = this;
-    if (status === 'success' && result) {
-      const { payment } = result;
-      const amount =
-        payment?.amount !== undefined && payment.currency
-          ? formatAmount(payment.amount, payment.currency, t.locale)
-          : undefined;
-      const paid =
-        payment?.status === 'succeeded'
-          ? amount
-            ? t.paymentSucceeded(amount)
-            : t.paymentWentThrough
-          : payment?.status === 'failed'
-            ? t.paymentStillFailed
-            : '';
-      return `${t.replaced(cardLabel(result.brand, result.last4))} ${paid}`.trim();
+    const save = this.#saving.state;
+    if (save.status === 'success') {
+      const { brand, last4, payment } = save.value;
+      return `${t.replaced(cardLabel(brand, last4))} ${paymentSentence(t, payment)}`.trim();
     }
+    const status = this.status;
     return status === 'loading'
       ? t.replaceLoading
       : status === 'submitting'
@@ -392,6 +321,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
 
   override render() {
     const { t, status } = this;
+    const problem = this.#problem;
     const done = status === 'success';
     const failed = status === 'load_failed';
     const busy = status === 'submitting' || status === 'authenticating';
@@ -403,12 +333,14 @@ export class CardkeepReplaceCard extends CardkeepElement {
         <div part="payment-element" class="payment"><slot name=${SLOT}></slot></div>
       </form>
       <p part="status" role="status" tabindex="-1">${this.#renderOutcome(t)}</p>
-      <p part="error" role="alert" class="error">${this.problem?.(t) ?? ''}</p>
+      <p part="error" role="alert" class="error">
+        ${problem ? problemText(t, problem.error, problem.step) : ''}
+      </p>
       <div class="row" ?hidden=${done}>
         ${
           failed
             ? html`${
-                this.canRetry
+                problem?.error.code !== 'unauthorized'
                   ? html`<button part="button primary" class="primary" @click=${this.#onRetry}>
                       ${t.tryAgain}
                     </button>`

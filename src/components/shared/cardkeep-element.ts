@@ -3,6 +3,7 @@ import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardkeepAdapter } from '../../adapter/types.js';
 import { HttpAdapter } from '../../adapter/http-adapter.js';
+import { takeLinkToken } from '../../adapter/link-token.js';
 import { toCardkeepError } from '../../core/errors.js';
 import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepErrorEvent } from '../../events/error.js';
@@ -11,10 +12,6 @@ import { ja } from '../../i18n/ja.js';
 import { mergeMessages } from '../../i18n/messages.js';
 import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
-
-/** Elements to re-render when any `lang` attribute in the document changes. */
-const connected = new Set<CardkeepElement>();
-let langObserver: MutationObserver | undefined;
 
 /**
  * The language of `node`: the nearest `lang` attribute, looking through shadow roots to their
@@ -42,15 +39,14 @@ const jsonConverter = {
   },
 };
 
-/** True for the AbortError a call rejects with once we abort it ourselves. */
-export function isAbort(error: unknown): boolean {
-  return (error as Error | null)?.name === 'AbortError';
-}
+/** The real clock, the default of every element's `now`. */
+const realClock = () => new Date();
 
 /**
  * What every Cardkeep element shares: the backend (an `adapter` property, or the HTTP adapter
  * built from the `endpoint`, `token`, `credentials` and CSRF attributes), the language
- * (`lang` of the element, its ancestors or the document) and the merchant's `messages`.
+ * (`lang` of the element, its ancestors or the document), the merchant's `messages` and the
+ * clock (`now`) every date is judged by.
  *
  * @attr lang - `ja…` for Japanese, anything else English; without it the nearest ancestor's `lang`, else the page's.
  *
@@ -65,6 +61,7 @@ export class CardkeepElement extends LitElement {
     csrfToken: { attribute: 'csrf-token' },
     adapter: { attribute: false },
     messages: { converter: jsonConverter },
+    now: { attribute: false },
   };
 
   static override shadowRootOptions: ShadowRootInit = {
@@ -99,16 +96,32 @@ export class CardkeepElement extends LitElement {
   declare messages: MessageOverrides | undefined;
 
   /**
-   * The clock the element reads "today" from (card status, expiry checks, snoozes). Defaults to
-   * the real one; tests and previews set it to show a given day.
+   * The clock every date is judged by: whether an entry is in the past, whether the card has
+   * expired or expires within `warn-days`, how long "Remind me later" lasts. Default: the real
+   * clock. Set it to show the widget at another date (tests, previews); it is handed to the
+   * forms an element opens.
    */
-  now: () => Date = () => new Date();
+  declare now: () => Date;
 
   /** The messages in effect: the language's, with `messages` laid over them. */
   protected t: Messages = en;
 
+  /**
+   * The page's signed-link token (`?cardkeep_token=`), taken when the element connects, before
+   * any request and never during a render (taking it rewrites the address bar); null when the
+   * page was not opened from a link.
+   */
+  protected linkToken: string | null = null;
+
   #http: HttpAdapter | undefined;
   #httpKey = '';
+  /** Re-renders when a `lang` above us changes; watches only while we are connected. */
+  #langObserver: MutationObserver | undefined;
+
+  constructor() {
+    super();
+    this.now = realClock;
+  }
 
   override attributeChangedCallback(name: string, old: string | null, value: string | null) {
     super.attributeChangedCallback(name, old, value);
@@ -118,20 +131,17 @@ export class CardkeepElement extends LitElement {
   override connectedCallback() {
     super.connectedCallback();
     usePageFont(this, this.renderRoot);
-    connected.add(this);
-    if (!langObserver) {
-      langObserver = new MutationObserver(() => connected.forEach((el) => el.requestUpdate()));
-      langObserver.observe(document.documentElement, {
-        attributes: true,
-        attributeFilter: ['lang'],
-        subtree: true,
-      });
-    }
+    this.linkToken = takeLinkToken();
+    this.#langObserver ??= new MutationObserver(() => this.requestUpdate());
+    this.#langObserver.observe(document.documentElement, {
+      attributeFilter: ['lang'],
+      subtree: true,
+    });
   }
 
   override disconnectedCallback() {
     super.disconnectedCallback();
-    connected.delete(this);
+    this.#langObserver?.disconnect();
   }
 
   /** The backend: the `adapter` property, else an HTTP adapter for `endpoint`, else none. */
@@ -140,7 +150,8 @@ export class CardkeepElement extends LitElement {
     if (!this.endpoint) return undefined;
     const options = {
       endpoint: this.endpoint,
-      token: this.token,
+      // Always given (null: none), so the adapter never reads the address bar itself.
+      token: this.token ?? this.linkToken,
       credentials: this.credentials,
       csrfHeader: this.csrfHeader,
       csrfToken: this.csrfToken,
@@ -158,7 +169,10 @@ export class CardkeepElement extends LitElement {
     this.t = mergeMessages(langOf(this) === 'ja' ? ja : en, this.messages);
   }
 
-  /** Tells the merchant a call failed (never an abort: that was us) and returns the error. */
+  /**
+   * Tells the merchant a call failed and returns the error. Callers leave aborts out (an
+   * abort is us giving up, not a failure): AsyncController never passes one here.
+   */
   protected report(error: unknown): CardkeepError {
     const failure = toCardkeepError(error);
     this.dispatchEvent(new CardkeepErrorEvent(failure));

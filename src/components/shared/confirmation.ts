@@ -36,6 +36,20 @@ export function describe(card: {
 }
 
 /**
+ * How a retried renewal went, in one sentence ("Your payment of ¥1,980 went through."); empty
+ * when none was retried.
+ */
+export function paymentSentence(t: Messages, payment: PaymentOutcome | undefined): string {
+  if (payment?.status === 'failed') return t.paymentStillFailed;
+  if (payment?.status !== 'succeeded') return '';
+  const amount =
+    payment.amount !== undefined && payment.currency
+      ? formatAmount(payment.amount, payment.currency, t.locale)
+      : undefined;
+  return amount ? t.paymentSucceeded(amount) : t.paymentWentThrough;
+}
+
+/**
  * The thank-you after a successful update: the new expiry (or, for a `replaced` card, that the
  * new card is saved) and, when a failed renewal was retried, how that went. `offerReplace` is
  * the way to a different card if it failed again.
@@ -47,22 +61,18 @@ export function confirmation(
   offerReplace: () => void,
   replaced = false,
 ): TemplateResult {
-  const amount =
-    payment?.amount !== undefined && payment.currency
-      ? formatAmount(payment.amount, payment.currency, t.locale)
-      : undefined;
+  const failed = payment?.status === 'failed';
+  const paid = paymentSentence(t, payment);
   return html`<h2 part="title">${t.updatedTitle}</h2>
     <p part="message">
       ${replaced ? t.replaced(cardLabel(card.brand, card.last4)) : t.updatedBody(...describe(card))}
     </p>
+    ${paid ? html`<p part="payment" class=${failed ? 'error' : nothing}>${paid}</p>` : nothing}
     ${
-      payment?.status === 'succeeded'
-        ? html`<p part="payment">${amount ? t.paymentSucceeded(amount) : t.paymentWentThrough}</p>`
-        : payment?.status === 'failed'
-          ? html`<p part="payment" class="error">${t.paymentStillFailed}</p>
-              <div class="row">
-                <button part="button" @click=${offerReplace}>${t.useDifferentCard}</button>
-              </div>`
-          : nothing
+      failed
+        ? html`<div class="row">
+            <button part="button" @click=${offerReplace}>${t.useDifferentCard}</button>
+          </div>`
+        : nothing
     }`;
 }

@@ -44,10 +44,13 @@ const tick = () =>
 
 const mounted: Element[] = [];
 
-/** A banner whose backend answers getCard with `answer`, inside a `lang` container. */
+/**
+ * A banner whose backend answers getCard with `answer`, inside a `lang` container; its clock is
+ * the test calendar's, or `today`.
+ */
 async function banner(
   answer: CardSummary | null,
-  { attrs = '', lang = 'en' }: { attrs?: string; lang?: string } = {},
+  { attrs = '', lang = 'en', today }: { attrs?: string; lang?: string; today?: Date } = {},
 ) {
   const adapter = new FakeAdapter();
   const wrapper = document.createElement('div');
@@ -61,7 +64,7 @@ async function banner(
   wrapper.innerHTML = `<cardkeep-banner ${attrs}></cardkeep-banner>`;
   const el = wrapper.firstElementChild as CardkeepBanner;
   el.adapter = adapter;
-  el.now = clock;
+  el.now = today ? () => new Date(today) : clock;
   await el.updateComplete;
   expect(visible(el), 'quiet while loading').to.equal(false);
   (await adapter.next('getCard')).resolve(answer);
@@ -128,10 +131,48 @@ describe('<cardkeep-banner>', () => {
   });
 
   it('warns about a card expiring soon only when the merchant opts in with warn-days', async () => {
-    const { el, events } = await banner(expiring, { attrs: 'warn-days="30"' });
+    // The 1st of a 31-day month: a card expiring at its end stops working in 31 days.
+    const today = new Date(2031, 0, 1, 9, 0);
+    const endOfJanuary = card({ expMonth: 1, expYear: 2031 });
+    const quiet = await banner(endOfJanuary, { attrs: 'warn-days="30"', today });
+    expect(visible(quiet.el), '31 days away is outside 30').to.equal(false);
+    const { el, events } = await banner(endOfJanuary, { attrs: 'warn-days="31"', today });
     expect(el.shadowRoot!.querySelector('h2')!.textContent).to.contain('Your card expires soon');
     expect((events[0] as CardkeepShownEvent).notice).to.equal('expiring');
     await expect(el).to.be.accessible();
+  });
+
+  it('judges the card, the snooze and the entry by its `now`, not the machine clock', async () => {
+    const today = new Date(2031, 1, 1, 9, 0);
+    // Expired at the end of January 2031, for a banner that lives on 1 February 2031.
+    const { el, events } = await banner(card({ expMonth: 1, expYear: 2031 }), {
+      attrs: 'dismissible',
+      today,
+    });
+    expect((events[0] as CardkeepShownEvent).notice).to.equal('expired');
+    button(el, 'Remind me later').click();
+    const dismissed = events.at(-1) as CardkeepDismissedEvent;
+    expect(dismissed.until).to.equal(today.getTime() + 24 * 60 * 60 * 1000);
+
+    // The same card a year earlier is fine; moving the clock decides afresh.
+    // (Another card: pm_1 is snoozed until 2 February 2031.)
+    const later = await banner(card({ id: 'pm_2', expMonth: 1, expYear: 2031 }), {
+      today: new Date(2030, 0, 15),
+    });
+    expect(visible(later.el)).to.equal(false);
+    later.el.now = () => new Date(2031, 1, 1, 9, 0);
+    await later.el.updateComplete;
+    expect(visible(later.el)).to.equal(true);
+
+    // The form it opens shares the clock: January 2031 has passed there too.
+    button(later.el, 'Update expiry date').click();
+    await waitUntil(() => innerForm(later.el)?.shadowRoot?.activeElement?.tagName === 'INPUT');
+    await sendKeys({ type: '0131' });
+    await sendKeys({ press: 'Enter' });
+    const form = innerForm(later.el)!;
+    await form.updateComplete;
+    expect(form.parsed).to.deep.equal({ ok: false, reason: 'past' });
+    expect(later.adapter.calls.map((c) => c.method)).to.deep.equal(['getCard']);
   });
 
   it('opens the expiry form inline, focused, and saves the new date', async () => {

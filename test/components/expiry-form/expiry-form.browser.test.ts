@@ -193,6 +193,21 @@ describe('<cardkeep-expiry-form>', () => {
     });
   }
 
+  it('judges the entry by its `now`: the current month is fine, the one before has passed', async () => {
+    const { el } = await form();
+    el.now = () => new Date(2030, 2, 31, 23, 59);
+    await type(el, '0330');
+    expect(el.parsed).to.deep.equal({ ok: true, month: 3, year: 2030 });
+    parts(el).input.value = '';
+    await type(el, '0230');
+    el.now = () => new Date(2030, 2, 1);
+    await el.updateComplete;
+    expect(el.parsed).to.deep.equal({ ok: false, reason: 'past' });
+    parts(el).input.blur();
+    await el.updateComplete;
+    expect(parts(el).error.textContent).to.contain('This date has passed');
+  });
+
   it('saves through the adapter: busy button, one call for a double click, then the confirmation', async () => {
     const { el, adapter } = await form();
     await type(el, `12${yy}`);
