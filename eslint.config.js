@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       'dist/',
       '.snippets/',
+      '.frameworks-tmp/',
       'coverage/',
       'custom-elements.json',
       'bench/results/',

@@ -3,6 +3,8 @@ import type * as CardkeepServer from '../src/server/index.js';
 
 export interface LoadTarget {
   url: string;
+  /** Several instances (bench/cluster.mjs): every request goes to one of them at random. */
+  urls?: string[];
   ids: string[];
   heap(): Promise<number | null>;
   verify(): Promise<unknown>;
@@ -27,6 +29,11 @@ export interface LoadReport {
   problems: string[];
 }
 
+export function seedLoadStore(
+  server: typeof CardkeepServer,
+  options?: { customers?: number; onApplied?: (key: string) => void },
+): { store: CardkeepServer.MemoryStore; ids: string[]; verify(): Promise<unknown> };
+
 export function startLoadServer(
   server: typeof CardkeepServer,
   options?: { customers?: number; maxIdempotencyKeys?: number },
@@ -39,5 +46,7 @@ export function runLoad(
     workers?: number;
     duplicateRatio?: number;
     sampleEveryMs?: number;
+    /** Keep going past durationMs until this many writes were acknowledged (≤ 1 min more). */
+    minWrites?: number;
   },
 ): Promise<LoadReport>;

@@ -30,22 +30,14 @@ const randomKey = () => crypto.randomUUID().replaceAll('-', '');
 const cardIdOf = (customer) => `pm_load_${customer.slice('cus_load_'.length)}`;
 
 /**
- * Starts the reference server with `customers` customers whose renewal failed, and a store
- * that records what it applied. `verify()` returns that record; `heap()` the heap after GC.
+ * A MemoryStore with `customers` customers whose renewal failed, recording what it applied:
+ * `verify()` returns that record and every card. Shared by one server and by a cluster
+ * (bench/cluster.mjs), whose instances all write to this one store.
  */
-export async function startLoadServer(
-  server,
-  {
-    customers = 200,
-    maxIdempotencyKeys = 20_000,
-    // Called with each applied write's key instead of keeping them here (see the child).
-    onApplied = undefined,
-  } = {},
-) {
-  const { createCardkeepHandler, createNodeServer, MemoryStore } = server;
+export function seedLoadStore(server, { customers = 200, onApplied = undefined } = {}) {
   const year = new Date().getFullYear();
   const ids = Array.from({ length: customers }, (_, i) => `cus_load_${i}`);
-  const store = new MemoryStore({
+  const store = new server.MemoryStore({
     customers: ids.map((id) => ({
       id,
       card: { id: cardIdOf(id), brand: 'visa', last4: '4242', expMonth: 1, expYear: year - 1 },
@@ -64,6 +56,36 @@ export async function startLoadServer(
     lastApplied.set(customerId, { month: input.month, year: input.year });
     return result;
   };
+  return {
+    store,
+    ids,
+    verify: async () => {
+      const cards = {};
+      for (const id of ids) cards[id] = await store.getCard(id);
+      return {
+        applied: Object.fromEntries(appliedByKey),
+        last: Object.fromEntries(lastApplied),
+        cards,
+      };
+    },
+  };
+}
+
+/**
+ * Starts the reference server with `customers` customers whose renewal failed, and a store
+ * that records what it applied. `verify()` returns that record; `heap()` the heap after GC.
+ */
+export async function startLoadServer(
+  server,
+  {
+    customers = 200,
+    maxIdempotencyKeys = 20_000,
+    // Called with each applied write's key instead of keeping them here (see the child).
+    onApplied = undefined,
+  } = {},
+) {
+  const { createCardkeepHandler, createNodeServer } = server;
+  const { store, ids, verify } = seedLoadStore(server, { customers, onApplied });
   const handler = createCardkeepHandler({
     store,
     authenticate: (request) => request.headers.get('x-customer'),
@@ -78,15 +100,7 @@ export async function startLoadServer(
     url: `http://127.0.0.1:${http.address().port}/card/expiry`,
     ids,
     heap: async () => heapAfterGc(),
-    verify: async () => {
-      const cards = {};
-      for (const id of ids) cards[id] = await store.getCard(id);
-      return {
-        applied: Object.fromEntries(appliedByKey),
-        last: Object.fromEntries(lastApplied),
-        cards,
-      };
-    },
+    verify,
     close: async () => {
       http.closeAllConnections();
       http.close();
@@ -156,9 +170,16 @@ export async function runLoad(
     /** Share of writes sent twice at once with one key: a retry racing the original. */
     duplicateRatio = 0.2,
     sampleEveryMs = 2000,
+    /**
+     * Keep going past `durationMs` until this many writes were acknowledged (at most a minute
+     * more): on a busy machine a fixed time may not reach every customer.
+     */
+    minWrites = 0,
   } = {},
 ) {
-  const { url, ids } = target;
+  const { ids } = target;
+  // Several instances (bench/cluster.mjs): each request, a retry included, goes to any of them.
+  const urls = target.urls ?? [target.url];
   const year = new Date().getFullYear();
   const acked = new Set();
   const payments = new Map(); // customer → succeeded charges seen
@@ -170,7 +191,7 @@ export async function runLoad(
   const send = async (customer, key, body) => {
     requests++;
     try {
-      const response = await fetch(url, {
+      const response = await fetch(urls[Math.floor(Math.random() * urls.length)], {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
@@ -206,11 +227,13 @@ export async function runLoad(
     });
   }, sampleEveryMs);
 
+  const hardStop = deadline + 60_000;
+  const going = () => Date.now() < deadline || (acked.size < minWrites && Date.now() < hardStop);
   // Every customer is written at least once (the first picks go round), however few writes a
   // slow machine manages; after that, customers are picked at random.
   let picks = 0;
   const worker = async () => {
-    while (Date.now() < deadline) {
+    while (going()) {
       const pick = picks++;
       const customer = pick < ids.length ? ids[pick] : ids[Math.floor(Math.random() * ids.length)];
       const month = 1 + Math.floor(Math.random() * 12);

@@ -3,9 +3,15 @@
 // node:http server answering the same JSON, in the same run, rounds interleaved. Both servers
 // live in one child process (bench/server-target.mjs); autocannon runs here. After the load,
 // the store must account for every successful update: no lost update.
-import { fork } from 'node:child_process';
+// Then several instances (bench/cluster.mjs): two instances in two processes sharing their state
+// on Redis versus one instance with the in-memory state, both over the same store process.
+import { execFileSync, fork } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
+import { serveStore, startInstance } from './cluster.mjs';
+import { seedLoadStore } from './load.mjs';
+import { startRedis } from './redis-server.mjs';
 import { root, round, roundSummary, summarize } from './lib.mjs';
 
 /** The reference server must serve at least this share of the bare server's rate. */
@@ -121,9 +127,140 @@ export async function run({ rounds = 6, duration = 2, warmup = 2, connections = 
     await new Promise((resolve) => setTimeout(resolve, 300));
     child.send('state');
     const after = await next('state');
-    return report(results, before, after, { rounds, duration, warmup, connections });
+    const single = report(results, before, after, { rounds, duration, warmup, connections });
+    const shared = await runShared({ rounds, duration, warmup, connections });
+    return {
+      rows: [...single.rows, ...shared.rows],
+      details: { ...single.details, sharedState: shared.details },
+    };
   } finally {
     if (child.connected) child.send('exit');
+  }
+}
+
+/** POST /card/expiry load on the instances at `urls` at once (connections split between them); total req/s. */
+async function loadSpread(urls, { duration, connections }) {
+  let sequence = 0;
+  const year = new Date().getFullYear();
+  const runs = await Promise.all(
+    urls.map(
+      (url, u) =>
+        new Promise((resolve, reject) => {
+          autocannon(
+            {
+              url,
+              connections: Math.max(1, Math.round(connections / urls.length)),
+              duration,
+              requests: [
+                {
+                  method: 'POST',
+                  path: '/card/expiry',
+                  setupRequest: (request) => {
+                    const count = sequence++;
+                    const i = count % 64;
+                    return {
+                      ...request,
+                      headers: {
+                        ...request.headers,
+                        'x-customer': `cus_load_${i}`,
+                        'content-type': 'application/json',
+                        'idempotency-key': `bench-shared-${process.pid}-${u}-${count}`,
+                      },
+                      body: JSON.stringify({
+                        cardId: `pm_load_${i}`,
+                        month: 1 + (count % 12),
+                        year: year + 1 + (count % 3),
+                      }),
+                    };
+                  },
+                },
+              ],
+            },
+            (error, result) => (error ? reject(error) : resolve(result)),
+          );
+        }),
+    ),
+  );
+  return {
+    rps: runs.reduce((sum, r) => sum + r.requests.total / r.duration, 0),
+    errors: runs.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
+  };
+}
+
+/**
+ * Two instances on Redis vs one in memory, rounds interleaved like the single-server rows. Both
+ * go through the same store, a MemoryStore served over HTTP from this process (what the
+ * instances of a real deployment share is a database), so the difference is the shared state
+ * and the second process. On a two-core machine the two instances, Redis, the store and the
+ * load generator compete for the same cores: the figure is a floor, not a scaling factor.
+ */
+async function runShared({ rounds, duration, warmup, connections }) {
+  const row = {
+    id: 'server.redis.rps',
+    name: 'Two instances, state on Redis: POST /card/expiry requests/s',
+    unit: 'req/s',
+    baselineLabel: 'one instance, in-memory state',
+    target: 'report',
+    pass: null,
+  };
+  try {
+    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return { rows: [{ ...row, value: null, note: 'redis-server is not installed' }], details: {} };
+  }
+  const server = await import(pathToFileURL(join(root, 'dist/server/index.js')).href);
+  const redis = await startRedis();
+  const seeded = seedLoadStore(server, { customers: 64 });
+  const host = await serveStore(seeded.store);
+  const start = (redisUrl) =>
+    startInstance({ storeUrl: host.url, redisUrl, from: 'dist', handler: { rateLimit: false } });
+  const [a, b, memory] = await Promise.all([start(redis.url), start(redis.url), start()]);
+  try {
+    const setups = { redis: [a.base, b.base], memory: [memory.base] };
+    for (const urls of Object.values(setups)) {
+      await loadSpread(urls, { duration: warmup, connections });
+    }
+    const results = { redis: [], memory: [] };
+    for (let r = 0; r < rounds; r += 1) {
+      const order = r % 2 === 0 ? ['redis', 'memory'] : ['memory', 'redis'];
+      for (const name of order) {
+        results[name].push(await loadSpread(setups[name], { duration, connections }));
+      }
+    }
+    const rate = {
+      redis: summarize(results.redis.map((x) => x.rps)),
+      memory: summarize(results.memory.map((x) => x.rps)),
+    };
+    const paired = summarize(results.redis.map((x, i) => x.rps / results.memory[i].rps));
+    const errors = results.redis.reduce((sum, x) => sum + x.errors, 0);
+    return {
+      rows: [
+        {
+          ...row,
+          value: round(rate.redis.median, 0),
+          spread: roundSummary(rate.redis, 0),
+          baseline: round(rate.memory.median, 0),
+          baselineSpread: roundSummary(rate.memory, 0),
+          ratio: paired.median,
+          ratioSpread: roundSummary(paired, 2),
+          note: errors ? `${errors} errors` : undefined,
+        },
+      ],
+      details: {
+        requestsPerSecond: {
+          twoOnRedis: roundSummary(rate.redis, 0),
+          oneInMemory: roundSummary(rate.memory, 0),
+        },
+        errors: {
+          twoOnRedis: errors,
+          oneInMemory: results.memory.reduce((sum, x) => sum + x.errors, 0),
+        },
+      },
+    };
+  } finally {
+    await Promise.all([a.close(), b.close(), memory.close()]);
+    await host.close();
+    await redis.stop();
   }
 }
 

@@ -17,6 +17,8 @@ export interface DemoServerOptions {
   /** Default 127.0.0.1. */
   host?: string;
   stripe?: DemoStripeOptions;
+  /** Keeps the handler's shared state (spent links, idempotency, locks, limits) on this Redis. */
+  redisUrl?: string;
   /** Signs the e-mail links; random per start by default. */
   linkSecret?: string;
   log?: (message: string) => void;

@@ -1,6 +1,7 @@
 // The demo shop: static pages that use the script-tag bundle exactly as a merchant would, and
 // Cardkeep's reference server mounted at /cardkeep. In-memory store by default; Stripe when
-// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set. `npm start` builds dist/ first.
+// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set; the shared state (spent links,
+// idempotency, locks, limits) on Redis when REDIS_URL is set. `npm start` builds dist/ first.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -78,12 +79,14 @@ async function loadBuilt(path) {
  * Starts the demo. `port: 0` picks a free port (tests). Returns its URL and a close function.
  * `stripe` (optional) is `{ secretKey, publishableKey, apiUrl? }`; apiUrl points the Stripe
  * client at a local fake in tests and is never needed with real keys. `now` is the clock of the
- * store, the handler and the links (tests run the demo on a calendar of their own).
+ * store, the handler and the links (tests run the demo on a calendar of their own). `redisUrl`
+ * (optional) keeps the handler's shared state on that Redis, as several instances would.
  */
 export async function startDemoServer({
   port = 8000,
   host = '127.0.0.1',
   stripe,
+  redisUrl,
   linkSecret = randomBytes(32).toString('base64url'),
   log = console.log,
   now = () => new Date(),
@@ -114,8 +117,13 @@ export async function startDemoServer({
     store = server.MemoryStore.demo('payment_failed', { now });
   }
 
+  const state = redisUrl
+    ? await (await loadBuilt('server/redis.js')).createRedisState({ url: redisUrl }, { now })
+    : undefined;
+
   const handler = server.createCardkeepHandler({
     store,
+    ...(state ? { state } : {}),
     linkSecret,
     now,
     basePath: '/cardkeep',
@@ -270,7 +278,10 @@ export async function startDemoServer({
     store,
     customerId,
     newLink: (lang = 'en', theme = 'light') => newLink(url, lang, theme),
-    close: () => new Promise((resolve) => http.close(resolve)),
+    close: async () => {
+      await new Promise((resolve) => http.close(resolve));
+      await state?.close();
+    },
   };
 }
 
@@ -284,9 +295,25 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
           customerId: process.env.STRIPE_CUSTOMER_ID,
         }
       : undefined;
-  const demo = await startDemoServer({ port: Number(process.env.PORT ?? 8000), stripe });
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const storeName = stripe ? 'Stripe test mode' : 'in-memory store, no keys';
+  const port = Number(process.env.PORT ?? 8000);
+  let demo;
+  try {
+    demo = await startDemoServer({ port, stripe, redisUrl });
+  } catch (error) {
+    // One line a person can act on, not a stack trace.
+    if (error?.code === 'EADDRINUSE' || error?.code === 'EACCES') {
+      const why = error.code === 'EADDRINUSE' ? 'is already in use' : 'needs other permissions';
+      console.error(
+        `demo: port ${port} ${why}; choose another with PORT, e.g. PORT=3000 npm start`,
+      );
+      process.exit(1);
+    }
+    throw error;
+  }
   console.log(`
-Cardkeep demo (${stripe ? 'Stripe test mode' : 'in-memory store, no keys'})
+Cardkeep demo (${storeName}${redisUrl ? `; shared state on ${new URL(redisUrl).host}` : ''})
   My account   ${demo.url}/            (Japanese: ${demo.url}/?lang=ja)
   Checkout     ${demo.url}/checkout.html
   E-mail       ${demo.url}/email.html

@@ -5,7 +5,7 @@
 // trusted: whoever takes it in (the handler, MemoryAdapter) has checked it once already.
 import { CardkeepError } from '../core/errors.js';
 import { ProtocolError } from './protocol-error.js';
-import { randomId } from './random-id.js';
+import { randomId } from '../core/random-id.js';
 import type {
   CardSummary,
   PaymentOutcome,

@@ -37,6 +37,19 @@ export function runLinkCli(
     out(USAGE);
     return 0;
   }
+  if (values.secret !== undefined) {
+    // A secret on the command line lands in shell history and `ps` output.
+    err(
+      'cardkeep-link: --secret is not accepted: the secret comes from CARDKEEP_LINK_SECRET ' +
+        '(an environment variable, so it stays out of shell history and process lists).',
+    );
+    return 2;
+  }
+  const ttlProblem = values.ttl === undefined ? undefined : durationProblem(values.ttl);
+  if (ttlProblem) {
+    err(`cardkeep-link: ${ttlProblem}`);
+    return 2;
+  }
   const [customerId, ...extra] = positionals;
   if (!customerId || extra.length) {
     err(`cardkeep-link: give exactly one customer id.\n\n${USAGE}`);
@@ -70,6 +83,21 @@ export function runLinkCli(
   }
 }
 
+/**
+ * Why a --ttl value is refused, or undefined. The unit is required: a bare `3` could mean hours
+ * to the person typing it and would silently mean 3 seconds.
+ */
+function durationProblem(ttl: string): string | undefined {
+  const value = ttl.trim();
+  if (/^\d+$/.test(value)) {
+    return `--ttl needs a unit: "${value}" alone is ambiguous. Write e.g. ${value}h (hours), ${value}m (minutes), ${value}d (days) or ${value}s (seconds).`;
+  }
+  if (!/^\d+\s*[smhd]$/.test(value) || Number.parseInt(value, 10) === 0) {
+    return `invalid ttl ${JSON.stringify(ttl)}: write a number and a unit, e.g. 72h, 30m, 7d or 45s.`;
+  }
+  return undefined;
+}
+
 function parse(args: string[]) {
   return parseArgs({
     args,
@@ -77,6 +105,8 @@ function parse(args: string[]) {
     options: {
       'base-url': { type: 'string' },
       ttl: { type: 'string' },
+      // Declared only to be refused with a clear word (see runLinkCli).
+      secret: { type: 'string' },
       'token-only': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },

@@ -5,6 +5,7 @@
 // fails throws an HttpError (http-error.ts). Shared state (spent links, idempotency, the lock,
 // limits) sits behind CardkeepState. docs/protocol.md describes the wire format.
 import type { ErrorBody } from '../protocol/wire.js';
+import { createAssetResponder } from './assets.js';
 import { readJsonBody } from './body.js';
 import { HttpError, serverError, toHttpError, unauthorized, badRequest } from './http-error.js';
 import { identifier } from './identify.js';
@@ -71,13 +72,19 @@ export interface CardkeepHandlerOptions {
   logger?: CardkeepLogger | false;
   /** The clock; defaults to the real one. */
   now?: () => Date;
+  /**
+   * Serve the script tag's files (`{basePath}/cardkeep.min.js` and what it loads later) from
+   * the installed package. Default true; `false` when they come from your CDN.
+   */
+  assets?: boolean;
 }
 
 /** An answer before it becomes a Response. */
 export interface RawAnswer {
   status: number;
   headers: Record<string, string>;
-  text: string;
+  /** JSON text for the routes; bytes for the browser files. */
+  text: string | Uint8Array<ArrayBuffer>;
 }
 
 /** The handler, with the facts host adapters need. */
@@ -156,6 +163,9 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     'ip-write': limitOf(limits?.ipWrites, 30),
     'ip-read': limitOf(limits?.ipReads, 120),
   };
+
+  // The browser files are answered before the route table: no session, no rate limit.
+  const assets = options.assets === false ? undefined : createAssetResponder(basePath);
 
   const spent = async (link: LinkClaims) => (await state.spentLink(link.nonce)) !== null;
 
@@ -267,7 +277,13 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       : write(route, request, ip, now, known);
   }
 
-  const answer = async (request: Request, client: ClientInfo = {}, body?: string) => {
+  const answer = async (
+    request: Request,
+    client: ClientInfo = {},
+    body?: string,
+  ): Promise<RawAnswer> => {
+    const asset = await assets?.(request);
+    if (asset) return { status: asset.status, headers: asset.headers, text: asset.body };
     const started = Date.now();
     let reply: Reply;
     try {
@@ -291,7 +307,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
   };
   const handler = async (request: Request, client: ClientInfo = {}): Promise<Response> => {
     const { status, headers, text } = await answer(request, client);
-    return new Response(text, { status, headers });
+    return new Response(status === 304 ? null : text, { status, headers });
   };
   return Object.assign(handler, { basePath, maxBodyBytes, answer });
 }

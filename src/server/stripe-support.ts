@@ -35,7 +35,19 @@ export async function loadClient(
   secretKey: string,
   options: Omit<Stripe.StripeConfig, 'apiVersion'>,
 ): Promise<Stripe> {
-  const { default: StripeClient } = await import('stripe');
+  let StripeClient: typeof Stripe;
+  try {
+    ({ default: StripeClient } = await import('stripe'));
+  } catch (error) {
+    // `stripe` is an optional peer dependency: say what to do, not Node's resolver message.
+    const code = (error as { code?: unknown } | null)?.code;
+    if (code === 'ERR_MODULE_NOT_FOUND' && /'stripe'/.test(String((error as Error).message))) {
+      throw new Error('StripeStore needs the `stripe` package: npm install stripe', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
   return new StripeClient(secretKey, { ...options, apiVersion: STRIPE_API_VERSION });
 }
 

@@ -44,4 +44,35 @@ describe('cardkeep-link', () => {
     assert.equal(run(['cus_1']).code, 2);
     assert.equal(run(['--help']).code, 0);
   });
+
+  it('takes durations with units, and refuses a bare number with a hint', () => {
+    for (const [ttl, seconds] of [
+      ['30m', 1800],
+      ['72h', 259_200],
+      ['7d', 604_800],
+      ['45s', 45],
+    ] as const) {
+      const result = run(['cus_1', '--token-only', '--ttl', ttl]);
+      assert.equal(result.code, 0, result.err);
+      const verified = verifyLinkToken(result.out, { secret: SECRET });
+      assert.ok(verified.ok);
+      const left = verified.claims.expires - Math.floor(Date.now() / 1000);
+      assert.ok(left <= seconds && left >= seconds - 1, `${ttl} → ${left} s`);
+    }
+    const bare = run(['cus_1', '--token-only', '--ttl', '3']);
+    assert.equal(bare.code, 2);
+    assert.equal(bare.out, '', 'no link is printed');
+    assert.match(bare.err, /--ttl needs a unit/);
+    assert.match(bare.err, /3h \(hours\)/);
+    assert.match(run(['cus_1', '--token-only', '--ttl', '0h']).err, /invalid ttl/);
+  });
+
+  it('refuses --secret and says where the secret comes from', () => {
+    const result = run(['cus_1', '--token-only', '--secret', SECRET]);
+    assert.equal(result.code, 2);
+    assert.equal(result.out, '');
+    assert.match(result.err, /the secret comes from CARDKEEP_LINK_SECRET/);
+    assert.doesNotMatch(result.err, /Unknown option|Usage/);
+    assert.ok(!result.err.includes(SECRET), 'the secret is not echoed back');
+  });
 });

@@ -1,7 +1,7 @@
 // Random ids: unpredictable, evenly drawn, and never shaped like a card number.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { randomId } from '../../src/protocol/random-id.js';
+import { randomId } from '../../src/core/random-id.js';
 
 describe('randomId', () => {
   it('is letters only, of the asked length, and does not repeat', () => {
