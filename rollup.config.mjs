@@ -1,14 +1,17 @@
-// The script-tag bundle, minified, in two files:
-//   dist/cardkeep.min.js                 banner + expiry form + HTTP adapter + en/ja + Lit
-//   dist/cardkeep-replace-card.min.js    the replacement form and Stripe's loader, fetched by
-//                                        the first on first use (pinned by its SRI hash)
-// The companion file is built first, with every module the main file already has left out and
-// read from a runtime object the main file publishes under a build-unique global name; then the
-// main file is built with exactly those bindings published. The ESM build for bundlers is tsc's
+// The script-tag build, minified:
+//   dist/cardkeep.min.js            the first file (src/script-tag.ts): a classic script without
+//                                   Lit that asks for the card and imports the rest only when
+//                                   the page needs it
+//   dist/cardkeep-*-<hash>.min.js   ES modules from rollup's own code splitting: the elements
+//                                   (src/script-tag-ui.ts), Japanese, the replacement form with
+//                                   Stripe's loader, each behind a dynamic import()
+//   dist/browser-files.json         every file above with its SRI hash, for servers and CDNs
+// The chunks are built first; the first file then gets their names and hashes (it pins them
+// with an import map when served from another origin). The ESM build for bundlers is tsc's
 // output (dist/*.js), which keeps Lit external.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve as resolvePath } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve as resolvePath } from 'node:path';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -16,33 +19,16 @@ import esbuild from 'rollup-plugin-esbuild';
 import ts from 'typescript';
 
 const root = resolvePath('.');
-const CHUNK = 'cardkeep-replace-card.min.js';
-const LAZY_PARTS = join(root, 'src/lazy-parts.ts');
+const FIRST = 'cardkeep.min.js';
+/** Chunk names by the module each is built around (a stable name, then a content hash). */
+const NAMES = {
+  [join(root, 'src/script-tag-ui.ts')]: 'ui',
+  [join(root, 'src/lazy-form.ts')]: 'expiry-form',
+  [join(root, 'src/i18n/ja.ts')]: 'ja',
+  [join(root, 'src/lazy-parts.ts')]: 'replace-card',
+};
 
-/** Modules that live only in the companion file. */
-const chunkOnly = (id) =>
-  id === LAZY_PARTS ||
-  id.startsWith(join(root, 'src/components/replace-card/')) ||
-  id.startsWith(join(root, 'src/stripe/')) ||
-  id.includes('/node_modules/@stripe/');
-
-/** A key unique to this source tree, so two different builds on one page never mix. */
-function buildKey() {
-  const hash = createHash('sha256');
-  const walk = (dir) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      // Paths relative to the project, so every checkout of one commit builds the same bytes.
-      else hash.update(relative(root, path)).update(readFileSync(path));
-    }
-  };
-  walk(join(root, 'src'));
-  hash.update(readFileSync('package-lock.json'));
-  return `__cardkeep_${hash.digest('hex').slice(0, 12)}`;
-}
+const sri = (code) => `sha384-${createHash('sha384').update(code).digest('base64')}`;
 
 /**
  * Drops the indentation inside our `html` and `css` templates (and comments in `css`): the
@@ -91,125 +77,79 @@ const plugins = () => [
   esbuild({ target: 'es2022', tsconfig: 'tsconfig.json', minify: false }),
 ];
 
-const minify = () => terser({ ecma: 2022, compress: { passes: 2 }, format: { comments: false } });
+const minify = (module) =>
+  terser({ ecma: 2022, module, compress: { passes: 2 }, format: { comments: false } });
 
-/** A virtual entry module. */
-const virtual = (name, code) => ({
-  name: `virtual-${name}`,
-  resolveId: (id) => (id === name ? `\0${name}` : null),
-  load: (id) => (id === `\0${name}` ? code : null),
-});
+const onwarn = (warning, warn) =>
+  warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning);
 
-/** Replaces build-time placeholders in our sources. */
-const placeholders = (values) => ({
-  name: 'placeholders',
-  transform(code, id) {
-    if (!id.startsWith(join(root, 'src/'))) return null;
-    let out = code;
-    for (const [from, to] of Object.entries(values)) out = out.split(from).join(to);
-    return out === code ? null : { code: out, map: null };
-  },
-});
-
-/** Builds the companion file; returns its code and the bindings it reads from the main file. */
-async function buildChunk(key) {
-  const shared = new Map(); // module id -> global name
+/** Builds the chunks with rollup's code splitting and writes them; returns rollup's chunks. */
+async function buildChunks() {
   const bundle = await rollup({
-    input: 'chunk-entry',
-    // After resolution, every module the main file has is left out and read from the runtime.
-    external(id, _importer, isResolved) {
-      if (!isResolved || id.startsWith('\0') || chunkOnly(id)) return false;
-      return true;
-    },
-    onwarn: (warning, warn) => (warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning)),
-    plugins: [
-      virtual(
-        'chunk-entry',
-        `import * as parts from ${JSON.stringify(LAZY_PARTS)};\n${key}.resolve(parts);\n`,
-      ),
-      ...plugins(),
-    ],
+    input: { ui: 'src/script-tag-ui.ts' },
+    // The entry chunk may export what the later chunks import from it: no facade module.
+    preserveEntrySignatures: 'allow-extension',
+    onwarn,
+    plugins: plugins(),
   });
-  const { output } = await bundle.generate({
-    format: 'iife',
-    // node-resolve hands back bare package names for externals; either spelling gets a name.
-    globals: (id) => {
-      if (!shared.has(id)) shared.set(id, `${key}.m${shared.size}`);
-      return shared.get(id);
-    },
-    plugins: [minify()],
+  const named = (chunk) => `cardkeep-${NAMES[chunk.facadeModuleId] ?? chunk.name}-[hash].min.js`;
+  const { output } = await bundle.write({
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: named,
+    chunkFileNames: named,
+    sourcemap: true,
+    // The events both forms fire are a few bytes: one request less to keep them in the entry.
+    manualChunks: (id) =>
+      id === join(root, 'src/script-tag-ui.ts') || id.startsWith(join(root, 'src/events/'))
+        ? 'ui'
+        : undefined,
+    plugins: [minify(true)],
   });
   await bundle.close();
-  const [chunk] = output;
-  // importedBindings names absolute externals by their path relative to `/`.
-  const imports = Object.entries(chunk.importedBindings).map(([rendered, names]) => {
-    const id = shared.has(rendered) ? rendered : `/${rendered}`;
-    return { id, global: shared.get(id).split('.').pop(), names };
-  });
-  return { code: chunk.code, imports };
-}
-
-/** The main file's entry: our script-tag module, plus the bindings the companion file reads. */
-function mainEntry(key, imports) {
-  const lines = [`import ${JSON.stringify(join(root, 'src/script-tag.ts'))};`];
-  const modules = [];
-  imports.forEach(({ id, global, names }, index) => {
-    if (names.includes('*')) {
-      lines.push(`import * as s${index} from ${JSON.stringify(id)};`);
-      modules.push(`${global}: s${index}`);
-    } else {
-      const locals = names.map((name, n) => `${name} as s${index}_${n}`);
-      lines.push(`import { ${locals.join(', ')} } from ${JSON.stringify(id)};`);
-      modules.push(
-        `${global}: { ${names.map((name, n) => `${JSON.stringify(name)}: s${index}_${n}`).join(', ')} }`,
-      );
-    }
-  });
-  // A second copy of this build leaves the first copy's modules in place.
-  lines.push(`const runtime = globalThis.${key};`);
-  for (const entry of modules) {
-    const [name, value] = entry.split(/: (.*)/s);
-    lines.push(`runtime.${name} ??= ${value};`);
-  }
-  return lines.join('\n');
+  return output.filter((item) => item.type === 'chunk');
 }
 
 export default async () => {
-  const key = buildKey();
-  const chunk = await buildChunk(key);
   mkdirSync('dist', { recursive: true });
-  writeFileSync(join('dist', CHUNK), chunk.code);
-  const integrity = `sha384-${createHash('sha384').update(chunk.code).digest('base64')}`;
+  const chunks = await buildChunks();
+  const fileOf = (name) => {
+    const chunk = chunks.find((c) => NAMES[c.facadeModuleId] === name);
+    if (!chunk) throw new Error(`rollup.config.mjs: no chunk for ${name}`);
+    return chunk.fileName;
+  };
+  const files = {
+    ui: fileOf('ui'),
+    form: fileOf('expiry-form'),
+    ja: fileOf('ja'),
+    replace: fileOf('replace-card'),
+    integrity: Object.fromEntries(chunks.map((c) => [c.fileName, sri(c.code)])),
+  };
   return [
     {
-      input: 'main-entry',
-      onwarn: (warning, warn) =>
-        warning.code === 'CIRCULAR_DEPENDENCY' ? undefined : warn(warning),
-      output: {
-        file: 'dist/cardkeep.min.js',
-        format: 'iife',
-        name: 'Cardkeep',
-        sourcemap: true,
-        plugins: [minify()],
-      },
+      input: 'src/script-tag.ts',
+      onwarn,
+      output: { file: `dist/${FIRST}`, format: 'iife', sourcemap: true, plugins: [minify(false)] },
       plugins: [
-        virtual('main-entry', mainEntry(key, chunk.imports)),
-        placeholders({
-          __CARDKEEP_RUNTIME__: key,
-          __CARDKEEP_CHUNK__: CHUNK,
-          __CARDKEEP_INTEGRITY__: integrity,
-        }),
-        {
-          // The ESM default loader (`import('./lazy-parts.js')`) is replaced at run time, so it
-          // stays out of the bundle, under a fixed name: left to rollup it became the build
-          // machine's absolute path (bytes that differed per checkout, and a path leaked).
-          name: 'lazy-parts-external',
-          resolveDynamicImport: (specifier) =>
-            typeof specifier === 'string' && specifier.endsWith('lazy-parts.js')
-              ? { id: 'cardkeep-lazy-parts', external: true }
-              : null,
-        },
         ...plugins(),
+        {
+          name: 'browser-files',
+          // After esbuild, which has dropped the `declare const`.
+          transform(code, id) {
+            if (id !== join(root, 'src/script-tag.ts')) return null;
+            return { code: code.replace('__CARDKEEP_FILES__', JSON.stringify(files)), map: null };
+          },
+          // What a server (cardkeep/server's handler) or a CDN upload serves: every file a page
+          // may ask for, with its SRI hash. `entry` is the one merchants paste.
+          writeBundle(_options, bundle) {
+            const hashes = { [FIRST]: sri(bundle[FIRST].code), ...files.integrity };
+            const list = Object.entries(hashes).map(([file, integrity]) => ({ file, integrity }));
+            writeFileSync(
+              join('dist', 'browser-files.json'),
+              `${JSON.stringify({ entry: FIRST, files: list }, null, 2)}\n`,
+            );
+          },
+        },
       ],
     },
   ];

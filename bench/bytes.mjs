@@ -1,29 +1,51 @@
-// 1. Bytes: what the script tag costs a merchant's page, against the floor of Lit itself.
-// Sizes are deterministic, so one build each is enough (no spread to report). The figures of
-// dist/ are read as `npm run build` made them; the other builds (ESM, the Lit floor, the script
-// tag without its split, where the bytes come from) are made here with the same plugins.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+// 1. Bytes: what the script tag costs a merchant's page in each of its three states (card fine,
+// notice shown, expiry fixed), against the floor of Lit itself. Sizes are deterministic, so one
+// build each is enough (no spread to report). The figures of dist/ are read as `npm run build`
+// made them (dist/browser-files.json lists the files); the other builds (ESM, the Lit floor,
+// everything as one file, where the bytes come from) are made here with the same plugins.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
-import { LAZY_CHUNK, root } from './lib.mjs';
+import { root } from './lib.mjs';
 
-/** Issue 7's target for the script tag, and the size we aim for. */
-export const TARGET_GZIP = 14_000;
-export const AIM_GZIP = 12_000;
+/** Issue 17's goals, gzip: what each page state may fetch of Cardkeep's JavaScript in all. */
+export const STATES = [
+  {
+    id: 'fine',
+    name: 'Card fine: the first file only',
+    files: ['cardkeep.min.js'],
+    goal: 4_096,
+    budget: 'card fine (first file only)',
+  },
+  {
+    id: 'notice',
+    name: 'Notice shown: everything fetched until painted',
+    files: ['cardkeep.min.js', 'cardkeep-ui-'],
+    goal: 14_000,
+    budget: 'notice painted',
+  },
+  {
+    id: 'fix',
+    name: 'Expiry fix, notice to thank-you, in all',
+    files: ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
+    goal: 16_000,
+    budget: 'expiry fix, notice to thank-you',
+  },
+];
 
 /** The budgets `npm test` enforces (read from scripts/test.mjs, so the table shows them). */
 function ciBudgets() {
   try {
     const text = readFileSync(join(root, 'scripts/test.mjs'), 'utf8');
-    const budget = (file) => {
-      const match = new RegExp(`'${file.replaceAll('.', '\\.')}':\\s*([\\d_]+)`).exec(text);
-      return match ? Number(match[1].replaceAll('_', '')) : undefined;
-    };
-    return { main: budget('dist/cardkeep.min.js'), lazy: budget(LAZY_CHUNK) };
+    const budgets = {};
+    for (const [, key, value] of text.matchAll(/'([^']+)':\s*(?:\[\s*\[[^\]]*\],\s*)?([\d_]+)/g)) {
+      budgets[key] = Number(value.replaceAll('_', ''));
+    }
+    return budgets;
   } catch {
     return {};
   }
@@ -148,24 +170,19 @@ export function litImports() {
   return [...used].map(([from, names]) => ({ from, names: [...names].sort() }));
 }
 
-/** The lazily loaded replacement form's bundle, if the build has one. */
-function lazyChunk() {
-  const path = join(root, LAZY_CHUNK);
-  return existsSync(path) ? sizes(readFileSync(path, 'utf8')) : null;
-}
-
 const src = (path) => JSON.stringify(join(root, 'src', path));
-const isLazyParts = (specifier) => /(^|\/)lazy-parts(\.js|\.ts)?$/.test(specifier);
 
 /** Measures the builds; returns table rows and the raw figures. */
 export async function run() {
-  const scriptTag = sizes(readFileSync(join(root, 'dist/cardkeep.min.js'), 'utf8'));
-  const lazy = lazyChunk();
+  const { files } = JSON.parse(readFileSync(join(root, 'dist/browser-files.json'), 'utf8'));
+  const measured = files.map(({ file }) => ({
+    file,
+    ...sizes(readFileSync(join(root, 'dist', file), 'utf8')),
+  }));
+  const byPrefix = (prefix) => measured.find((m) => m.file === prefix || m.file.startsWith(prefix));
   const budgets = ciBudgets();
-  const split = existsSync(join(root, 'src/script-tag.ts'));
 
-  // The script tag as one file with all three elements (src/define.ts): what the first load
-  // would weigh without the split, to show what the split saves.
+  // Everything as one file (src/define.ts, all three elements): what the split is weighed against.
   const whole = sizes(
     (await build({ source: `import ${src('define.ts')};\n`, format: 'iife' }))
       .map((c) => c.code)
@@ -173,8 +190,8 @@ export async function run() {
   );
 
   // What an app's bundler ships of Cardkeep with `import 'cardkeep/define'` when the app
-  // already has Lit: that entry minified, Lit left out. A chunk split off behind a dynamic
-  // import is what loads later.
+  // already has Lit: that entry minified, Lit left out. Chunks split off behind a dynamic
+  // import (the replacement form, Japanese) load later.
   const esmChunks = await build({
     source: `import ${src('define.ts')};\n`,
     format: 'es',
@@ -204,90 +221,52 @@ export async function run() {
   });
   const lit = sizes(litChunks.map((c) => c.code).join('\n'));
 
-  // Where the bytes come from: the first load (the script tag's entry, its companion file left
-  // out), and what the companion adds (the lazy parts, without what the first load has).
-  const firstLoad = await build({
-    source: `import ${src(split ? 'script-tag.ts' : 'define.ts')};\n`,
-    format: 'iife',
-    dynamicExternal: isLazyParts,
+  // Where the bytes come from: each chunk of the elements' build, module by module.
+  const composition = await build({
+    source: `export * from ${src('script-tag-ui.ts')};\n`,
+    format: 'es',
     composition: true,
   });
-  const inFirstLoad = new Set(firstLoad.map((m) => m.id));
-  const onDemand = split
-    ? await build({
-        source: `import ${src('lazy-parts.ts')};\n`,
-        format: 'iife',
-        external: (id, _importer, isResolved) => isResolved && inFirstLoad.has(id),
-        composition: true,
-      })
-    : [];
-  const shares = (list) => list.map(({ module, bytes }) => ({ module, bytes }));
 
-  const own = scriptTag.gzip - lit.gzip;
-  const target =
-    `≤ ${fmt(TARGET_GZIP)} B (aim ${fmt(AIM_GZIP)})` +
-    (budgets.main ? `; CI budget ${fmt(budgets.main)}` : '');
-  const rows = [
+  const rows = STATES.map((state) => {
+    const parts = state.files.map(byPrefix);
+    const gz = parts.reduce((sum, part) => sum + (part?.gzip ?? NaN), 0);
+    const br = parts.reduce((sum, part) => sum + (part?.brotli ?? NaN), 0);
+    const budget = budgets[state.budget];
+    return {
+      id: `bytes.${state.id}.gzip`,
+      name: `${state.name}, gzip`,
+      value: gz,
+      unit: 'B',
+      baseline: state.id === 'fine' ? undefined : lit.gzip,
+      baselineLabel: state.id === 'fine' ? undefined : 'Lit alone',
+      ratio: state.id === 'fine' ? undefined : gz / lit.gzip,
+      note: `${parts.map((p) => p?.file ?? '?').join(' + ')} · brotli ${fmt(br)} B`,
+      target: `≤ ${fmt(state.goal)} B` + (budget ? `; CI budget ${fmt(budget)}` : ''),
+      pass: gz <= state.goal,
+    };
+  });
+  for (const m of measured) {
+    const key = Object.keys(budgets).find((k) => m.file === k || m.file.startsWith(k));
+    rows.push({
+      id: `bytes.file.${m.file.replace(/-[\w-]{8}\.min\.js$/, '')}`,
+      name: `File: ${m.file}`,
+      value: m.gzip,
+      unit: 'B',
+      note: `brotli ${fmt(m.brotli)} B`,
+      target: key ? `CI budget ${fmt(budgets[key])}` : 'report',
+      pass: key ? m.gzip <= budgets[key] : null,
+    });
+  }
+  rows.push(
     {
-      id: 'bytes.scriptTag.gzip',
-      name: 'Script tag, first load, gzip (dist/cardkeep.min.js)',
-      value: scriptTag.gzip,
+      id: 'bytes.unsplit.gzip',
+      name: 'Everything as one file (all three elements, en + ja), gzip',
+      value: whole.gzip,
       unit: 'B',
       baseline: lit.gzip,
       baselineLabel: 'Lit alone',
-      ratio: scriptTag.gzip / lit.gzip,
-      target,
-      pass: scriptTag.gzip <= TARGET_GZIP,
-    },
-    {
-      id: 'bytes.scriptTag.brotli',
-      name: 'Script tag, first load, brotli',
-      value: scriptTag.brotli,
-      unit: 'B',
-      baseline: lit.brotli,
-      baselineLabel: 'Lit alone',
-      ratio: scriptTag.brotli / lit.brotli,
-      target: 'report',
-      pass: null,
-    },
-    lazy
-      ? {
-          id: 'bytes.lazy.gzip',
-          name: `Replacement form, loaded on demand, gzip (${LAZY_CHUNK})`,
-          value: lazy.gzip,
-          unit: 'B',
-          note: `brotli ${fmt(lazy.brotli)} B`,
-          target: budgets.lazy ? `CI budget ${fmt(budgets.lazy)}` : 'report',
-          pass: budgets.lazy ? lazy.gzip <= budgets.lazy : null,
-        }
-      : {
-          id: 'bytes.lazy.gzip',
-          name: 'Replacement form, loaded on demand',
-          value: null,
-          unit: 'B',
-          note: `no ${LAZY_CHUNK}: the form is in the first load`,
-          target: 'report',
-          pass: null,
-        },
-    {
-      id: 'bytes.unsplit.gzip',
-      name: 'The split: first load vs one file with all three elements, gzip',
-      value: scriptTag.gzip,
-      unit: 'B',
-      baseline: whole.gzip,
-      baselineLabel: 'one file',
-      ratio: scriptTag.gzip / whole.gzip,
-      note: lazy
-        ? `first load + form ${fmt(scriptTag.gzip + lazy.gzip)} B`
-        : 'no split in this build',
-      target: lazy ? 'smaller first load' : 'report',
-      pass: lazy ? scriptTag.gzip < whole.gzip : null,
-    },
-    {
-      id: 'bytes.ownCode.gzip',
-      name: 'Cardkeep over Lit (script tag − Lit, gzip)',
-      value: own,
-      unit: 'B',
+      ratio: whole.gzip / lit.gzip,
       target: 'report',
       pass: null,
     },
@@ -299,22 +278,24 @@ export async function run() {
       baseline: lit.gzip,
       baselineLabel: 'Lit alone',
       ratio: esmEntry.gzip / lit.gzip,
-      note: esmLazy ? `+ ${fmt(esmLazy.gzip)} B in a chunk loaded on demand` : undefined,
+      note: esmLazy ? `+ ${fmt(esmLazy.gzip)} B in chunks loaded on demand` : undefined,
       target: 'report',
       pass: null,
     },
-  ];
+  );
   return {
     rows,
     details: {
-      scriptTag,
-      lazyChunk: lazy,
+      files: measured,
+      states: STATES.map((state) => ({
+        ...state,
+        gzip: state.files.reduce((sum, prefix) => sum + (byPrefix(prefix)?.gzip ?? NaN), 0),
+      })),
       oneFile: whole,
       ciBudgets: budgets,
       esm: { entry: esmEntry, onDemand: esmLazy, chunks: esmChunks.length },
       litFloor: { ...lit, imports },
-      ownGzip: own,
-      composition: { firstLoad: shares(firstLoad), onDemand: shares(onDemand) },
+      composition: composition.map(({ module, bytes }) => ({ module, bytes })),
     },
   };
 }

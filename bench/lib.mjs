@@ -198,6 +198,3 @@ export function expiredCard(now = new Date()) {
     customerSince: 2019,
   };
 }
-
-/** The replacement form's own script-tag bundle, loaded only when a shopper asks for it. */
-export const LAZY_CHUNK = 'dist/cardkeep-replace-card.min.js';

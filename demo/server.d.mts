@@ -34,8 +34,12 @@ export interface DemoServer {
   store: CardStore & { reset?: () => void };
   /** The shopper the pages are signed in as: `cus_demo`, or the Stripe customer. */
   customerId: string;
-  /** A fresh signed link to the account page, as the dunning e-mail carries. */
+  /** A fresh signed link to the account page (the banner opens its form). */
   newLink(lang?: 'en' | 'ja', theme?: 'light' | 'dark'): string;
+  /** A fresh signed link to the self-hosted update page, as the dunning e-mail carries. */
+  pageLink(lang?: 'en' | 'ja'): string;
+  /** What "Send me a new link" sent, newest first. */
+  outbox: { at: Date; to: string; url: string; lang: 'en' | 'ja' }[];
   close(): Promise<void>;
 }
 

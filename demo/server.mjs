@@ -36,11 +36,25 @@ export const CONTENT_SECURITY_POLICY = [
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self' https://api.stripe.com",
-  'frame-src https://js.stripe.com https://hooks.stripe.com',
+  // 'self': the e-mail page shows the rendered e-mail in a frame (/email/message.html).
+  "frame-src 'self' https://js.stripe.com https://hooks.stripe.com",
   "form-action 'self'",
   "base-uri 'none'",
   "object-src 'none'",
   "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * The rendered e-mail, shown in a frame as a mail client would: its inline styles are what mail
+ * clients need, so this one response allows inline style — and nothing else at all (no script,
+ * no request, no form).
+ */
+const EMAIL_POLICY = [
+  "default-src 'none'",
+  "style-src 'unsafe-inline'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
 ].join('; ');
 
 const SECURITY_HEADERS = {
@@ -121,6 +135,8 @@ export async function startDemoServer({
     ? await (await loadBuilt('server/redis.js')).createRedisState({ url: redisUrl }, { now })
     : undefined;
 
+  /** What "Send me a new link" sent: the demo's stand-in for the shopper's inbox. */
+  const outbox = [];
   const handler = server.createCardkeepHandler({
     store,
     ...(state ? { state } : {}),
@@ -129,6 +145,22 @@ export async function startDemoServer({
     basePath: '/cardkeep',
     authenticate: (request) =>
       cookies(request.headers.get('cookie') ?? '').demo_session === session ? customerId : null,
+    // The update page (/cardkeep/update) in the shop's colours, with the ways forward.
+    shop: {
+      name: { en: shopText.en.shop, ja: shopText.ja.shop },
+      supportEmail: 'help@hinata.example',
+      color: '#8a4b12',
+      logoUrl: '/assets/favicon.svg',
+    },
+    loginUrl: '/',
+    sendLink: (to, { url, lang }) => {
+      outbox.unshift({ at: new Date(), to, url, lang });
+      outbox.length = Math.min(outbox.length, 20);
+    },
+    // The demo answers on whatever host and port it is opened with, and builds its links for
+    // that origin. A real shop names its one public origin here: a forged Host header must
+    // never choose where a mailed link points.
+    publicOrigin: (request) => new URL(request.url).origin,
   });
   const cardkeep = server.toNodeListener(handler);
 
@@ -147,6 +179,33 @@ export async function startDemoServer({
       secret: linkSecret,
       now,
     });
+
+  /** A link to the self-hosted update page, as the dunning e-mail carries. */
+  const pageLink = (base, lang) =>
+    server.createUpdateLink(customerId, {
+      page: `${base}/cardkeep`,
+      secret: linkSecret,
+      ...(lang === 'ja' ? { lang: 'ja' } : {}),
+    });
+
+  /** The dunning e-mail for the demo customer as renderDunningEmail writes it. */
+  async function dunningEmail(base, lang) {
+    const card = (await store.getCard(customerId)) ?? {
+      brand: 'visa',
+      last4: '4242',
+      expMonth: 1,
+      expYear: 2026,
+    };
+    return server.renderDunningEmail({
+      lang,
+      shop: { name: shopText[lang].shop, supportEmail: 'help@hinata.example', color: '#8a4b12' },
+      customer: { name: card.customerName ?? 'Hanako Sato', since: card.customerSince ?? 2019 },
+      card,
+      link: pageLink(base, lang),
+      amount: { value: 1980, currency: 'jpy' },
+      reason: card.status === 'payment_failed' ? 'payment_failed' : 'expired',
+    });
+  }
 
   async function page(name, url, res, extra = {}) {
     const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
@@ -180,7 +239,10 @@ export async function startDemoServer({
       ...extra,
     };
     const template = await readFile(join(here, 'pages', `${name}.html`), 'utf8');
-    const html = template.replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(values[key] ?? ''));
+    // {{{key}}}: markup the server built itself (escaped piece by piece); {{key}}: text.
+    const html = template
+      .replace(/\{\{\{(\w+)\}\}\}/g, (_, key) => values[key] ?? '')
+      .replace(/\{\{(\w+)\}\}/g, (_, key) => escapeHtml(values[key] ?? ''));
     const headers = { ...SECURITY_HEADERS, 'content-type': TYPES['.html'] };
     if (!viaLink && name !== 'email') {
       // The demo's stand-in for the merchant's own login: a session cookie.
@@ -212,7 +274,12 @@ export async function startDemoServer({
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = `http://${req.headers.host ?? `localhost:${port}`}`;
     const path = url.pathname;
-    if (path === '/cardkeep' || path.startsWith('/cardkeep/')) return cardkeep(req, res);
+    if (
+      (path === '/cardkeep' || path.startsWith('/cardkeep/')) &&
+      !/^\/cardkeep\/cardkeep(-[a-z-]+)?\.min\.js(\.map)?$/.test(path)
+    ) {
+      return cardkeep(req, res);
+    }
     if (req.method === 'POST' && path === '/demo/reset') {
       // MemoryStore goes back to its seed; Stripe mode has no reset (the pages hide the button).
       await store.reset?.();
@@ -244,11 +311,38 @@ export async function startDemoServer({
     if (path === '/checkout.html') return page('checkout', url, res);
     if (path === '/email.html') {
       const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
-      const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : 'light';
-      return page('email', url, res, { link: newLink(origin, lang, theme) });
+      const { subject } = await dunningEmail(origin, lang);
+      return page('email', url, res, {
+        emailSubject: subject,
+        messageSrc: `/email/message.html${lang === 'ja' ? '?lang=ja' : ''}`,
+      });
     }
-    // The script-tag bundle and any chunk it loads later (dist/cardkeep-*.min.js), with maps.
-    if (/^\/cardkeep(-[a-z-]+)?\.min\.js(\.map)?$/.test(path)) {
+    if (path === '/email/message.html') {
+      const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
+      const { html } = await dunningEmail(origin, lang);
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-security-policy': EMAIL_POLICY,
+        'content-type': TYPES['.html'],
+      });
+      return res.end(html);
+    }
+    if (path === '/outbox.html') {
+      const lang = url.searchParams.get('lang') === 'ja' ? 'ja' : 'en';
+      const text = shopText[lang];
+      const time = new Intl.DateTimeFormat(lang, { timeStyle: 'medium' });
+      const items = outbox.length
+        ? outbox
+            .map(
+              (mail) =>
+                `<li><strong>${escapeHtml(text.outboxSubject)}</strong> <span class="muted">${escapeHtml(time.format(mail.at))} · ${escapeHtml(mail.to)}</span><br /><a class="outbox-link" href="${escapeHtml(mail.url)}">${escapeHtml(text.outboxOpen)}</a></li>`,
+            )
+            .join('\n')
+        : `<li class="muted">${escapeHtml(text.outboxEmpty)}</li>`;
+      return page('outbox', url, res, { outboxItems: items });
+    }
+    // The script tag and the chunks it imports later (dist/cardkeep-*-<hash>.min.js), with maps.
+    if (/^\/cardkeep(-[a-z-]+-[\w-]+)?\.min\.js(\.map)?$/.test(path)) {
       return staticFile(join(root, 'dist', path.slice(1)), res);
     }
     if (path.startsWith('/assets/') && !path.includes('..')) {
@@ -278,6 +372,8 @@ export async function startDemoServer({
     store,
     customerId,
     newLink: (lang = 'en', theme = 'light') => newLink(url, lang, theme),
+    pageLink: (lang = 'en') => pageLink(url, lang),
+    outbox,
     close: async () => {
       await new Promise((resolve) => http.close(resolve));
       await state?.close();
@@ -317,6 +413,7 @@ Cardkeep demo (${storeName}${redisUrl ? `; shared state on ${new URL(redisUrl).h
   My account   ${demo.url}/            (Japanese: ${demo.url}/?lang=ja)
   Checkout     ${demo.url}/checkout.html
   E-mail       ${demo.url}/email.html
+  Update page  ${demo.pageLink()}
   Signed link  ${demo.newLink()}
 Press Ctrl+C to stop.`);
 }

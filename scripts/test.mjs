@@ -9,10 +9,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-// Bytes are deterministic, so CI holds them: the script tag (banner, expiry form, HTTP adapter,
-// en/ja, Lit) and its lazily loaded companion (replacement form, Stripe loader). Issue 7's
-// target for the script tag is 14,000; docs/performance.md says where the bytes go.
-const BUDGETS_GZIP = { 'dist/cardkeep.min.js': 18_200, 'dist/cardkeep-replace-card.min.js': 4_800 };
+// Bytes are deterministic, so CI holds them (gzip level 9, as docs/performance.md counts):
+// each file of the script tag (the chunks' names end in a content hash, so they are matched by
+// their stable prefix in dist/browser-files.json), and what each page state fetches in all.
+// Issue 17's goals: card fine ≤ 4,096; notice painted ≤ 14,000; expiry fix in all ≤ 16,000. The
+// budgets hold today's sizes where a goal is not reached yet, so they can only shrink.
+const FILE_BUDGETS_GZIP = {
+  'cardkeep.min.js': 2_500,
+  'cardkeep-ui-': 14_300,
+  'cardkeep-expiry-form-': 3_950,
+  'cardkeep-ja-': 1_800,
+  'cardkeep-replace-card-': 4_900,
+};
+const PAGE_BUDGETS_GZIP = {
+  'card fine (first file only)': [['cardkeep.min.js'], 4_096],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 16_700],
+  'expiry fix, notice to thank-you': [
+    ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
+    20_450,
+  ],
+};
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
 const scratch = mkdtempSync(join(tmpdir(), 'cardkeep-test-'));
@@ -74,10 +90,27 @@ await step('eslint', bin('eslint'), ['.', '--max-warnings', '0']);
 await step('prettier', bin('prettier'), ['--check', '.'], 'run `npm run format`');
 
 if (await step('build', process.execPath, ['scripts/build.mjs'])) {
-  for (const [file, budget] of Object.entries(BUDGETS_GZIP)) {
-    const bytes = gzipSync(readFileSync(file), { level: 9 }).length;
-    console.log(`\n━━ size budget: ${file} is ${bytes} bytes gzip (budget ${budget})`);
+  const { files } = JSON.parse(readFileSync('dist/browser-files.json', 'utf8'));
+  const sizes = new Map(
+    files.map(({ file }) => [file, gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length]),
+  );
+  const sizeOf = (prefix) => {
+    const matches = [...sizes].filter(([file]) => file === prefix || file.startsWith(prefix));
+    return matches.length === 1 ? matches[0] : [prefix, NaN];
+  };
+  for (const [prefix, budget] of Object.entries(FILE_BUDGETS_GZIP)) {
+    const [file, bytes] = sizeOf(prefix);
+    console.log(`\n━━ size budget: dist/${file} is ${bytes} bytes gzip (budget ${budget})`);
     check(`size budget ${file}`, bytes <= budget, `${bytes} > ${budget} bytes gzip`);
+  }
+  const unbudgeted = [...sizes.keys()].filter(
+    (file) => !Object.keys(FILE_BUDGETS_GZIP).some((p) => file === p || file.startsWith(p)),
+  );
+  check('every browser file has a budget', unbudgeted.length === 0, unbudgeted.join(', '));
+  for (const [state, [prefixes, budget]] of Object.entries(PAGE_BUDGETS_GZIP)) {
+    const bytes = prefixes.reduce((sum, prefix) => sum + sizeOf(prefix)[1], 0);
+    console.log(`━━ size budget: ${state}: ${bytes} bytes gzip (budget ${budget})`);
+    check(`size budget ${state}`, bytes <= budget, `${bytes} > ${budget} bytes gzip`);
   }
   // The README's API tables against the manifest the build just wrote.
   await step(

@@ -1,12 +1,14 @@
-// `cardkeep/define`: registers all three elements at once. (The script-tag bundle's entry is
-// src/script-tag.ts, which loads the replacement form on first use.)
+// `cardkeep/define`: registers the banner and the expiry form at once, and the replacement form
+// when it is first needed — a `<cardkeep-replace-card>` in the page, "Use a different card", a
+// decline or 3-D Secure — so an app's bundler splits it (and Stripe's loader) into a chunk of
+// its own, as the script tag does. Japanese messages load the same way (src/i18n/locales.ts).
 import { CardkeepBanner } from './components/banner/banner.js';
 import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
-import { CardkeepReplaceCard } from './components/replace-card/replace-card.js';
 import { defineOnce } from './components/shared/define-once.js';
+import { defineOnDemand } from './lazy.js';
 
 defineOnce([
   ['cardkeep-expiry-form', CardkeepExpiryForm],
-  ['cardkeep-replace-card', CardkeepReplaceCard],
   ['cardkeep-banner', CardkeepBanner],
 ]);
+defineOnDemand();

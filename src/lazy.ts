@@ -1,14 +1,25 @@
-// The replacement form and Stripe's loader are loaded on first use: the expiry-only path, which
-// most shoppers take, never pays for them. Bundlers split `import('./lazy-parts.js')` into its
-// own chunk; the script-tag bundle swaps in a loader for its companion file
-// (`cardkeep-replace-card.min.js`, see src/script-tag.ts).
+// What most page views never need is loaded on first use: the expiry form (the script tag's
+// notice is painted without it) and the replacement form with Stripe's loader (the expiry-only
+// path, which most shoppers take, never pays for them). Each `import()` here is split into a
+// chunk of its own by rollup (the script tag) and by an app's bundler (`cardkeep/define`) alike.
 import { CardkeepError } from './core/errors.js';
 import type * as Parts from './lazy-parts.js';
 
 export type LazyParts = typeof Parts;
 
-let load: () => Promise<LazyParts> = () => import('./lazy-parts.js');
+const FORM = 'cardkeep-expiry-form';
+const REPLACE = 'cardkeep-replace-card';
 let parts: Promise<LazyParts> | undefined;
+let form: Promise<unknown> | undefined;
+let watching = false;
+
+/** A failed load is a retryable `network` error, and the next call tries afresh. */
+function once<T>(load: () => Promise<T>, what: string, forget: () => void): Promise<T> {
+  return load().catch((cause: unknown) => {
+    forget();
+    throw new CardkeepError('network', `Could not load ${what}`, { cause });
+  });
+}
 
 /**
  * Loads (once) the replacement form, which registers `<cardkeep-replace-card>`, and the
@@ -16,15 +27,64 @@ let parts: Promise<LazyParts> | undefined;
  * tried afresh on the next call.
  */
 export function loadLazyParts(): Promise<LazyParts> {
-  parts ??= load().catch((cause: unknown) => {
-    parts = undefined;
-    throw new CardkeepError('network', 'Could not load the replacement form', { cause });
-  });
-  return parts;
+  return (parts ??= once(
+    () => import('./lazy-parts.js'),
+    'the replacement form',
+    () => (parts = undefined),
+  ));
 }
 
-/** Replaces how the lazy parts are fetched (the script-tag bundle loads its companion file). */
-export function setLazyPartsLoader(loader: () => Promise<LazyParts>): void {
-  load = loader;
-  parts = undefined;
+/** Registers `<cardkeep-expiry-form>` (once), unless something already has; errors as above. */
+export function loadExpiryForm(): Promise<unknown> {
+  if (customElements.get(FORM)) return Promise.resolve();
+  return (form ??= once(
+    () => import('./lazy-form.js'),
+    'the expiry form',
+    () => (form = undefined),
+  ));
+}
+
+/**
+ * Registers the lazily loaded elements as soon as one is in the document (now or later); the
+ * banner loads them itself when a shopper asks. Only added nodes are looked at (this runs on
+ * every change to the DOM); the whole document only after a failed load, to try again.
+ * Idempotent: one observer per page, gone once both elements are registered.
+ */
+export function defineOnDemand(): void {
+  if (watching) return;
+  watching = true;
+  const loaders: Record<string, () => Promise<unknown>> = {
+    [FORM]: loadExpiryForm,
+    [REPLACE]: loadLazyParts,
+  };
+  const busy = new Set<string>();
+  const check = (root: ParentNode & Node) => {
+    for (const tag of [FORM, REPLACE]) {
+      if (busy.has(tag) || customElements.get(tag)) continue;
+      if ((root as Element).localName !== tag && !root.querySelector(tag)) continue;
+      busy.add(tag);
+      loaders[tag]!().then(
+        () => {
+          if (customElements.get(FORM) && customElements.get(REPLACE)) watch.disconnect();
+        },
+        // Not loaded (offline): the next change to the page looks at the whole document again.
+        () => {
+          busy.delete(tag);
+          failed = true;
+        },
+      );
+    }
+  };
+  let failed = false;
+  const watch = new MutationObserver((records) => {
+    if (failed) {
+      failed = false;
+      check(document);
+    }
+    for (const record of records) {
+      for (const node of record.addedNodes) if (node instanceof Element) check(node);
+    }
+  });
+  watch.observe(document, { childList: true, subtree: true });
+  check(document);
 }

@@ -1,6 +1,7 @@
 // The baseline for "time to notice": what a careful developer would write by hand without a
-// framework — a custom element that asks the same adapter for the card, decides the same way
-// and builds the same markup with DOM calls. English only, no forms behind the buttons.
+// framework — a custom element that asks the same backend for the card (the same HTTP request
+// as Cardkeep's: GET {endpoint}/card), decides the same way and builds the same markup with
+// DOM calls. English only, no forms behind the buttons.
 // The bench server puts `const PLAIN_BANNER_CSS = [...]` in front of this file: the very style
 // sheets Cardkeep's banner adopts, so both elements lay out and paint the same thing.
 /* global PLAIN_BANNER_CSS */
@@ -43,7 +44,6 @@
   }
 
   class PlainBanner extends HTMLElement {
-    #adapter;
     #root = this.attachShadow({ mode: 'open', delegatesFocus: true });
 
     constructor() {
@@ -51,23 +51,19 @@
       this.#root.adoptedStyleSheets = sheets;
     }
 
-    get adapter() {
-      return this.#adapter;
-    }
-
-    set adapter(value) {
-      this.#adapter = value;
-      if (this.isConnected) this.#load();
-    }
-
     connectedCallback() {
-      if (this.#adapter) this.#load();
+      void this.#load();
     }
 
     async #load() {
-      const adapter = this.#adapter;
-      const card = await adapter.getCard();
-      if (adapter !== this.#adapter) return;
+      const endpoint = this.getAttribute('endpoint').replace(/\/+$/, '');
+      const response = await fetch(`${endpoint}/card`, {
+        headers: { Accept: 'application/json' },
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+      if (!response.ok) return;
+      const { card } = await response.json();
       this.#root.replaceChildren();
       const kind = card ? status(card) : 'ok';
       if (kind === 'ok') return;

@@ -3,6 +3,7 @@
 import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
+import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import type {
   CallOptions,
@@ -242,10 +243,9 @@ export class HttpAdapter implements CardkeepAdapter {
       let response: Response;
       let text: string;
       try {
-        response = await (this.#options.fetch ?? fetch)(url, {
-          ...init,
-          signal: controller.signal,
-        });
+        // The script tag's first file may have asked this already (src/adapter/handover.ts).
+        response = await (takeHandedOver(url, init, controller.signal) ??
+          (this.#options.fetch ?? fetch)(url, { ...init, signal: controller.signal }));
         text = await response.text();
       } catch (error) {
         throw failure(error);

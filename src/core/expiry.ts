@@ -4,6 +4,10 @@
 // these up, and Node tests pin them down.
 
 import { isExpired, resolveNow } from './calendar.js';
+import { SEPARATOR, formatExpiry } from './format-expiry.js';
+
+// formatExpiry has a module of its own: the banner's notice needs it, the parser can wait.
+export { formatExpiry, type FormatExpiryOptions } from './format-expiry.js';
 
 /** Why an entry is not a usable expiry date; each reason has its own message for the shopper. */
 export type ExpiryErrorReason = 'empty' | 'format' | 'month' | 'past' | 'too_far';
@@ -14,12 +18,6 @@ export type ExpiryResult =
 
 /** How many years past the current one an expiry may lie; further is surely a typo. */
 export const MAX_EXPIRY_YEARS_AHEAD = 20;
-
-/** Options for {@link formatExpiry}, named after Intl.DateTimeFormat's. */
-export interface FormatExpiryOptions {
-  /** `2-digit` (default) shows `12 / 30`, `numeric` shows `12 / 2030`. */
-  year?: '2-digit' | 'numeric';
-}
 
 /** What an expiry input field should show after an edit, and where its caret goes. */
 export interface ExpiryInputState {
@@ -40,7 +38,6 @@ export interface FormatExpiryInputOptions {
 const MAX_INPUT_LENGTH = 256;
 
 // What the input formatter puts between month and year; formatExpiry shows the same.
-const SEPARATOR = ' / ';
 
 // Spelled [0-9] so that no reader wonders whether other scripts' digits count: they don't, and
 // read as `format` (NFKC has already made full-width ones ASCII). Normalised text has at most
@@ -110,18 +107,6 @@ export function checkExpiry(month: number, year: number, now: Date = new Date())
   if (isExpired(month, year, today)) return fail('past');
   if (year - today.getFullYear() > MAX_EXPIRY_YEARS_AHEAD) return fail('too_far');
   return { ok: true, month, year };
-}
-
-/** Shows an expiry as on the card, `MM / YY`; years outside 2000–2099 always get four digits. */
-export function formatExpiry(
-  month: number,
-  year: number,
-  options: FormatExpiryOptions = {},
-): string {
-  // Two digits would read back as 20YY, so any other century keeps all four.
-  const twoDigit = options.year !== 'numeric' && year >= 2000 && year <= 2099;
-  const yearText = twoDigit ? String(year - 2000).padStart(2, '0') : String(year).padStart(4, '0');
-  return `${String(month).padStart(2, '0')}${SEPARATOR}${yearText}`;
 }
 
 function clampCaret(caret: number | undefined, length: number): number {

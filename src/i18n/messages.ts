@@ -65,6 +65,15 @@ export interface Messages {
   paymentWentThrough: string;
 }
 
+/** The strings only the replacement form shows (in English they load with that form). */
+export type ReplaceKey =
+  | 'replaceTitle'
+  | 'replaceIntro'
+  | 'replaceLoading'
+  | 'replaceLoadFailed'
+  | 'replaceFallback'
+  | 'saveCard';
+
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;
 

@@ -2,14 +2,17 @@
 import { parseArgs } from 'node:util';
 import { createLinkToken, createUpdateLink, parseTtl } from './signed-link.js';
 
-const USAGE = `Usage: cardkeep-link <customerId> --base-url <url> [--ttl 72h] [--token-only]
+const USAGE = `Usage: cardkeep-link <customerId> (--page <url> | --base-url <url>) [--lang ja] [--ttl 72h] [--token-only]
 
 Prints a link that lets the customer fix their card without signing in. The link is
 single use and expires after --ttl (default 72h; units s, m, h, d).
 The HMAC secret comes from the CARDKEEP_LINK_SECRET environment variable (at least 32
 characters; the same value as the server's linkSecret), never from the command line.
 
-  --base-url    the page that shows <cardkeep-banner>, e.g. https://shop.example/account
+  --page        the Cardkeep handler's public URL, e.g. https://shop.example/cardkeep: the link
+                opens its self-hosted update page ({page}/update), which needs no script
+  --base-url    or a page of yours that shows <cardkeep-banner>, e.g. https://shop.example/account
+  --lang        ja or en: the language the page opens in
   --ttl         how long the link works (default 72h)
   --token-only  print just the token (for your own URL building)`;
 
@@ -66,16 +69,22 @@ export function runLinkCli(
       out(createLinkToken(customerId, { secret, ttl }));
       return 0;
     }
-    if (!values['base-url']) {
-      err(`cardkeep-link: --base-url is required (or use --token-only).\n\n${USAGE}`);
+    const target = values.page ?? values['base-url'];
+    if (!target || (values.page && values['base-url'])) {
+      err(`cardkeep-link: give --page or --base-url (or use --token-only).\n\n${USAGE}`);
       return 2;
     }
-    const url = new URL(values['base-url']);
+    const url = new URL(target);
     if (url.protocol !== 'https:' && url.hostname !== 'localhost' && url.hostname !== '127.0.0.1') {
-      err('cardkeep-link: --base-url must be https (a token must not travel in clear text).');
+      err('cardkeep-link: the URL must be https (a token must not travel in clear text).');
       return 2;
     }
-    out(createUpdateLink(customerId, { secret, ttl, baseUrl: url.href }));
+    const lang = values.lang === undefined ? {} : { lang: values.lang };
+    out(
+      values.page
+        ? createUpdateLink(customerId, { secret, ttl, page: url.href, ...lang })
+        : createUpdateLink(customerId, { secret, ttl, baseUrl: url.href, ...lang }),
+    );
     return 0;
   } catch (error) {
     err(`cardkeep-link: ${(error as Error).message.replace(/^cardkeep: /, '')}`);
@@ -104,6 +113,8 @@ function parse(args: string[]) {
     allowPositionals: true,
     options: {
       'base-url': { type: 'string' },
+      page: { type: 'string' },
+      lang: { type: 'string' },
       ttl: { type: 'string' },
       // Declared only to be refused with a clear word (see runLinkCli).
       secret: { type: 'string' },

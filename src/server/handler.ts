@@ -21,6 +21,7 @@ import {
   type StoredResponse,
 } from './state.js';
 import type { CardStore } from './store.js';
+import { createUpdatePage, type UpdatePageOptions } from './update-page/page.js';
 import { isId } from './validate.js';
 
 /** Where log lines go. Lines never contain tokens, card numbers, expiry dates or bodies. */
@@ -37,8 +38,11 @@ export interface ClientInfo {
   ip?: string | undefined;
 }
 
-/** Options of {@link createCardkeepHandler}. */
-export interface CardkeepHandlerOptions {
+/**
+ * Options of {@link createCardkeepHandler}. The update page's (`shop`, `loginUrl`, `sendLink`,
+ * `publicOrigin`, …) shape `{basePath}/update`, the page a dunning e-mail links to.
+ */
+export interface CardkeepHandlerOptions extends UpdatePageOptions {
   /** Where cards live: `MemoryStore`, `StripeStore` or your own. */
   store: CardStore;
   /**
@@ -169,6 +173,17 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
 
   const spent = async (link: LinkClaims) => (await state.spentLink(link.nonce)) !== null;
 
+  /**
+   * What a link's read adds (docs/protocol.md, "Link state"): whether the link can still save,
+   * and the ways forward the merchant configured, so the widget and the update page can say
+   * "already used" before the shopper types, and offer a new link or signing in.
+   */
+  const linkInfo = (state: 'active' | 'used') => ({
+    state,
+    ...(options.sendLink ? { resend: `${basePath}/update/resend` } : {}),
+    ...(options.loginUrl ? { loginUrl: options.loginUrl } : {}),
+  });
+
   /** Counts a hit in `bucket`; a 429 with Retry-After once over the limit. */
   async function limit(bucket: keyof typeof maxima, key: string): Promise<void> {
     const max = maxima[bucket];
@@ -186,8 +201,16 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     await limit('ip-read', ip).catch((error: unknown) => {
       if (!(error instanceof StateUnavailableError)) throw error;
     });
-    const { customerId } = await identify(request, now);
+    const { customerId, link } = await identify(request, now);
     const body = await route.run(store, customerId, route.parse({}, now), {});
+    if (link && route.path === '/card') {
+      // Reads go through while the state is down; the link's state is then left unsaid.
+      const used = await spent(link).catch((error: unknown) => {
+        if (error instanceof StateUnavailableError) return undefined;
+        throw error;
+      });
+      if (used !== undefined) body.link = linkInfo(used ? 'used' : 'active');
+    }
     return { response: { status: 200, body } };
   }
 
@@ -277,6 +300,37 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       : write(route, request, ip, now, known);
   }
 
+  const linkSecrets =
+    options.linkSecret === undefined
+      ? []
+      : typeof options.linkSecret === 'string'
+        ? [options.linkSecret]
+        : [...options.linkSecret];
+  // The self-hosted update page: HTML over the same routes, called as the link's bearer.
+  const page = createUpdatePage(options, {
+    basePath,
+    secrets: linkSecrets,
+    now: clock,
+    hit: (bucket, key, max, window) => state.hit(`page-${bucket}`, key, max, window),
+    logError: (message, fields) => logger?.error?.(message, fields),
+    api: async (method, path, token, init = {}, client = {}) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+      if (init.body) headers['content-type'] = 'application/json';
+      if (init.idempotencyKey) headers['idempotency-key'] = init.idempotencyKey;
+      const request = new Request(`http://cardkeep.internal${basePath}${path}`, {
+        method,
+        headers,
+      });
+      const text = init.body ? JSON.stringify(init.body) : undefined;
+      try {
+        return (await respond(request, client, text)).response;
+      } catch (error) {
+        const failure = failed(error);
+        return { status: failure.status, body: failure.body };
+      }
+    },
+  });
+
   const answer = async (
     request: Request,
     client: ClientInfo = {},
@@ -285,6 +339,28 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     const asset = await assets?.(request);
     if (asset) return { status: asset.status, headers: asset.headers, text: asset.body };
     const started = Date.now();
+    const logLine = (status: number, code?: string) =>
+      logger?.info?.('cardkeep', {
+        method: request.method,
+        path: safePath(request.url),
+        status,
+        ...(code === undefined ? {} : { code }),
+        ms: Date.now() - started,
+      });
+    let shown: RawAnswer | null;
+    try {
+      shown = await page(request, body, client);
+    } catch (error) {
+      const failure = failed(error);
+      shown = serialise({
+        response: { status: failure.status, body: failure.body },
+        headers: failure.headers,
+      });
+    }
+    if (shown) {
+      logLine(shown.status);
+      return shown;
+    }
     let reply: Reply;
     try {
       reply = await respond(request, client, body);
@@ -296,13 +372,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       };
     }
     const code = (reply.response.body as Partial<ErrorBody> | null)?.error?.code;
-    logger?.info?.('cardkeep', {
-      method: request.method,
-      path: safePath(request.url),
-      status: reply.response.status,
-      ...(code === undefined ? {} : { code }),
-      ms: Date.now() - started,
-    });
+    logLine(reply.response.status, code);
     return serialise(reply);
   };
   const handler = async (request: Request, client: ClientInfo = {}): Promise<Response> => {

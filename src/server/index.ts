@@ -54,3 +54,10 @@ export {
   type PaymentFailedContext,
   type CardAutoUpdatedContext,
 } from './stripe-webhooks.js';
+export {
+  renderDunningEmail,
+  type DunningEmail,
+  type DunningEmailInput,
+  type DunningReason,
+  type DunningShop,
+} from './email.js';

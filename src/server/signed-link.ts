@@ -102,15 +102,36 @@ export function verifyLinkToken(
   return { ok: true, claims: { customerId, expires: Number(expires), nonce: nonce! } };
 }
 
-/** Options of {@link createUpdateLink}. */
-export interface UpdateLinkOptions extends LinkTokenOptions {
-  /** The page that shows the Cardkeep banner, e.g. `https://shop.example/account`. */
-  baseUrl: string;
-}
+/** Options of {@link createUpdateLink}: where the link leads, `baseUrl` or `page`. */
+export type UpdateLinkOptions = LinkTokenOptions & {
+  /** `ja` or `en`: the language the update page opens in (`lang` query parameter). */
+  lang?: string | undefined;
+} & (
+    | {
+        /** A page of yours that shows the Cardkeep banner, e.g. `https://shop.example/account`. */
+        baseUrl: string;
+        page?: undefined;
+      }
+    | {
+        /**
+         * The handler's public URL, origin and basePath (`https://shop.example/cardkeep`): the
+         * link opens its self-hosted update page, `{page}/update`, which works without script.
+         */
+        page: string;
+        baseUrl?: undefined;
+      }
+  );
 
-/** A URL for a dunning e-mail: `baseUrl` with a fresh `cardkeep_token` query parameter. */
+/**
+ * A URL for a dunning e-mail: `baseUrl` (or the update page under `page`) with a fresh
+ * `cardkeep_token` query parameter.
+ */
 export function createUpdateLink(customerId: string, options: UpdateLinkOptions): string {
-  const url = new URL(options.baseUrl);
+  const url =
+    options.page !== undefined
+      ? new URL(`${new URL(options.page).href.replace(/\/+$/, '')}/update`)
+      : new URL(options.baseUrl);
   url.searchParams.set('cardkeep_token', createLinkToken(customerId, options));
+  if (options.lang) url.searchParams.set('lang', options.lang);
   return url.href;
 }

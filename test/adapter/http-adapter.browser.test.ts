@@ -43,7 +43,7 @@ describe('HttpAdapter in the browser', () => {
       expect(request!.body).to.deep.equal({ cardId: CARD, month: 8, year });
       expect(request!.headers['content-type']).to.equal('application/json');
       expect(request!.headers['x-csrf-token']).to.equal('csrf-abc');
-      expect(request!.headers['idempotency-key']).to.match(/^[0-9a-f]{32}$/);
+      expect(request!.headers['idempotency-key']).to.match(/^[a-z]{26}$/);
       expect(request!.headers.authorization).to.equal(undefined);
       expect(request!.cookies).to.include('ck_session');
       expect((await server.card())?.expMonth).to.equal(8);

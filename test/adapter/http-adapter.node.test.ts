@@ -86,7 +86,7 @@ describe('HttpAdapter', () => {
       assert.equal(url, '/cardkeep/card/expiry');
       assert.deepEqual(JSON.parse(init.body as string), update);
       assert.equal(headers.get('content-type'), 'application/json');
-      assert.match(headers.get('idempotency-key')!, /^[0-9a-f]{32}$/);
+      assert.match(headers.get('idempotency-key')!, /^[a-z]{26}$/);
       assert.equal(headers.get('authorization'), 'Bearer ck1.tok');
       assert.equal(headers.get('x-csrf-token'), 'csrf-123');
       assert.equal(init.credentials, 'include');

@@ -26,7 +26,8 @@ import {
 import type { Visit } from './shopper.js';
 import { answerStripeHosts } from './stripe-hosts.js';
 
-const CHUNK = '/cardkeep-replace-card.min.js';
+/** The replacement form's chunk (its name ends in a content hash). */
+const CHUNK = /^\/cardkeep-replace-card-[\w-]+\.min\.js$/;
 const REPLACE = 'cardkeep-banner >>> cardkeep-replace-card';
 
 let browser: Browser;
@@ -116,7 +117,7 @@ function visibleInputsOnPage(page: Page): Promise<string[]> {
 /** Asserts the companion file and Stripe.js were asked for once each, and only after `mark`. */
 function assertLoadedOnDemand(requests: string[], mark: number) {
   const paths = requests.map((url) => new URL(url));
-  const chunk = paths.flatMap((u, i) => (u.pathname === CHUNK ? [i] : []));
+  const chunk = paths.flatMap((u, i) => (CHUNK.test(u.pathname) ? [i] : []));
   const stripeJs = paths.flatMap((u, i) => (u.hostname === 'js.stripe.com' ? [i] : []));
   const api = paths.flatMap((u, i) => (u.hostname === 'api.stripe.com' ? [i] : []));
   assert.equal(chunk.length, 1, 'the replacement form’s file was loaded exactly once');

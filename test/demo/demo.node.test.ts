@@ -150,28 +150,33 @@ describe('the demo shop', () => {
     await waitForText(page, '#order-status', 'Thank you! Your order is placed.');
   });
 
-  it('dunning e-mail: the signed link opens the account page with the form open, without signing in', async () => {
+  it('dunning e-mail: its button opens the update page, where the link alone lets the shopper fix the card', async () => {
     const { page, context } = await visit();
     await open(page, '/email.html');
-    await waitForText(page, '.email', 'Your payment for Hinata Coffee Club didn’t go through');
-    const href = await page.$eval('#update-link', (a) => (a as HTMLAnchorElement).href);
-    assert.match(href, /^http:\/\/localhost:\d+\/\?cardkeep_token=ck1\./);
+    await waitForText(
+      page,
+      '.email',
+      'Your ¥1,980 payment to Hinata Coffee Club didn’t go through',
+    );
+    const frame = await (await page.waitForSelector('iframe.email-frame'))!.contentFrame();
+    await frame.waitForFunction(() => document.body?.textContent?.includes('Hi Hanako Sato,'));
+    const href = await frame.$$eval(
+      'a',
+      (links) => links.find((a) => a.textContent?.trim() === 'Update my expiry date')?.href,
+    );
+    assert.match(href ?? '', /^http:\/\/localhost:\d+\/cardkeep\/update\?cardkeep_token=ck1\./);
 
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#update-link')]);
+    // The mail client opens the link in the browser.
+    await page.goto(href!, { waitUntil: 'load' });
     await settled(page);
-    // The form is open without a click on "Update expiry date".
     const input = await page.waitForSelector('cardkeep-banner >>> input', { visible: true });
     await waitForText(page, 'cardkeep-banner', 'New expiry date for your Visa •••• 4242');
-    assert.equal(new URL(page.url()).searchParams.has('cardkeep_token'), false, 'token removed');
-    assert.equal(new URL(page.url()).pathname, '/');
-    await waitForText(page, '.who', 'Opened from the link in your e-mail');
     const cookies = await context.cookies();
     assert.deepEqual(
       cookies.map((c) => c.name),
       [],
       'no session: the link alone authorises',
     );
-
     await input!.click();
     await page.keyboard.type('1230');
     await page.keyboard.press('Enter');
@@ -179,15 +184,39 @@ describe('the demo shop', () => {
     assert.equal(cardStatus(await storedCard(), clock()), 'ok');
   });
 
-  it('the Japanese e-mail links to the Japanese account page', async () => {
+  it('the Japanese e-mail links to the Japanese update page', async () => {
     const { page } = await visit();
     await open(page, '/email.html?lang=ja');
-    await waitForText(page, '.email', '【ひなたコーヒー倶楽部】お支払いが完了しませんでした');
-    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#update-link')]);
+    await waitForText(page, '.email', '【ひなたコーヒー倶楽部】お支払いを完了できませんでした');
+    const frame = await (await page.waitForSelector('iframe.email-frame'))!.contentFrame();
+    await frame.waitForFunction(
+      () =>
+        document.body?.textContent?.includes('佐藤') || document.body?.textContent?.includes('様'),
+    );
+    const href = await frame.$$eval(
+      'a',
+      (links) => links.find((a) => a.textContent?.trim() === '有効期限を更新する')?.href,
+    );
+    assert.match(href ?? '', /\/cardkeep\/update\?cardkeep_token=ck1\.[^&]+&lang=ja$/);
+    await page.goto(href!, { waitUntil: 'load' });
     await settled(page);
     await page.waitForSelector('cardkeep-banner >>> input', { visible: true });
-    assert.equal(page.url(), `${demo.url}/?lang=ja`);
     await waitForText(page, 'cardkeep-banner', '新しい有効期限');
+  });
+
+  it('a signed link to the account page opens the form there, without signing in', async () => {
+    const { page, context } = await visit();
+    const link = new URL(demo.newLink());
+    await open(page, `${link.pathname}${link.search}`);
+    await page.waitForSelector('cardkeep-banner >>> input', { visible: true });
+    await waitForText(page, 'cardkeep-banner', 'New expiry date for your Visa •••• 4242');
+    assert.equal(new URL(page.url()).searchParams.has('cardkeep_token'), false, 'token removed');
+    assert.equal(new URL(page.url()).pathname, '/');
+    await waitForText(page, '.who', 'Opened from the link in your e-mail');
+    assert.deepEqual(
+      (await context.cookies()).map((c) => c.name),
+      [],
+    );
   });
 
   it('"Reset demo" puts the expired card back and stays on the page and language', async () => {

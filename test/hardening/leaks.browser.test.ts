@@ -4,6 +4,8 @@
 import '../support/setup.js';
 import { expect, waitUntil } from '@open-wc/testing';
 import '../../src/define.js';
+// `cardkeep/define` registers the replacement form on demand; this suite mounts it at once.
+import '../../src/lazy-parts.js';
 import { onTestCalendar } from '../support/clock.js';
 import { startServer } from '../support/server.js';
 

@@ -26,6 +26,17 @@ describe('cardkeep-link', () => {
     );
   });
 
+  it('--page links to the self-hosted update page, in the language asked for', () => {
+    const result = run(['cus_123', '--page', 'https://shop.example/cardkeep/', '--lang', 'ja']);
+    assert.equal(result.code, 0, result.err);
+    const url = new URL(result.out);
+    assert.equal(url.origin + url.pathname, 'https://shop.example/cardkeep/update');
+    assert.equal(url.searchParams.get('lang'), 'ja');
+    assert.ok(verifyLinkToken(url.searchParams.get('cardkeep_token')!, { secret: SECRET }).ok);
+    const both = ['cus_1', '--page', 'https://a.example', '--base-url', 'https://a.example'];
+    assert.equal(run(both).code, 2);
+  });
+
   it('defaults to 72 hours and can print the token alone', () => {
     const result = run(['cus_123', '--token-only']);
     assert.equal(result.code, 0);
@@ -37,7 +48,7 @@ describe('cardkeep-link', () => {
   it('explains what is missing', () => {
     assert.match(run(['cus_1', '--base-url', 'https://x.example'], {}).err, /CARDKEEP_LINK_SECRET/);
     assert.match(run(['--base-url', 'https://x.example']).err, /one customer id/);
-    assert.match(run(['cus_1']).err, /--base-url is required/);
+    assert.match(run(['cus_1']).err, /give --page or --base-url/);
     assert.match(run(['cus_1', '--base-url', 'http://shop.example']).err, /must be https/);
     assert.match(run(['cus_1', '--token-only', '--ttl', 'soon']).err, /invalid ttl/);
     assert.match(run(['cus_1', '--bogus']).err, /Usage/);

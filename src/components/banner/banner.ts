@@ -5,7 +5,7 @@ import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { loadLazyParts } from '../../lazy.js';
+import { loadExpiryForm, loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
@@ -120,6 +120,8 @@ export class CardkeepBanner extends CardkeepElement {
     this.view = 'loading';
     this.card = null;
     this.notice = 'expired';
+    // Hidden from the start, even while its language loads before the first render.
+    this.#internals.states.add('quiet');
   }
 
   #internals = this.attachInternals();
@@ -156,6 +158,12 @@ export class CardkeepBanner extends CardkeepElement {
   }
 
   #onExpiry = async () => {
+    // The script tag paints the notice before the form's code is here (src/lazy.ts); once it
+    // is registered the form opens at once, in the same task as the click.
+    if (!customElements.get('cardkeep-expiry-form')) {
+      const loaded = await this.#parts.run(() => loadExpiryForm());
+      if (loaded?.status !== 'success') return;
+    }
     this.#open('expiry');
     await this.updateComplete;
     const form = this.renderRoot.querySelector('cardkeep-expiry-form');

@@ -7,6 +7,7 @@ import type { PropertyValues } from 'lit';
 import type { CardkeepAdapter, UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { enReplace } from '../../i18n/en-replace.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel } from '../../i18n/messages.js';
 import { loadStripeOnce, runAuthentication, stripeFailure } from '../../stripe/loader.js';
@@ -95,6 +96,9 @@ function problemText(t: Messages, error: CardkeepError, step: Step | undefined):
  */
 export class CardkeepReplaceCard extends CardkeepElement {
   static override styles = [baseStyles, replaceCardStyles];
+
+  /** Its English strings travel with this form, not with every notice. */
+  protected static override ownMessages = enReplace;
 
   static override properties: PropertyDeclarations = {
     fallbackUrl: { attribute: 'fallback-url' },

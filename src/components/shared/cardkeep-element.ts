@@ -7,8 +7,8 @@ import { takeLinkToken } from '../../adapter/link-token.js';
 import { toCardkeepError } from '../../core/errors.js';
 import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepErrorEvent } from '../../events/error.js';
-import { en } from '../../i18n/en.js';
-import { ja } from '../../i18n/ja.js';
+import { enCore } from '../../i18n/en-core.js';
+import { loadLocale, messagesFor } from '../../i18n/locales.js';
 import { mergeMessages } from '../../i18n/messages.js';
 import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages } from '../../i18n/messages.js';
@@ -104,7 +104,7 @@ export class CardkeepElement extends LitElement {
   declare now: () => Date;
 
   /** The messages in effect: the language's, with `messages` laid over them. */
-  protected t: Messages = en;
+  protected t = enCore as Messages;
 
   /**
    * The page's signed-link token (`?cardkeep_token=`), taken when the element connects, before
@@ -165,8 +165,47 @@ export class CardkeepElement extends LitElement {
     return this.#http;
   }
 
+  /** Changes held back while the element's language loads (see shouldUpdate). */
+  #held = new Map<PropertyKey, unknown>();
+  /** Settles once the language is here and the held changes are requested again. */
+  #language: Promise<void> | undefined;
+
+  /**
+   * Waits for the messages of the element's language (Japanese is loaded on demand) rather than
+   * show a moment of English. The changes seen meanwhile are replayed once they are here, so
+   * `willUpdate` still sees every property that changed.
+   */
+  protected override shouldUpdate(changed: PropertyValues<this>): boolean {
+    const lang = langOf(this);
+    if (messagesFor(lang)) return true;
+    for (const [key, value] of changed) if (!this.#held.has(key)) this.#held.set(key, value);
+    this.#language ??= loadLocale(lang).then(() => {
+      this.#language = undefined;
+      const held = this.#held;
+      this.#held = new Map();
+      for (const [key, value] of held) this.requestUpdate(key, value);
+      this.requestUpdate();
+    });
+    return false;
+  }
+
+  /** `updateComplete` also waits for a language being loaded, and the render that follows. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.#language) {
+      await this.#language;
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
+  /** Messages an element brings along for the languages that come without them (en-replace). */
+  protected static ownMessages: Partial<Messages> = {};
+
   override willUpdate(_changed: PropertyValues<this>) {
-    this.t = mergeMessages(langOf(this) === 'ja' ? ja : en, this.messages);
+    const own = (this.constructor as typeof CardkeepElement).ownMessages;
+    const base = { ...own, ...(messagesFor(langOf(this)) ?? enCore) } as Messages;
+    this.t = mergeMessages(base, this.messages);
   }
 
   /**

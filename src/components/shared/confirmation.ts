@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { formatExpiry } from '../../core/expiry.js';
+import { formatExpiry } from '../../core/format-expiry.js';
 import { cardLabel } from '../../i18n/messages.js';
 import type { Messages } from '../../i18n/messages.js';
 

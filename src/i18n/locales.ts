@@ -1,0 +1,35 @@
+// Which languages' messages are in memory, and how the others arrive. English is always here
+// (it is also the fallback for any other tag), but for the replacement form's own strings,
+// which that form brings (src/i18n/en-replace.ts); Japanese is its own module behind a dynamic
+// import(), so a page in English never downloads it. Bundlers (and the script-tag build) split
+// it into a chunk of its own.
+import { enCore } from './en-core.js';
+import type { Locale, Messages } from './messages.js';
+
+/** A language's messages, perhaps without the replacement form's (see the element base). */
+type Loaded = Partial<Messages>;
+
+const en: Loaded = enCore;
+const loaded: Partial<Record<Locale, Loaded>> = { en };
+const pending: Partial<Record<Locale, Promise<Loaded>>> = {};
+
+/**
+ * The messages of `locale` if they are in memory. English stands in for a language whose
+ * module could not be loaded (offline): a widget in English beats an empty box.
+ */
+export function messagesFor(locale: Locale): Loaded | undefined {
+  return loaded[locale];
+}
+
+/**
+ * Loads `locale`'s messages (once; concurrent callers share the request). A failed load
+ * resolves to English for this page view, so an element waiting on it still renders.
+ */
+export function loadLocale(locale: Locale): Promise<Loaded> {
+  const have = loaded[locale];
+  if (have) return Promise.resolve(have);
+  return (pending[locale] ??= import('./ja.js').then(
+    ({ ja }) => (loaded[locale] = ja),
+    () => (loaded[locale] = en),
+  ));
+}

@@ -1,0 +1,317 @@
+// The script tag's loading, as a shopper's browser sees it: a page whose card is fine gets the
+// small first file and nothing else; a notice brings the elements (the card asked once, not
+// twice); a Japanese page fetches Japanese and never shows English, an English page never
+// fetches Japanese; served from another origin, a chunk that is not this build's does not run.
+// Real Chromium (puppeteer-core, loopback only) and the real reference server.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, before, describe, it } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { chromiumArgs, findChromium } from '../../scripts/chromium.mjs';
+import { en } from '../../src/i18n/en.js';
+import { ja } from '../../src/i18n/ja.js';
+import {
+  createCardkeepHandler,
+  demoCustomer,
+  MemoryStore,
+  toNodeListener,
+  type MemoryCustomer,
+} from '../../src/server/index.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const dist = join(root, 'dist');
+
+let browser: Browser;
+let server: Server;
+/** The page's origin, and a second one standing in for a CDN (same server, other host name). */
+let origin: string;
+let cdn: string;
+let listener: ReturnType<typeof toNodeListener>;
+/** Chunks the "CDN" serves altered, to see the pin hold. */
+const tampered = new Set<string>();
+/** Every request the server saw, by path. */
+let seen: string[] = [];
+
+function backend(customer: MemoryCustomer) {
+  const store = new MemoryStore({ customers: [customer] });
+  listener = toNodeListener(
+    createCardkeepHandler({
+      store,
+      authenticate: () => customer.id,
+      basePath: '/cardkeep',
+      rateLimit: false,
+      logger: false,
+    }),
+  );
+}
+
+const page = (lang: string, src: string, element: string, nonce: string) => `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>shop</title></head>
+<body><${element} id="banner" endpoint="/cardkeep"></${element}>
+<script src="${src}"${nonce ? ` nonce="${nonce}"` : ''}></script></body></html>`;
+
+/** The page's CSP: none, a host list (docs/security.md's, with the CDN), or with a nonce. */
+function policy(kind: string | null): Record<string, string> {
+  const hosts = `'self' ${cdn}`;
+  if (kind === 'hosts') {
+    return { 'content-security-policy': `default-src 'self'; script-src ${hosts}` };
+  }
+  if (kind === 'nonce') {
+    return { 'content-security-policy': `default-src 'self'; script-src 'nonce-n0nce' ${hosts}` };
+  }
+  return {};
+}
+
+before(async () => {
+  if (!existsSync(join(dist, 'cardkeep.min.js'))) {
+    const result = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+    assert.equal(result.status, 0, `build failed: ${result.stderr}`);
+  }
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    seen.push(url.pathname);
+    if (url.pathname.startsWith('/cardkeep/')) return listener(req, res);
+    const lang = url.searchParams.get('lang') ?? 'en';
+    if (url.pathname === '/same.html' || url.pathname === '/cdn.html') {
+      const src =
+        url.pathname === '/cdn.html' ? `${cdn}/dist/cardkeep.min.js` : '/dist/cardkeep.min.js';
+      const csp = url.searchParams.get('csp');
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-store',
+        ...policy(csp),
+      });
+      return res.end(
+        page(
+          lang,
+          src,
+          url.searchParams.get('element') ?? 'cardkeep-banner',
+          csp === 'nonce' ? 'n0nce' : '',
+        ),
+      );
+    }
+    const name = /^\/dist\/([\w.-]+\.js)$/.exec(url.pathname)?.[1];
+    if (name && existsSync(join(dist, name))) {
+      let body = readFileSync(join(dist, name), 'utf8');
+      if (tampered.has(name)) body += '\n;globalThis.__tampered = true;';
+      res.writeHead(200, {
+        'content-type': 'text/javascript; charset=utf-8',
+        'access-control-allow-origin': '*',
+        'cache-control': 'no-store',
+      });
+      return res.end(body);
+    }
+    res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404);
+    res.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
+  cdn = `http://localhost:${port}`;
+  browser = await puppeteer.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: [
+      ...chromiumArgs({ allowHosts: ['127.0.0.1', 'localhost'] }),
+      '--host-resolver-rules=MAP localhost 127.0.0.1',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+/** The text of the banner's shadow root, or '' (a string: see hostile-page.node.test.ts). */
+const BANNER_TEXT = `document.getElementById('banner')?.shadowRoot?.textContent ?? ''`;
+
+/**
+ * Opens a page with a fresh cache; records every heading text the banner ever shows (a flash of
+ * the wrong language would be caught) and the console's errors.
+ */
+async function open(path: string) {
+  seen = [];
+  const context = await browser.createBrowserContext();
+  const tab = await context.newPage();
+  const errors: string[] = [];
+  tab.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  await tab.evaluateOnNewDocument(`(() => {
+    window.__titles = [];
+    document.addEventListener('securitypolicyviolation', () => (window.__cspSeen = true));
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function (init) {
+      const root = attach.call(this, init);
+      new MutationObserver(() => {
+        const h = root.querySelector('h2');
+        if (h && !window.__titles.includes(h.textContent.trim())) window.__titles.push(h.textContent.trim());
+      }).observe(root, { childList: true, subtree: true, characterData: true });
+      return root;
+    };
+  })()`);
+  await tab.goto(`${origin}${path}`, { waitUntil: 'load' });
+  return { tab, errors, close: () => context.close() };
+}
+
+const scripts = () => seen.filter((path) => path.startsWith('/dist/'));
+const titles = (tab: Page) => tab.evaluate('window.__titles') as Promise<string[]>;
+const waitForText = (tab: Page, text: string) =>
+  tab.waitForFunction(`(${BANNER_TEXT}).includes(${JSON.stringify(text)})`, { timeout: 10_000 });
+const gzip = (file: string) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+
+describe('the script tag loads only what the page needs', () => {
+  it('card fine: the first file asks for the card and stops; refresh() still works', async () => {
+    backend(demoCustomer('ok'));
+    const { tab, errors, close } = await open('/same.html');
+    try {
+      await tab.waitForNetworkIdle({ idleTime: 200 });
+      assert.deepEqual(scripts(), ['/dist/cardkeep.min.js']);
+      assert.equal(seen.filter((p) => p === '/cardkeep/card').length, 1);
+      assert.ok(gzip('cardkeep.min.js') <= 4096, `${gzip('cardkeep.min.js')} B gzip`);
+      assert.equal(await tab.evaluate(`!!customElements.get('cardkeep-banner')`), false);
+      // The merchant's refresh() (after a failed checkout) brings the elements; the banner
+      // then asks afresh and, the card being fine, still shows nothing.
+      await tab.evaluate(`document.getElementById('banner').refresh()`);
+      await tab.waitForFunction(`!!customElements.get('cardkeep-banner')`);
+      await tab.waitForNetworkIdle({ idleTime: 200 });
+      assert.equal(await tab.evaluate(BANNER_TEXT), '');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('notice: the elements come, the card is asked once, English never fetches Japanese', async () => {
+    backend(demoCustomer('expired'));
+    const { tab, errors, close } = await open('/same.html');
+    try {
+      await waitForText(tab, en.expiredTitle);
+      const loaded = scripts();
+      assert.ok(
+        loaded.some((p) => /\/cardkeep-ui-[\w-]+\.min\.js$/.test(p)),
+        loaded.join(),
+      );
+      assert.ok(
+        !loaded.some((p) => /cardkeep-(ja|expiry-form|replace-card)-/.test(p)),
+        loaded.join(),
+      );
+      assert.equal(
+        seen.filter((p) => p === '/cardkeep/card').length,
+        1,
+        'the card is fetched once',
+      );
+      // The expiry form comes when the shopper asks for it, and saves.
+      await tab.evaluate(
+        `document.getElementById('banner').shadowRoot.querySelector('button.primary').click()`,
+      );
+      await tab.waitForFunction(
+        `!!document.getElementById('banner').shadowRoot.querySelector('cardkeep-expiry-form')?.shadowRoot?.querySelector('input')`,
+      );
+      assert.ok(scripts().some((p) => /cardkeep-expiry-form-/.test(p)));
+      assert.ok(!scripts().some((p) => /cardkeep-ja-/.test(p)));
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a stand-alone expiry form: its chunk comes at once and takes over the card asked for it', async () => {
+    backend(demoCustomer('expired'));
+    const { tab, errors, close } = await open('/same.html?element=cardkeep-expiry-form');
+    try {
+      await waitForText(tab, '4242');
+      assert.ok(
+        scripts().some((p) => /cardkeep-expiry-form-/.test(p)),
+        scripts().join(),
+      );
+      assert.equal(
+        seen.filter((p) => p === '/cardkeep/card').length,
+        1,
+        'the card is fetched once',
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('Japanese page: Japanese is fetched with the elements and English never shows', async () => {
+    backend(demoCustomer('expired'));
+    const { tab, errors, close } = await open('/same.html?lang=ja');
+    try {
+      await waitForText(tab, ja.expiredTitle);
+      assert.ok(scripts().some((p) => /cardkeep-ja-/.test(p)));
+      assert.deepEqual(await titles(tab), [ja.expiredTitle]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('from another origin: the chunks are pinned by an import map; an altered chunk does not run', async () => {
+    backend(demoCustomer('expired'));
+    const fine = await open('/cdn.html');
+    try {
+      await waitForText(fine.tab, en.expiredTitle);
+      const map = JSON.parse(
+        (await fine.tab.evaluate(
+          `document.querySelector('script[type=importmap]')?.textContent ?? '{}'`,
+        )) as string,
+      ) as { integrity?: Record<string, string> };
+      const ui = Object.keys(map.integrity ?? {}).find((url) => /cardkeep-ui-/.test(url));
+      assert.ok(ui?.startsWith(cdn), JSON.stringify(map));
+      assert.deepEqual(fine.errors, []);
+    } finally {
+      await fine.close();
+    }
+    // Under a CSP: with a nonce on the tag the import map (an inline script) may run, and the
+    // chunks load pinned; a host list alone blocks the map, and then nothing loads unpinned.
+    const nonced = await open('/cdn.html?csp=nonce');
+    try {
+      await waitForText(nonced.tab, en.expiredTitle);
+      assert.deepEqual(nonced.errors, []);
+    } finally {
+      await nonced.close();
+    }
+    const hostList = await open('/cdn.html?csp=hosts');
+    try {
+      await hostList.tab.waitForFunction(() => (window as { __cspSeen?: boolean }).__cspSeen);
+      await hostList.tab.waitForNetworkIdle({ idleTime: 200 });
+      assert.ok(!scripts().some((p) => /cardkeep-ui-/.test(p)), scripts().join());
+      assert.ok(
+        hostList.errors.some((e) => /nonce/.test(e)),
+        hostList.errors.join('\n'),
+      );
+    } finally {
+      await hostList.close();
+    }
+    const files = JSON.parse(readFileSync(join(dist, 'browser-files.json'), 'utf8')) as {
+      files: { file: string }[];
+    };
+    for (const { file } of files.files) if (/^cardkeep-ui-/.test(file)) tampered.add(file);
+    const altered = await open('/cdn.html');
+    try {
+      await altered.tab.waitForFunction(() =>
+        performance.getEntriesByType('resource').some((e) => /cardkeep-ui-/.test(e.name)),
+      );
+      await altered.tab.waitForNetworkIdle({ idleTime: 200 });
+      assert.equal(await altered.tab.evaluate(`globalThis.__tampered === true`), false);
+      assert.equal(await altered.tab.evaluate(`!!customElements.get('cardkeep-banner')`), false);
+      assert.ok(
+        altered.errors.some((e) => /integrity/i.test(e)),
+        altered.errors.join('\n'),
+      );
+    } finally {
+      tampered.clear();
+      await altered.close();
+    }
+  });
+});
