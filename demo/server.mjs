@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join, extname } from 'node:path';
 import { shopText } from './i18n.mjs';
+import { ensureDemoCustomer } from './stripe-customer.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
@@ -120,7 +121,14 @@ export async function startDemoServer({
       now,
       ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
     });
-    customerId = stripe.customerId ?? (await store.ensureDemoCustomer());
+    customerId =
+      stripe.customerId ??
+      (await ensureDemoCustomer({
+        secretKey: stripe.secretKey,
+        apiVersion: server.STRIPE_API_VERSION,
+        now,
+        ...(stripe.apiUrl ? { apiUrl: stripe.apiUrl } : {}),
+      }));
   } else {
     store = server.MemoryStore.demo('payment_failed', { now });
   }

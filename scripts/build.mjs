@@ -1,6 +1,7 @@
 // Builds dist/: ESM + .d.ts with tsc, the script-tag IIFE with rollup, and the
 // custom elements manifest. Fails loudly on the first step that fails.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 
 function run(command, args) {
@@ -51,8 +52,18 @@ run(bin('rollup'), ['-c', 'rollup.config.mjs', '--silent']);
 // Every file the browser build added (the script tag, what it loads later, source maps) is
 // listed for the reference server, which serves exactly these (src/server/assets.ts): however
 // the bundler names or splits its output, nothing of the server side is ever served.
-const browserFiles = listFiles('dist').filter((file) => !serverSide.has(file));
-writeFileSync('dist/browser-files.json', `${JSON.stringify(browserFiles, null, 2)}\n`);
+// rollup's own manifest (rollup.config.mjs) lists the JavaScript with its SRI hashes; the
+// source maps join it here, so the one list holds every file and its hash.
+const manifest = JSON.parse(readFileSync('dist/browser-files.json', 'utf8'));
+const hashed = new Map(manifest.files.map(({ file, integrity }) => [file, integrity]));
+const sri = (file) =>
+  `sha384-${createHash('sha384')
+    .update(readFileSync(`dist/${file}`))
+    .digest('base64')}`;
+manifest.files = listFiles('dist')
+  .filter((file) => !serverSide.has(file) && file !== 'browser-files.json')
+  .map((file) => ({ file, integrity: hashed.get(file) ?? sri(file) }));
+writeFileSync('dist/browser-files.json', `${JSON.stringify(manifest, null, 2)}\n`);
 run(bin('cem'), [
   'analyze',
   '--litelement',

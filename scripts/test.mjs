@@ -92,7 +92,9 @@ await step('prettier', bin('prettier'), ['--check', '.'], 'run `npm run format`'
 if (await step('build', process.execPath, ['scripts/build.mjs'])) {
   const { files } = JSON.parse(readFileSync('dist/browser-files.json', 'utf8'));
   const sizes = new Map(
-    files.map(({ file }) => [file, gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length]),
+    files
+      .filter(({ file }) => file.endsWith('.js'))
+      .map(({ file }) => [file, gzipSync(readFileSync(`dist/${file}`), { level: 9 }).length]),
   );
   const sizeOf = (prefix) => {
     const matches = [...sizes].filter(([file]) => file === prefix || file.startsWith(prefix));

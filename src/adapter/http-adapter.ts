@@ -11,8 +11,10 @@ import type {
   CardSummary,
   GreetingName,
   ExpiryUpdate,
+  PaymentOutcome,
   SetupSession,
   UpdateResult,
+  VerifyInput,
 } from './types.js';
 
 /** Options of {@link HttpAdapter}; the elements fill them from their attributes. */
@@ -68,6 +70,7 @@ function readCard(v: unknown): CardSummary | undefined {
     status,
     ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
     ...(int(customerSince) ? { customerSince } : {}),
+    ...(str(v.wallet) ? { wallet: shown(v.wallet, 40) } : {}),
     ...(greetingName === undefined ? {} : { greetingName }),
   };
 }
@@ -84,6 +87,9 @@ function readGreetingName(v: unknown): GreetingName | undefined {
     : Object.fromEntries(names.map(([language, name]) => [language, shown(name, 100)]));
 }
 
+/** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
+const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
+
 function readUpdate(v: unknown): UpdateResult | undefined {
   const card = obj(v) ? readCard(v.card) : undefined;
   if (!card || !obj(v)) return undefined;
@@ -92,15 +98,21 @@ function readUpdate(v: unknown): UpdateResult | undefined {
   if (action != null) {
     if (!obj(action) || action.type !== 'authenticate') return undefined;
     if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
-    const { clientSecret, publishableKey } = action;
-    result.action = { type: 'authenticate', clientSecret, publishableKey };
+    const { clientSecret, publishableKey, intent } = action;
+    // Any other intent is a SetupIntent's (the default); the loader checks the secret's kind.
+    result.action = {
+      type: 'authenticate',
+      clientSecret,
+      publishableKey,
+      ...(intent === 'payment' ? { intent } : {}),
+    };
   }
   if (payment != null) {
-    if (!obj(payment) || !['succeeded', 'failed', 'none'].includes(payment.status as string)) {
+    if (!obj(payment) || !PAYMENT_STATUS.test(payment.status as string)) {
       return undefined;
     }
     result.payment = {
-      status: payment.status as 'succeeded' | 'failed' | 'none',
+      status: payment.status as PaymentOutcome['status'],
       ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
       ...(str(payment.currency) ? { currency: payment.currency } : {}),
       ...(str(payment.description) ? { description: shown(payment.description, 200) } : {}),
@@ -183,8 +195,8 @@ export class HttpAdapter implements CardkeepAdapter {
     return this.#call('POST', '/card/replace', { setupIntentId }, options, readUpdate);
   }
 
-  verify({ setupIntentId }: { setupIntentId: string }, options?: CallOptions) {
-    return this.#call('POST', '/card/verify', { setupIntentId }, options, readUpdate);
+  verify(input: VerifyInput, options?: CallOptions) {
+    return this.#call('POST', '/card/verify', input, options, readUpdate);
   }
 
   async #call<T>(

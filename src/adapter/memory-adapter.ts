@@ -13,6 +13,7 @@ import type {
   ExpiryUpdate,
   SetupSession,
   UpdateResult,
+  VerifyInput,
 } from './types.js';
 
 /** Options of {@link MemoryAdapter}. */
@@ -81,7 +82,7 @@ export class MemoryAdapter implements CardkeepAdapter {
     return this.#run(options, () => this.store.completeReplacement(CUSTOMER, input));
   }
 
-  verify(input: { setupIntentId: string }, options?: CallOptions): Promise<UpdateResult> {
+  verify(input: VerifyInput, options?: CallOptions): Promise<UpdateResult> {
     return this.#run(options, () => this.store.verify(CUSTOMER, input));
   }
 

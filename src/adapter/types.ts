@@ -1,6 +1,12 @@
 // The adapter interface the elements talk through. The wire types it uses are the protocol's
 // (src/protocol/wire.ts), re-exported here so `cardkeep` users find them in one place.
-import type { CardSummary, ExpiryUpdate, SetupSession, UpdateResult } from '../protocol/wire.js';
+import type {
+  CardSummary,
+  ExpiryUpdate,
+  SetupSession,
+  UpdateResult,
+  VerifyInput,
+} from '../protocol/wire.js';
 
 export type {
   AuthenticateAction,
@@ -9,8 +15,10 @@ export type {
   ExpiryUpdate,
   GreetingName,
   PaymentOutcome,
+  PaymentStatus,
   SetupSession,
   UpdateResult,
+  VerifyInput,
 } from '../protocol/wire.js';
 
 /** Options every adapter call accepts. */
@@ -42,5 +50,5 @@ export interface CardkeepAdapter {
     options?: CallOptions,
   ): Promise<UpdateResult>;
   /** Tells the backend the shopper finished an issuer authentication (3-D Secure). */
-  verify?(input: { setupIntentId: string }, options?: CallOptions): Promise<UpdateResult>;
+  verify?(input: VerifyInput, options?: CallOptions): Promise<UpdateResult>;
 }

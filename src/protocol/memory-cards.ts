@@ -12,6 +12,7 @@ import type {
   PaymentOutcome,
   SetupSession,
   UpdateResult,
+  VerifyInput,
 } from './wire.js';
 
 /** The card fields a seed provides; status and customer fields are derived. */
@@ -187,13 +188,15 @@ export class MemoryCards {
   }
 
   /** Finishes a change that waited for the shopper to authenticate. */
-  async verify(customerId: string, input: SetupInput, _context?: unknown): Promise<UpdateResult> {
+  async verify(customerId: string, input: VerifyInput, _context?: unknown): Promise<UpdateResult> {
     const customer = this.#customers.get(customerId);
-    const apply = customer?.pending.get(input.setupIntentId);
-    if (!customer || !apply) {
+    // This book's renewals never ask for 3-D Secure, so no PaymentIntent ever waits here.
+    const intentId = 'setupIntentId' in input ? input.setupIntentId : undefined;
+    const apply = intentId === undefined ? undefined : customer?.pending.get(intentId);
+    if (!customer || !apply || intentId === undefined) {
       throw new ProtocolError(409, 'setup_intent_mismatch', 'Nothing waits for that SetupIntent.');
     }
-    customer.pending.delete(input.setupIntentId);
+    customer.pending.delete(intentId);
     apply();
     const retried = this.#retryRenewal(customer);
     return { ...this.#summary(customer), ...retried };

@@ -31,6 +31,12 @@ export interface CardSummary {
   greetingName?: GreetingName;
   /** The year the shopper became a customer, shown as is ("with us since 2019"). */
   customerSince?: number;
+  /**
+   * Set when the card was saved from a wallet (`apple_pay`, `google_pay`, `samsung_pay`,
+   * `link`, …): its expiry is the wallet token's, not the plastic's, so typing the date on the
+   * physical card cannot fix it. The widget then offers a replacement, never the expiry form.
+   */
+  wallet?: string;
 }
 
 /** Input of an expiry update (`POST {base}/card/expiry`). */
@@ -46,16 +52,39 @@ export interface SetupSession {
   publishableKey: string;
 }
 
-/** The issuer wants the shopper to authenticate (3-D Secure) before the card is usable. */
+/**
+ * The issuer wants the shopper to authenticate (3-D Secure): before the card is usable
+ * (`intent: 'setup'`, a SetupIntent's secret) or before the retried renewal goes through
+ * (`intent: 'payment'`, the invoice's PaymentIntent). Either way the widget runs Stripe.js
+ * `handleNextAction` and then `verify` with the intent's id.
+ */
 export interface AuthenticateAction {
   type: 'authenticate';
   clientSecret: string;
   publishableKey: string;
+  /** Which kind of intent `clientSecret` belongs to; `setup` when absent (older backends). */
+  intent?: 'setup' | 'payment';
 }
+
+/** What `verify` names: the intent of the `authenticate` action the shopper finished. */
+export type VerifyInput = { setupIntentId: string } | { paymentIntentId: string };
+
+/**
+ * What the shopper should hear about a failed renewal retried right after the card was fixed
+ * (the card itself is saved in every case):
+ * - `succeeded`: paid now (or it turned out to be paid already);
+ * - `failed`: the bank declined the charge;
+ * - `requires_action`: the bank wants the shopper to confirm the payment (3-D Secure); the
+ *   same answer carries an `authenticate` action with `intent: 'payment'`;
+ * - `pending`: not settled yet (the payment is processing, or the provider could not be asked
+ *   just now): the renewal goes through on its own schedule, nothing for the shopper to do;
+ * - `none`: nothing to pay after all (the merchant voided or wrote off the invoice).
+ */
+export type PaymentStatus = 'succeeded' | 'failed' | 'requires_action' | 'pending' | 'none';
 
 /** Outcome of retrying a failed renewal right after the card was fixed. */
 export interface PaymentOutcome {
-  status: 'succeeded' | 'failed' | 'none';
+  status: PaymentStatus;
   /** Amount in the currency's smallest unit (yen, cents). */
   amount?: number;
   /** ISO 4217 code, lower case as Stripe sends it. */

@@ -1,7 +1,7 @@
 // Serves the script tag's files (`{basePath}/cardkeep.min.js`, the files it loads later, their
 // source maps) from the installed package, so a merchant's whole integration is one mount and one
 // `<script src="/cardkeep/cardkeep.min.js" defer>`. Which files those are is the build's word:
-// scripts/build.mjs writes dist/browser-files.json, the list of files the browser build emitted.
+// the build writes dist/browser-files.json, every file the browser build emitted with its SRI hash.
 // Nothing else under dist/ (server code, ESM modules) is ever served.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -49,11 +49,16 @@ export function findBrowserDir(): string | undefined {
 
 /** The browser files listed by the build, relative to `dir`. */
 export function browserFiles(dir: string): string[] {
-  const list: unknown = JSON.parse(readFileSync(`${dir}${BROWSER_FILES_MANIFEST}`, 'utf8'));
-  if (!Array.isArray(list) || !list.every((f) => typeof f === 'string' && !f.includes('..'))) {
-    throw new Error(`cardkeep: ${dir}${BROWSER_FILES_MANIFEST} is not a list of file names.`);
+  const manifest = JSON.parse(readFileSync(`${dir}${BROWSER_FILES_MANIFEST}`, 'utf8')) as {
+    files?: unknown;
+  };
+  const list = Array.isArray(manifest.files)
+    ? manifest.files.map((entry: { file?: unknown }) => entry?.file)
+    : [];
+  if (!list.length || !list.every((f) => typeof f === 'string' && !/\.\.|\//.test(f))) {
+    throw new Error(`cardkeep: ${dir}${BROWSER_FILES_MANIFEST} does not list the browser files.`);
   }
-  return list as string[];
+  return [...(list as string[]), BROWSER_FILES_MANIFEST];
 }
 
 /** The encodings the client accepts, by RFC 9110 §12.5.3 (a q of 0 refuses). */

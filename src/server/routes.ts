@@ -4,7 +4,7 @@
 // limits, who the shopper is, idempotency, the per-customer lock.
 import type { UpdateResult } from '../protocol/wire.js';
 import type { CardStore, StoreContext } from './store.js';
-import { parseExpiryUpdate, parseSetupIntent, type JsonObject } from './validate.js';
+import { parseExpiryUpdate, parseSetupIntent, parseVerify, type JsonObject } from './validate.js';
 
 /** One route of the protocol. A GET is a read; a POST is a write (idempotent, locked). */
 export interface Route<Input = unknown> {
@@ -95,7 +95,7 @@ export const ROUTES: ReadonlyMap<string, Route> = new Map(
     change('/card/replace', parseSetupIntent, (store, customerId, input, context) =>
       store.completeReplacement(customerId, input, context),
     ),
-    change('/card/verify', parseSetupIntent, (store, customerId, input, context) =>
+    change('/card/verify', parseVerify, (store, customerId, input, context) =>
       store.verify(customerId, input, context),
     ),
   ].map((route) => [route.path, route as Route] as const),

@@ -1,4 +1,4 @@
-import type { CardSummary, SetupSession, UpdateResult } from '../adapter/types.js';
+import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../protocol/wire.js';
 
 /** Context the handler passes to every store call. */
 export interface StoreContext {
@@ -31,10 +31,9 @@ export interface CardStore {
     input: { setupIntentId: string },
     context: StoreContext,
   ): Promise<UpdateResult>;
-  /** Finishes a verification the shopper authenticated (3-D Secure). */
-  verify(
-    customerId: string,
-    input: { setupIntentId: string },
-    context: StoreContext,
-  ): Promise<UpdateResult>;
+  /**
+   * Finishes an authentication the shopper completed (3-D Secure): of the card check's
+   * SetupIntent, or of the retried renewal's PaymentIntent.
+   */
+  verify(customerId: string, input: VerifyInput, context: StoreContext): Promise<UpdateResult>;
 }

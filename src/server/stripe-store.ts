@@ -2,20 +2,39 @@
 //
 // The `stripe` package is an optional peer dependency: this module only imports its types, and
 // loads the library itself (lazily) when the merchant gives a secret key instead of a client.
+//
+// Longer than our ~300-line guide on purpose: one class whose flows share the client, the
+// options and the summary, with their building blocks as private methods. The flows are here; what they share (keys, reading billing, error mapping) is in
+// stripe-support.ts, and the instant renewal retry in stripe-renewal.ts.
 import type Stripe from 'stripe';
-import type { CardSummary, PaymentOutcome, SetupSession, UpdateResult } from '../adapter/types.js';
+import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../protocol/wire.js';
 import { CardkeepError } from '../core/errors.js';
 import { ProtocolError } from './protocol-error.js';
 import type { CardStore, StoreContext } from './store.js';
+import { authenticatedPayment, retryRenewals } from './stripe-renewal.js';
+import {
+  LIVE_SUBSCRIPTION,
+  STRIPE_API_VERSION,
+  apiAddress,
+  cardMismatch,
+  currentCard,
+  currentCardId,
+  defaultId,
+  defaultWarn,
+  derivedKeys,
+  expiryError,
+  failingInvoices,
+  idOf,
+  isMissing,
+  loadClient,
+  missingCustomerIsUnauthorized,
+  pinned,
+  setupIntentMismatch,
+  toStoreError,
+  type Billing,
+} from './stripe-support.js';
 
-/**
- * The Stripe API version every call of StripeStore is pinned to: the version the installed
- * `stripe` library's types describe. Calls carry it per request, so a merchant's client set to
- * another version still gets the response shapes this code reads.
- */
-export const STRIPE_API_VERSION = '2026-10-28.endive' satisfies NonNullable<
-  Stripe.StripeConfig['apiVersion']
->;
+export { STRIPE_API_VERSION, toStoreError };
 
 /** Options of {@link StripeStore}: a `stripe` client, or a secret key to build one from. */
 export type StripeStoreOptions = StripeStoreCommonOptions &
@@ -55,10 +74,11 @@ export interface StripeStoreCommonOptions {
   /** Detaches the previous card from the customer after a replacement. Default false. */
   detachOldCard?: boolean;
   /**
-   * Restricts the replacement form to these payment method types (e.g. `['card']`). By default
-   * the SetupIntent offers what the Dashboard enables (`automatic_payment_methods`).
+   * What the replacement form offers: `['card']` by default (`allowed_payment_method_types`),
+   * so a Link or bank method is never offered only to be refused after the shopper set it up.
+   * A wider list, or `'automatic'` for what the Dashboard enables, is an explicit choice.
    */
-  paymentMethodTypes?: string[];
+  paymentMethodTypes?: string[] | 'automatic';
   /** The clock (tests). */
   now?: () => Date;
   /**
@@ -66,21 +86,6 @@ export interface StripeStoreCommonOptions {
    * Default: `console.warn` with Stripe's error type, code and request id only.
    */
   onWarning?: (message: string, error: unknown) => void;
-}
-
-/** Subscription states in which a renewal is still being collected. */
-const LIVE_SUBSCRIPTION = new Set(['active', 'past_due', 'unpaid', 'trialing']);
-
-/** The demo shopper's e-mail: `.invalid` never delivers anywhere. */
-const DEMO_EMAIL = 'demo-shopper@cardkeep.invalid';
-
-/** Card error codes that mean "this expiry is wrong", not "this card is refused". */
-const EXPIRY_CODES = new Set(['invalid_expiry_month', 'invalid_expiry_year', 'expired_card']);
-
-/** What the flows know about a customer's billing: fetched once per request. */
-interface Billing {
-  customer: Stripe.Customer;
-  subscriptions: Stripe.Subscription[];
 }
 
 /**
@@ -95,10 +100,9 @@ export class StripeStore implements CardStore {
   readonly #sinceKey: string | undefined;
   readonly #greetingKey: string | undefined;
   readonly #detachOldCard: boolean;
-  readonly #paymentMethodTypes: string[] | undefined;
+  readonly #paymentMethodTypes: string[] | 'automatic';
   readonly #now: () => Date;
   readonly #warn: (message: string, error: unknown) => void;
-  #liveKey = false;
 
   constructor(options: StripeStoreOptions) {
     if (!options.publishableKey) {
@@ -110,7 +114,6 @@ export class StripeStore implements CardStore {
       if (!options.secretKey)
         throw new TypeError('StripeStore needs a stripe client or a secretKey');
       this.#client = loadClient(options.secretKey, options.clientOptions ?? {});
-      this.#liveKey = /^(sk|rk)_live_/.test(options.secretKey);
       // The rejection is reported on first use; don't let it surface as unhandled before then.
       this.#client.catch(() => {});
     }
@@ -119,7 +122,7 @@ export class StripeStore implements CardStore {
     this.#sinceKey = options.customerSinceMetadataKey;
     this.#greetingKey = options.greetingNameMetadataKey;
     this.#detachOldCard = options.detachOldCard ?? false;
-    this.#paymentMethodTypes = options.paymentMethodTypes;
+    this.#paymentMethodTypes = options.paymentMethodTypes ?? ['card'];
     this.#now = options.now ?? (() => new Date());
     this.#warn = options.onWarning ?? defaultWarn;
   }
@@ -138,55 +141,7 @@ export class StripeStore implements CardStore {
   ): Promise<StripeStore> {
     const { apiUrl, clientOptions, ...common } = options;
     const stripe = await loadClient(secretKey, { ...apiAddress(apiUrl), ...clientOptions });
-    const store = new StripeStore({ ...common, stripe });
-    store.#liveKey = /^(sk|rk)_live_/.test(secretKey);
-    return store;
-  }
-
-  /**
-   * Test mode only (the demo): finds the demo shopper by e-mail or creates them, with a Visa
-   * test card that expires this month as their default. Returns the customer id.
-   */
-  async ensureDemoCustomer(): Promise<string> {
-    if (this.#liveKey) {
-      throw new CardkeepError('server', 'ensureDemoCustomer refuses live keys', {
-        retryable: false,
-      });
-    }
-    return this.#call(async (stripe) => {
-      const found = await stripe.customers.list({ email: DEMO_EMAIL, limit: 1 }, pinned);
-      const customer =
-        found.data[0] ??
-        (await stripe.customers.create(
-          { name: 'Hanako Yamada', email: DEMO_EMAIL, metadata: { cardkeep_demo: 'true' } },
-          pinned,
-        ));
-      if (customer.livemode) {
-        throw new CardkeepError('server', 'ensureDemoCustomer is for test mode', {
-          retryable: false,
-        });
-      }
-      if (defaultId(customer) === null) {
-        const card = await stripe.paymentMethods.attach(
-          'pm_card_visa',
-          { customer: customer.id },
-          pinned,
-        );
-        const now = this.#now();
-        // Expiring this month, so the banner has something to say.
-        await stripe.paymentMethods.update(
-          card.id,
-          { card: { exp_month: now.getUTCMonth() + 1, exp_year: now.getUTCFullYear() } },
-          pinned,
-        );
-        await stripe.customers.update(
-          customer.id,
-          { invoice_settings: { default_payment_method: card.id } },
-          pinned,
-        );
-      }
-      return customer.id;
-    });
+    return new StripeStore({ ...common, stripe });
   }
 
   /** The customer's default card: the customer's invoice default, else a subscription's. */
@@ -214,7 +169,15 @@ export class StripeStore implements CardStore {
       const onFile = currentCard(billing);
       // Only the card the widget shows may change: not another customer's, not a stale one.
       if (onFile === null || onFile.id !== input.cardId) throw cardMismatch();
-      const keys = derivedKeys(context);
+      if (onFile.card?.wallet) {
+        // A wallet card's expiry is the device token's: the date on the plastic would not fix it.
+        throw new ProtocolError(
+          422,
+          'card_declined',
+          'A card from a wallet cannot take a new expiry date; add the card again instead.',
+        );
+      }
+      const keys = derivedKeys(customerId, 'expiry', context);
       const card = await stripe.paymentMethods
         .update(
           onFile.id,
@@ -233,13 +196,14 @@ export class StripeStore implements CardStore {
             ...this.#summary(card, billing, failing),
             action: {
               type: 'authenticate',
+              intent: 'setup',
               clientSecret: intent.client_secret!,
               publishableKey: this.#publishableKey,
             },
           };
         }
       }
-      return this.#recover(stripe, billing, card, context);
+      return this.#recover(stripe, billing, card, keys);
     });
   }
 
@@ -250,12 +214,12 @@ export class StripeStore implements CardStore {
         {
           customer: customerId,
           usage: 'off_session',
-          ...(this.#paymentMethodTypes === undefined
+          ...(this.#paymentMethodTypes === 'automatic'
             ? { automatic_payment_methods: { enabled: true } }
             : { allowed_payment_method_types: this.#paymentMethodTypes }),
           metadata: { cardkeep: 'replace_card' },
         },
-        { ...pinned, ...derivedKeys(context)('setup') },
+        { ...pinned, ...derivedKeys(customerId, 'setup', context)('setup') },
       );
       return { clientSecret: intent.client_secret!, publishableKey: this.#publishableKey };
     }, missingCustomerIsUnauthorized);
@@ -272,7 +236,7 @@ export class StripeStore implements CardStore {
   ): Promise<UpdateResult> {
     return this.#call(async (stripe) => {
       const card = await this.#succeededCard(stripe, customerId, input.setupIntentId);
-      const keys = derivedKeys(context);
+      const keys = derivedKeys(customerId, 'replace', context);
       const before = await this.#knownBilling(stripe, customerId);
       const oldCardId = currentCardId(before);
       const customer =
@@ -297,7 +261,7 @@ export class StripeStore implements CardStore {
             : subscription,
         );
       }
-      const result = await this.#recover(stripe, { customer, subscriptions }, card, context);
+      const result = await this.#recover(stripe, { customer, subscriptions }, card, keys);
       if (this.#detachOldCard && oldCardId !== null && oldCardId !== card.id) {
         // Housekeeping: the new card is already in place, so a failure here must not undo it.
         await stripe.paymentMethods
@@ -308,15 +272,37 @@ export class StripeStore implements CardStore {
     });
   }
 
-  /** Finishes a verification the shopper authenticated (3-D Secure), then retries a renewal. */
+  /**
+   * Finishes an authentication the shopper completed in the browser: the card check's
+   * SetupIntent (then the renewal is retried), or the retried renewal's PaymentIntent (then
+   * its outcome is reported; it is not paid a second time).
+   */
   async verify(
     customerId: string,
-    input: { setupIntentId: string },
+    input: VerifyInput,
     context: StoreContext,
   ): Promise<UpdateResult> {
     return this.#call(async (stripe) => {
+      if ('paymentIntentId' in input) {
+        const outcome = await authenticatedPayment(
+          stripe,
+          customerId,
+          input.paymentIntentId,
+          this.#publishableKey,
+        );
+        const billing = await this.#knownBilling(stripe, customerId, true);
+        const card = currentCard(billing);
+        if (card === null) throw cardMismatch();
+        const unpaid = outcome.unpaid || failingInvoices(billing, card.id).length > 0;
+        return {
+          ...this.#summary(card, billing, unpaid),
+          payment: outcome.payment,
+          ...(outcome.action ? { action: outcome.action } : {}),
+        };
+      }
       const card = await this.#succeededCard(stripe, customerId, input.setupIntentId);
-      return this.#recover(stripe, await this.#knownBilling(stripe, customerId), card, context);
+      const keys = derivedKeys(customerId, 'verify', context);
+      return this.#recover(stripe, await this.#knownBilling(stripe, customerId), card, keys);
     });
   }
 
@@ -423,39 +409,31 @@ export class StripeStore implements CardStore {
   }
 
   /**
-   * Retries the failed renewals `card` pays for, then describes the card with the outcome. A
-   * declined retry is an outcome (`payment.status: 'failed'`), not an error: the card itself
-   * was updated.
+   * Retries the failed renewals `card` pays for, with the shopper present, then describes the
+   * card with the outcome. A declined retry is an outcome (`payment.status: 'failed'`), not an
+   * error: the card itself was updated.
    */
   async #recover(
     stripe: Stripe,
     billing: Billing,
     card: Stripe.PaymentMethod,
-    context: StoreContext,
+    keys: (step: string) => { idempotencyKey?: string },
   ): Promise<UpdateResult> {
     const invoices = failingInvoices(billing, card.id);
     if (invoices.length === 0) return this.#summary(card, billing, false);
-    const keys = derivedKeys(context);
-    let failed = false;
-    for (const invoice of invoices) {
-      try {
-        await stripe.invoices.pay(
-          invoice.id,
-          { payment_method: card.id },
-          { ...pinned, ...keys(`pay:${invoice.id}`) },
-        );
-      } catch (error) {
-        if (!isStripeError(error) || error.type !== 'StripeCardError') throw error;
-        failed = true;
-      }
-    }
-    const payment: PaymentOutcome = { status: failed ? 'failed' : 'succeeded' };
-    const currencies = new Set(invoices.map((i) => i.currency));
-    if (currencies.size === 1) {
-      payment.amount = invoices.reduce((sum, i) => sum + i.amount_remaining, 0);
-      payment.currency = invoices[0]!.currency;
-    }
-    return { ...this.#summary(card, billing, failed), payment };
+    const outcome = await retryRenewals(
+      stripe,
+      invoices,
+      card,
+      keys,
+      this.#publishableKey,
+      this.#warn,
+    );
+    return {
+      ...this.#summary(card, billing, outcome.unpaid),
+      payment: outcome.payment,
+      ...(outcome.action ? { action: outcome.action } : {}),
+    };
   }
 
   #summary(card: Stripe.PaymentMethod, billing: Billing, paymentFailed: boolean): CardSummary {
@@ -468,6 +446,7 @@ export class StripeStore implements CardStore {
       expYear: details.exp_year,
       status: paymentFailed ? 'payment_failed' : 'ok',
     };
+    if (details.wallet) summary.wallet = details.wallet.type;
     const { customer } = billing;
     if (customer.name) summary.customerName = customer.name;
     const greeting = this.#greetingKey ? customer.metadata?.[this.#greetingKey]?.trim() : undefined;
@@ -509,194 +488,4 @@ export class StripeStore implements CardStore {
       throw translate(error) ?? toStoreError(error);
     }
   }
-}
-
-// --- Pure helpers ---------------------------------------------------------------------------------
-
-const pinned = { apiVersion: STRIPE_API_VERSION };
-
-async function loadClient(
-  secretKey: string,
-  options: Omit<Stripe.StripeConfig, 'apiVersion'>,
-): Promise<Stripe> {
-  let StripeClient: typeof Stripe;
-  try {
-    ({ default: StripeClient } = await import('stripe'));
-  } catch (error) {
-    // `stripe` is an optional peer dependency: say what to do, not Node's resolver message.
-    const code = (error as { code?: unknown } | null)?.code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && /'stripe'/.test(String((error as Error).message))) {
-      throw new Error('StripeStore needs the `stripe` package: npm install stripe', {
-        cause: error,
-      });
-    }
-    throw error;
-  }
-  return new StripeClient(secretKey, { ...options, apiVersion: STRIPE_API_VERSION });
-}
-
-/** `http://127.0.0.1:12111` → the client's host, port and protocol options. */
-function apiAddress(apiUrl: string | undefined): Partial<Stripe.StripeConfig> {
-  if (apiUrl === undefined) return {};
-  const url = new URL(apiUrl);
-  const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  return {
-    host: url.hostname,
-    protocol,
-    port: url.port === '' ? (protocol === 'http' ? 80 : 443) : Number(url.port),
-  };
-}
-
-/**
- * One Stripe idempotency key per write of a flow, derived from the request's key: a retried
- * request replays each step, while two steps never collide under one key.
- */
-function derivedKeys(context: StoreContext): (step: string) => { idempotencyKey?: string } {
-  const base = context.idempotencyKey;
-  return (step) => (base === undefined ? {} : { idempotencyKey: `cardkeep:${base}:${step}` });
-}
-
-// The same wire codes as MemoryStore, so the widget behaves alike on either store.
-const cardMismatch = () =>
-  new ProtocolError(409, 'card_mismatch', 'That card is not the card on file.');
-const setupIntentMismatch = () =>
-  new ProtocolError(409, 'setup_intent_mismatch', 'Unknown SetupIntent.');
-
-function idOf(value: string | { id: string } | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'string' ? value : value.id;
-}
-
-function defaultId(customer: Stripe.Customer): string | null {
-  return idOf(customer.invoice_settings.default_payment_method);
-}
-
-/** The id of the card the customer pays with: their default, else their main subscription's. */
-function currentCardId(billing: Billing): string | null {
-  return (
-    defaultId(billing.customer) ??
-    billing.subscriptions.map((s) => idOf(s.default_payment_method)).find((id) => id !== null) ??
-    null
-  );
-}
-
-/** The expanded card {@link currentCardId} names, when it is a card. */
-function currentCard(billing: Billing): Stripe.PaymentMethod | null {
-  const candidates = [
-    billing.customer.invoice_settings.default_payment_method,
-    ...billing.subscriptions.map((s) => s.default_payment_method),
-  ];
-  const found = candidates.find((c) => c !== null && c !== undefined);
-  if (found === undefined || typeof found === 'string') return null;
-  return found.type === 'card' && found.card ? found : null;
-}
-
-/**
- * Open invoices whose renewal attempt failed, on subscriptions that `cardId` pays for (its own
- * default, or the customer's when it has none).
- */
-function failingInvoices(billing: Billing, cardId: string): Stripe.Invoice[] {
-  const customerDefault = defaultId(billing.customer);
-  const invoices: Stripe.Invoice[] = [];
-  for (const subscription of billing.subscriptions) {
-    const paidWith = idOf(subscription.default_payment_method) ?? customerDefault;
-    const invoice = subscription.latest_invoice;
-    if (paidWith !== cardId || invoice === null || typeof invoice === 'string') continue;
-    if (
-      invoice.status === 'open' &&
-      invoice.collection_method === 'charge_automatically' &&
-      invoice.attempt_count > 0 &&
-      invoice.amount_remaining > 0
-    ) {
-      invoices.push(invoice);
-    }
-  }
-  return invoices;
-}
-
-interface StripeErrorLike {
-  type: string;
-  code?: string;
-  decline_code?: string;
-  statusCode?: number;
-  requestId?: string;
-  headers?: Record<string, string>;
-}
-
-/** A `stripe` library error, recognised by shape so this module needs no runtime import. */
-function isStripeError(error: unknown): error is StripeErrorLike & Error {
-  return (
-    error instanceof Error &&
-    typeof (error as unknown as { type?: unknown }).type === 'string' &&
-    (error as unknown as { type: string }).type.startsWith('Stripe')
-  );
-}
-
-function isMissing(error: unknown): boolean {
-  return (
-    isStripeError(error) &&
-    error.type === 'StripeInvalidRequestError' &&
-    error.code === 'resource_missing'
-  );
-}
-
-function missingCustomerIsUnauthorized(error: unknown): CardkeepError | null {
-  return isMissing(error)
-    ? new CardkeepError('unauthorized', 'Unknown customer', { cause: error })
-    : null;
-}
-
-/** Errors of the expiry update and of the issuer's check: a wrong date is `invalid_expiry`. */
-function expiryError(error: unknown): unknown {
-  if (
-    isStripeError(error) &&
-    (EXPIRY_CODES.has(error.code ?? '') || EXPIRY_CODES.has(error.decline_code ?? ''))
-  ) {
-    return new CardkeepError('invalid_expiry', 'The issuer did not accept this expiry date', {
-      cause: error,
-    });
-  }
-  return error;
-}
-
-/**
- * Maps a failure to the protocol's codes. Stripe's own message stays in `cause` (for the
- * merchant's logs), never in `message`: it can name objects, parameters or account details.
- */
-export function toStoreError(error: unknown): CardkeepError {
-  if (error instanceof CardkeepError) return error;
-  if (!isStripeError(error)) {
-    return new CardkeepError('server', 'Unexpected error', { cause: error });
-  }
-  switch (error.type) {
-    case 'StripeCardError':
-      return new CardkeepError('card_declined', 'The card was declined', {
-        cause: error,
-        status: 402,
-      });
-    case 'StripeRateLimitError': {
-      const retryAfter = Number(error.headers?.['retry-after']);
-      return new CardkeepError('rate_limited', 'Stripe asked us to slow down', {
-        cause: error,
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfter } : {}),
-      });
-    }
-    case 'StripeConnectionError':
-    case 'StripeAPIError':
-      return new CardkeepError('server', 'Stripe is unavailable', { cause: error });
-    default:
-      // Authentication, permission, idempotency and invalid requests: our bug or the merchant's
-      // configuration. Retrying the same call cannot help.
-      return new CardkeepError('server', 'The payment provider refused the request', {
-        cause: error,
-        retryable: false,
-      });
-  }
-}
-
-function defaultWarn(message: string, error: unknown): void {
-  const detail = isStripeError(error)
-    ? ` (${error.type}${error.code ? ` ${error.code}` : ''}${error.requestId ? `, ${error.requestId}` : ''})`
-    : '';
-  console.warn(`cardkeep: ${message}${detail}`);
 }

@@ -1,7 +1,7 @@
 // Where input enters the server: a JSON body becomes a route's typed input here, checked once
 // (the client is never trusted). Stores then take it as it is, as store.ts promises.
 import { checkExpiry, type ExpiryResult } from '../core/expiry.js';
-import type { ExpiryUpdate } from '../protocol/wire.js';
+import type { ExpiryUpdate, VerifyInput } from '../protocol/wire.js';
 import { badRequest, HttpError } from './http-error.js';
 
 /** A parsed JSON request body: always an object. */
@@ -34,6 +34,19 @@ export function parseExpiryUpdate(body: JsonObject, now: Date): ExpiryUpdate {
     });
   }
   return { cardId, month, year };
+}
+
+/**
+ * `{ setupIntentId }` or `{ paymentIntentId }` of a verification: the intent of the
+ * authentication the shopper finished (the card check, or the retried renewal's payment).
+ */
+export function parseVerify(body: JsonObject): VerifyInput {
+  if (body.setupIntentId === undefined && body.paymentIntentId !== undefined) {
+    const { paymentIntentId } = body;
+    if (!isId(paymentIntentId)) throw badRequest('paymentIntentId must be a non-empty id string.');
+    return { paymentIntentId };
+  }
+  return parseSetupIntent(body);
 }
 
 /** `{ setupIntentId }` of a replacement or a verification. */

@@ -3,7 +3,12 @@
 // main entry would do so as soon as it is imported.
 import { loadStripe as pureLoadStripe } from '@stripe/stripe-js/dist/pure.mjs';
 import type { Stripe, StripeError } from '@stripe/stripe-js';
-import type { AuthenticateAction, CardkeepAdapter, UpdateResult } from '../adapter/types.js';
+import type {
+  AuthenticateAction,
+  CardkeepAdapter,
+  UpdateResult,
+  VerifyInput,
+} from '../adapter/types.js';
 import { CardkeepError } from '../core/errors.js';
 
 export type { Stripe, StripeError };
@@ -83,11 +88,17 @@ export function loadStripeOnce(
   return promise;
 }
 
-/** `seti_123` from a SetupIntent's client secret `seti_123_secret_abc`. */
-function setupIntentIdOf(clientSecret: string): string {
+/**
+ * The intent id in its client secret: `seti_123` from `seti_123_secret_abc`, `pi_1` from
+ * `pi_1_secret_x`; anything else (not the kind of intent the action said) is refused.
+ */
+function intentIdOf(clientSecret: string, prefix: 'seti' | 'pi'): string {
   const id = clientSecret.split('_secret_')[0] ?? '';
-  if (!/^seti_\w+$/.test(id) || id === clientSecret) {
-    throw new CardkeepError('server', 'Not a SetupIntent client secret');
+  if (!new RegExp(`^${prefix}_\\w+$`).test(id) || id === clientSecret) {
+    throw new CardkeepError(
+      'server',
+      `Not a ${prefix === 'pi' ? 'Payment' : 'Setup'}Intent client secret`,
+    );
   }
   return id;
 }
@@ -126,12 +137,16 @@ export async function runAuthentication({
   signal,
   loader,
 }: AuthenticationInput): Promise<UpdateResult> {
-  const setupIntentId = setupIntentIdOf(action.clientSecret);
+  // A renewal that needs 3-D Secure names the invoice's PaymentIntent; a card check a SetupIntent.
+  const input: VerifyInput =
+    action.intent === 'payment'
+      ? { paymentIntentId: intentIdOf(action.clientSecret, 'pi') }
+      : { setupIntentId: intentIdOf(action.clientSecret, 'seti') };
   if (!adapter.verify) throw new CardkeepError('server', 'The adapter cannot verify');
   const stripe = await loadStripeOnce(action.publishableKey, { loader });
   signal?.throwIfAborted();
   const { error } = await stripe.handleNextAction({ clientSecret: action.clientSecret });
   signal?.throwIfAborted();
   if (error) throw stripeFailure(error);
-  return adapter.verify({ setupIntentId }, signal ? { signal } : {});
+  return adapter.verify(input, signal ? { signal } : {});
 }

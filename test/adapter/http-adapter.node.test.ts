@@ -123,6 +123,42 @@ describe('HttpAdapter', () => {
       });
     });
 
+    it('reads a wallet card, a payment action and the newer payment statuses', async () => {
+      const action = {
+        type: 'authenticate',
+        clientSecret: 'pi_1_secret_2',
+        publishableKey: 'pk',
+        intent: 'payment',
+      };
+      const { adapter: a, calls } = adapter([
+        json(200, {
+          card: { ...CARD, wallet: 'apple_pay' },
+          action,
+          payment: { status: 'requires_action' },
+        }),
+        json(200, { card: CARD, payment: { status: 'pending' } }),
+        json(200, { card: CARD, action: { ...action, intent: 'other' } }),
+      ]);
+      assert.deepEqual(await a.updateExpiry(update), {
+        ...CARD,
+        wallet: 'apple_pay',
+        action,
+        payment: { status: 'requires_action' },
+      });
+      assert.deepEqual(await a.verify({ paymentIntentId: 'pi_1' }), {
+        ...CARD,
+        payment: { status: 'pending' },
+      });
+      assert.deepEqual(JSON.parse(calls[1]!.init.body as string), { paymentIntentId: 'pi_1' });
+      // An intent this widget does not know is a SetupIntent's, the protocol's default.
+      const other = await a.updateExpiry(update);
+      assert.deepEqual(other.action, {
+        type: 'authenticate',
+        clientSecret: 'pi_1_secret_2',
+        publishableKey: 'pk',
+      });
+    });
+
     it('answers null for {card: null}', async () => {
       const { adapter: a } = adapter([json(200, { card: null })]);
       assert.equal(await a.getCard(), null);

@@ -215,13 +215,14 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
       'GET /v1/subscriptions secret 200',
       `POST /v1/customers/${customer.id} secret 200`,
       `POST /v1/subscriptions/${subscription.id} secret 200`,
+      `POST /v1/invoices/${invoice!.id} secret 200`,
       `POST /v1/invoices/${invoice!.id}/pay secret 200`,
     ]);
     assert.deepEqual(si, [
       {
         customer: customer.id,
         usage: 'off_session',
-        automatic_payment_methods: { enabled: 'true' },
+        allowed_payment_method_types: ['card'],
         metadata: { cardkeep: 'replace_card' },
       },
     ]);
@@ -242,8 +243,12 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     assert.deepEqual(params('POST', `/v1/subscriptions/${subscription.id}`), [
       { default_payment_method: card.id, expand: ['latest_invoice'] },
     ]);
+    // Marked as Cardkeep's in-page retry, then paid with the shopper present.
+    assert.deepEqual(params('POST', `/v1/invoices/${invoice!.id}`), [
+      { metadata: { cardkeep_retry_attempt: '2' } },
+    ]);
     assert.deepEqual(params('POST', `/v1/invoices/${invoice!.id}/pay`), [
-      { payment_method: card.id },
+      { payment_method: card.id, off_session: 'false' },
     ]);
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
     assert.equal(fake.object(subscription.id)!.status, 'active');

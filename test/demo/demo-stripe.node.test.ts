@@ -156,7 +156,12 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
 
     assert.deepEqual(
       writes().map((w) => w.path),
-      [`/v1/payment_methods/${card.id}`, '/v1/setup_intents', `/v1/invoices/${invoice!.id}/pay`],
+      [
+        `/v1/payment_methods/${card.id}`,
+        '/v1/setup_intents',
+        `/v1/invoices/${invoice!.id}`,
+        `/v1/invoices/${invoice!.id}/pay`,
+      ],
     );
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
   });

@@ -257,7 +257,9 @@ let files: string[];
 before(async () => {
   const built = 'cardkeep/server';
   ({ createNodeServer, MemoryStore } = (await import(built)) as typeof CardkeepServer);
-  files = JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as string[];
+  files = (
+    JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as { files: { file: string }[] }
+  ).files.map(({ file }) => file);
   const bare = createNodeServer({
     store: MemoryStore.demo('payment_failed'),
     authenticate: () => CUSTOMER,

@@ -115,7 +115,9 @@ describe('the packed package, installed from its tarball', () => {
   it('ships the build, the browser files and no sources or tests', async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
     const files = stdout.split('\n').filter(Boolean);
-    const browser = JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as string[];
+    const browser = (
+      JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as { files: { file: string }[] }
+    ).files.map(({ file }) => file);
     for (const name of ['dist/index.js', 'dist/server/index.d.ts', 'dist/browser-files.json']) {
       assert.ok(files.includes(`package/${name}`), name);
     }
@@ -141,7 +143,9 @@ describe('the packed package, installed from its tarball', () => {
     }
     assert.match(esm.stdout, /^cardkeep\/server [1-9]\d*$/m);
     // The browser files resolve through `exports`, for merchants who copy them to a CDN.
-    const browser = JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as string[];
+    const browser = (
+      JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as { files: { file: string }[] }
+    ).files.map(({ file }) => file);
     const paths = await node(
       `for (const f of ${JSON.stringify(browser)}) console.log(require.resolve('cardkeep/' + f));`,
       'commonjs',

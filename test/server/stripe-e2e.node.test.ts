@@ -72,14 +72,24 @@ describe('Cardkeep on Stripe, end to end', () => {
     assert.deepEqual(result.payment, { status: 'succeeded', amount: 1480, currency: 'jpy' });
     assert.equal((await adapter.getCard())?.status, 'ok');
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
-    // The widget's Idempotency-Key reached Stripe, one derived key per write.
-    const keys = fake.requests.filter((r) => r.method === 'POST').map((r) => r.idempotencyKey);
-    const steps = keys.map((k) => /^cardkeep:(.+):(expiry|verify|pay:in_\w+)$/.exec(k ?? ''));
+    // The widget's Idempotency-Key reached Stripe as one derived key per write: the expiry, the
+    // issuer's check, the retry marker and the payment; short, and none shared between steps.
+    const posts = fake.requests.filter((r) => r.method === 'POST');
     assert.deepEqual(
-      steps.map((m) => m?.[2]),
-      ['expiry', 'verify', `pay:${invoice!.id}`],
+      posts.map((r) => r.path),
+      [
+        `/v1/payment_methods/${before!.id}`,
+        '/v1/setup_intents',
+        `/v1/invoices/${invoice!.id}`,
+        `/v1/invoices/${invoice!.id}/pay`,
+      ],
     );
-    assert.equal(new Set(steps.map((m) => m?.[1])).size, 1, 'all from the one request key');
+    const keys = posts.map((r) => r.idempotencyKey ?? '');
+    assert.ok(
+      keys.every((k) => /^cardkeep:[\w-]{43}$/.test(k)),
+      keys.join(' '),
+    );
+    assert.equal(new Set(keys).size, keys.length);
   });
 
   it('runs 3-D Secure only when the issuer asks, then finishes through /card/verify', async () => {
@@ -93,9 +103,21 @@ describe('Cardkeep on Stripe, end to end', () => {
 
     // Stripe.js handleNextAction in the shopper's browser; the shopper approves in the bank app.
     fake.completeAuthentication(setupIntentId, 'succeed');
-    const done = await adapter.verify!({ setupIntentId });
+    const checked = await adapter.verify!({ setupIntentId });
 
+    // The card is saved; the renewal, paid with the shopper present, wants its own 3-D Secure.
+    assert.equal(checked.expYear, 2030);
+    assert.equal(checked.status, 'payment_failed');
+    assert.deepEqual(checked.payment, { status: 'requires_action', amount: 1480, currency: 'jpy' });
+    assert.equal(checked.action?.intent, 'payment');
+    const paymentIntentId = checked.action!.clientSecret.split('_secret_')[0]!;
+    assert.equal(fake.object(paymentIntentId)!.status, 'requires_action');
+
+    fake.completePaymentAuthentication(paymentIntentId, 'succeed');
+    const done = await adapter.verify!({ paymentIntentId });
     assert.deepEqual(done.payment, { status: 'succeeded', amount: 1480, currency: 'jpy' });
+    assert.equal(done.status, 'ok');
+    assert.equal(done.action, undefined);
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
   });
 

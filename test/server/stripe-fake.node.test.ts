@@ -251,3 +251,138 @@ describe('FakeStripe', () => {
     await stripeError(stripe.invoices.pay(invoice!.id, { payment_method: good.id }));
   });
 });
+
+describe('FakeStripe refuses what Stripe refuses (issue 16)', () => {
+  it('automatic_payment_methods[allow_redirects] without [enabled]', async () => {
+    const customer = fake.addCustomer();
+    const error = await stripeError(
+      stripe.setupIntents.create({
+        customer: customer.id,
+        // @ts-expect-error -- `enabled` is required; the types know it, so does the fake.
+        automatic_payment_methods: { allow_redirects: 'never' },
+      }),
+    );
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.code, 'parameter_missing');
+    assert.equal(error.param, 'automatic_payment_methods[enabled]');
+  });
+
+  it('a payment method type this API version does not know', async () => {
+    const error = await stripeError(
+      stripe.setupIntents.create({ allowed_payment_method_types: ['card', 'cardkeep_pay'] }),
+    );
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.param, 'allowed_payment_method_types[1]');
+  });
+
+  it('card[networks][preferred]=amex (only cartes_bancaires, mastercard, visa)', async () => {
+    const customer = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_visa', { customer: customer.id });
+    const error = await stripeError(
+      stripe.paymentMethods.update(pm.id, { card: { networks: { preferred: 'amex' } } }),
+    );
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.param, 'card[networks][preferred]');
+  });
+
+  it('an Idempotency-Key over 255 characters', async () => {
+    const error = await stripeError(
+      stripe.customers.create({ name: 'A' }, { idempotencyKey: 'k'.repeat(256) }),
+    );
+    assert.equal(error.statusCode, 400);
+    assert.equal(fake.calls().length, 1);
+    await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'k'.repeat(255) });
+  });
+
+  it('a Stripe-Version other than the one its schema describes', async () => {
+    const error = await stripeError(
+      stripe.customers.create({ name: 'A' }, { apiVersion: '2020-08-27' }),
+    );
+    assert.equal(error.statusCode, 400);
+    assert.equal(error.code, 'invalid_api_version');
+    await stripe.customers.create({ name: 'A' }, { apiVersion: Stripe.API_VERSION });
+  });
+
+  it('stores a 500 under its key and replays it instead of running the request again', async () => {
+    fake.failNext('/v1/customers', {
+      status: 500,
+      error: { type: 'api_error', message: 'An unknown error occurred' },
+    });
+    const first = await stripeError(
+      stripe.customers.create({ name: 'A' }, { idempotencyKey: 'k1' }),
+    );
+    assert.equal(first.statusCode, 500);
+    const again = await stripeError(
+      stripe.customers.create({ name: 'A' }, { idempotencyKey: 'k1' }),
+    );
+    assert.equal(again.statusCode, 500);
+    assert.equal(fake.requests.at(-1)!.replayed, true);
+    // Under a new key the request runs.
+    await stripe.customers.create({ name: 'A' }, { idempotencyKey: 'k2' });
+  });
+
+  it('an on-session invoice payment that needs 3-D Secure leaves its PaymentIntent in requires_action', async () => {
+    const customer = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_authenticationRequired', {
+      customer: customer.id,
+      default: true,
+    });
+    const { invoice } = fake.addSubscription({
+      customer: customer.id,
+      status: 'past_due',
+      latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
+    });
+    const error = await stripeError(
+      stripe.invoices.pay(invoice!.id, { payment_method: pm.id, off_session: false }),
+    );
+    assert.equal(error.type, 'StripeCardError');
+    assert.equal(error.code, 'invoice_payment_intent_requires_action');
+    const found = await stripe.invoices.retrieve(invoice!.id, {
+      expand: ['confirmation_secret'],
+    });
+    assert.equal(found.status, 'open');
+    const secret = found.confirmation_secret!.client_secret;
+    const intent = await stripe.paymentIntents.retrieve(secret.split('_secret_')[0]!);
+    assert.equal(intent.status, 'requires_action');
+    assert.equal(intent.next_action?.type, 'use_stripe_sdk');
+    fake.completePaymentAuthentication(intent.id, 'succeed');
+    assert.equal((await stripe.invoices.retrieve(invoice!.id)).status, 'paid');
+  });
+
+  it('off-session, the same card is declined with authentication_required', async () => {
+    const customer = fake.addCustomer();
+    const pm = fake.addPaymentMethod('pm_card_authenticationRequired', { customer: customer.id });
+    const { invoice } = fake.addSubscription({
+      customer: customer.id,
+      latestInvoice: { amount: 500, currency: 'usd', attempt_count: 1 },
+    });
+    const error = await stripeError(stripe.invoices.pay(invoice!.id, { payment_method: pm.id }));
+    assert.equal(error.code, 'authentication_required');
+  });
+
+  it('has wallet cards and Link methods; a card-only SetupIntent refuses Link up front', async () => {
+    const customer = fake.addCustomer();
+    const wallet = fake.addPaymentMethod('pm_card_visa', {
+      customer: customer.id,
+      wallet: 'apple_pay',
+    });
+    const read = await stripe.paymentMethods.retrieve(wallet.id);
+    assert.equal(read.card?.wallet?.type, 'apple_pay');
+    const link = fake.addLinkPaymentMethod({ customer: customer.id });
+    assert.equal((await stripe.paymentMethods.retrieve(link.id)).type, 'link');
+
+    const cardOnly = await stripe.setupIntents.create({
+      customer: customer.id,
+      allowed_payment_method_types: ['card'],
+    });
+    const refused = await fake.confirmSetupAsBrowser(cardOnly.client_secret!, 'pm_link');
+    assert.match(String((refused.error as { message: string }).message), /not allowed/);
+    const automatic = await stripe.setupIntents.create({
+      customer: customer.id,
+      automatic_payment_methods: { enabled: true },
+    });
+    assert.deepEqual(automatic.payment_method_types, ['card', 'link']);
+    const accepted = await fake.confirmSetupAsBrowser(automatic.client_secret!, 'pm_link');
+    assert.equal(accepted.status, 'succeeded');
+  });
+});

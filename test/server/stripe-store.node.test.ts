@@ -1,6 +1,7 @@
 // StripeStore driven through the real `stripe` library against the local fake Stripe server.
 // Each flow's test asserts what the shopper gets back and the exact calls Stripe received.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { CardkeepError } from '../../src/core/errors.js';
@@ -11,6 +12,7 @@ import {
   toStoreError,
   type StripeStoreCommonOptions,
 } from '../../src/server/stripe-store.js';
+import { ensureDemoCustomer } from '../../demo/stripe-customer.mjs';
 import { FakeStripe, type RecordedRequest } from '../support/fake-stripe.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
@@ -27,6 +29,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
 });
+
+/** The Stripe idempotency key the store derives (documented in docs/stripe.md). */
+function derivedKey(customer: string, route: string, step: string, clientKey: string): string {
+  const hash = createHash('sha256').update(JSON.stringify([customer, route, step, clientKey]));
+  return `cardkeep:${hash.digest('base64url')}`;
+}
 
 function store(options: Partial<StripeStoreCommonOptions> = {}): StripeStore {
   return new StripeStore({ stripe, publishableKey: PK, now: () => NOW, ...options });
@@ -188,7 +196,7 @@ describe('StripeStore.updateExpiry', () => {
     ]);
     const update = fake.requests[2]!;
     assert.deepEqual(update.params, { card: { exp_month: '4', exp_year: '2030' } });
-    assert.equal(update.idempotencyKey, 'cardkeep:key-1:expiry');
+    assert.equal(update.idempotencyKey, derivedKey(customerId, 'expiry', 'expiry', 'key-1'));
     const card = fake.object(cardId)!.card as { exp_month: number; exp_year: number };
     assert.deepEqual([card.exp_month, card.exp_year], [4, 2030]);
   });
@@ -266,11 +274,18 @@ describe('StripeStore.updateExpiry', () => {
       `GET /v1/customers/${customerId}`,
       'GET /v1/subscriptions',
       `POST /v1/payment_methods/${cardId}`,
+      `POST /v1/invoices/${invoice!.id}`,
       `POST /v1/invoices/${invoice!.id}/pay`,
     ]);
-    const pay = fake.requests[3]!;
-    assert.deepEqual(pay.params, { payment_method: cardId });
-    assert.equal(pay.idempotencyKey, `cardkeep:key-2:pay:${invoice!.id}`);
+    // The retry is marked on the invoice (so the webhook can tell it apart), then paid with
+    // the shopper present.
+    assert.deepEqual(fake.requests[3]!.params, { metadata: { cardkeep_retry_attempt: '2' } });
+    const pay = fake.requests[4]!;
+    assert.deepEqual(pay.params, { payment_method: cardId, off_session: 'false' });
+    assert.equal(
+      pay.idempotencyKey,
+      derivedKey(customerId, 'expiry', `pay:${invoice!.id}`, 'key-2'),
+    );
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
     assert.equal(fake.object(subscription.id)!.status, 'active');
   });
@@ -333,7 +348,7 @@ describe('StripeStore verification (verifyOnUpdate)', () => {
       use_stripe_sdk: 'true',
       metadata: { cardkeep: 'verify_expiry' },
     });
-    assert.equal(verify.idempotencyKey, 'cardkeep:k:verify');
+    assert.equal(verify.idempotencyKey, derivedKey(customerId, 'expiry', 'verify', 'k'));
   });
 
   it('asks the shopper to authenticate, then finishes and retries the renewal on verify', async () => {
@@ -354,13 +369,18 @@ describe('StripeStore verification (verifyOnUpdate)', () => {
     fake.clearRequests();
     const done = await cardkeep.verify(customerId, { setupIntentId: intentId }, {});
 
-    assert.deepEqual(done.payment, { status: 'succeeded', amount: 1480, currency: 'jpy' });
-    assert.equal(done.status, 'ok');
+    // The card is set up; the renewal, paid on-session, asks for 3-D Secure of its own.
+    assert.deepEqual(done.payment, { status: 'requires_action', amount: 1480, currency: 'jpy' });
+    assert.equal(done.status, 'payment_failed');
+    assert.equal(done.action?.intent, 'payment');
     assert.deepEqual(fake.calls(), [
       `GET /v1/setup_intents/${intentId}`,
       `GET /v1/customers/${customerId}`,
       'GET /v1/subscriptions',
+      `POST /v1/invoices/${invoice!.id}`,
       `POST /v1/invoices/${invoice!.id}/pay`,
+      `GET /v1/invoices/${invoice!.id}`,
+      `GET /v1/payment_intents/${fake.invoicePaymentIntent(invoice!.id).id}`,
     ]);
   });
 
@@ -431,17 +451,32 @@ describe('StripeStore replacement', () => {
     assert.deepEqual(fake.requests[0]!.params, {
       customer: customerId,
       usage: 'off_session',
-      automatic_payment_methods: { enabled: 'true' },
+      // Cards only by default: nothing is offered that the store would refuse afterwards.
+      allowed_payment_method_types: ['card'],
       metadata: { cardkeep: 'replace_card' },
     });
   });
 
-  it('can restrict the form to cards', async () => {
+  it("offers the Dashboard's methods only when asked to ('automatic'), or an explicit list", async () => {
     const { customerId } = shopper();
     fake.clearRequests();
-    await store({ paymentMethodTypes: ['card'] }).createSetupSession(customerId, {});
-    assert.deepEqual(fake.requests[0]!.params.allowed_payment_method_types, ['card']);
-    assert.equal(fake.requests[0]!.params.automatic_payment_methods, undefined);
+    await store({ paymentMethodTypes: 'automatic' }).createSetupSession(customerId, {});
+    assert.deepEqual(fake.requests[0]!.params.automatic_payment_methods, { enabled: 'true' });
+    assert.equal(fake.requests[0]!.params.allowed_payment_method_types, undefined);
+    await store({ paymentMethodTypes: ['card', 'link'] }).createSetupSession(customerId, {});
+    assert.deepEqual(fake.requests[1]!.params.allowed_payment_method_types, ['card', 'link']);
+  });
+
+  it('a card-only session refuses Link up front, in Stripe, before the store sees it', async () => {
+    const { customerId } = shopper();
+    const session = await store().createSetupSession(customerId, {});
+    const refused = await fake.confirmSetupAsBrowser(session.clientSecret, 'pm_link');
+    assert.equal((refused.error as { param: string }).param, 'payment_method');
+    const intentId = session.clientSecret.split('_secret_')[0]!;
+    const error = await rejection(
+      store().completeReplacement(customerId, { setupIntentId: intentId }, {}),
+    );
+    assert.equal(error.code, 'card_declined');
   });
 
   it('refuses a session for an unknown customer', async () => {
@@ -479,12 +514,16 @@ describe('StripeStore replacement', () => {
       'GET /v1/subscriptions',
       `POST /v1/customers/${customerId}`,
       `POST /v1/subscriptions/${subscription.id}`,
+      `POST /v1/invoices/${invoice!.id}`,
       `POST /v1/invoices/${invoice!.id}/pay`,
     ]);
     assert.deepEqual(fake.requests[3]!.params, {
       invoice_settings: { default_payment_method: newCard },
     });
-    assert.equal(fake.requests[3]!.idempotencyKey, 'cardkeep:r1:customer');
+    assert.equal(
+      fake.requests[3]!.idempotencyKey,
+      derivedKey(customerId, 'replace', 'customer', 'r1'),
+    );
     assert.deepEqual(fake.requests[4]!.params, {
       default_payment_method: newCard,
       expand: ['latest_invoice'],
@@ -570,28 +609,36 @@ describe('StripeStore construction and errors', () => {
     assert.ok(fake.requests.every((r) => r.apiVersion === STRIPE_API_VERSION));
   });
 
-  it('builds from a secret key and an API URL, as the demo does, and seeds a demo shopper once', async () => {
+  it('builds from a secret key and an API URL, as the demo does; the demo seeds its shopper once', async () => {
     const demo = await StripeStore.fromSecretKey(fake.secretKey, {
       publishableKey: PK,
       apiUrl: fake.url,
       now: () => NOW,
     });
-
-    const customerId = await demo.ensureDemoCustomer();
+    const seed = {
+      secretKey: fake.secretKey,
+      apiUrl: fake.url,
+      apiVersion: STRIPE_API_VERSION,
+      now: () => NOW,
+    };
+    const customerId = await ensureDemoCustomer(seed);
     const card = await demo.getCard(customerId);
     assert.equal(card?.last4, '4242');
     assert.deepEqual([card?.expMonth, card?.expYear], [11, 2026], 'expires this month');
-    assert.equal(await demo.ensureDemoCustomer(), customerId, 'found again, not duplicated');
+    assert.equal(await ensureDemoCustomer(seed), customerId, 'found again, not duplicated');
     assert.equal(fake.calls().filter((c) => c === 'POST /v1/customers').length, 1);
+    assert.equal('ensureDemoCustomer' in demo, false, 'not part of the production store');
   });
 
   it('refuses to seed demo data with a live key', async () => {
-    const live = await StripeStore.fromSecretKey('sk_live_not_for_demos', {
-      publishableKey: PK,
-      apiUrl: fake.url,
-    });
-    const error = await rejection(live.ensureDemoCustomer());
-    assert.equal(error.code, 'server');
+    await assert.rejects(
+      ensureDemoCustomer({
+        secretKey: 'sk_live_not_for_demos',
+        apiUrl: fake.url,
+        apiVersion: STRIPE_API_VERSION,
+      }),
+      /live keys/,
+    );
     assert.deepEqual(fake.requests, []);
   });
 

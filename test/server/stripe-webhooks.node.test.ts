@@ -165,3 +165,109 @@ describe('createStripeWebhookHandler', () => {
     assert.equal(response.headers.get('allow'), 'POST');
   });
 });
+
+describe('createStripeWebhookHandler: each event once', () => {
+  it('runs a duplicate delivery of an event once, and says so to Stripe', async () => {
+    const { event } = failedInvoiceEvent();
+    const { handle, failed } = handler();
+    const payload = JSON.stringify(event);
+    const first = await handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    const again = await handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    assert.equal(first.status, 200);
+    assert.equal(again.status, 200);
+    assert.deepEqual(await again.json(), { received: true, duplicate: true });
+    assert.equal(failed.length, 1, 'one dunning e-mail, not two');
+  });
+
+  it('shares what it delivered with every instance on the same state', async () => {
+    const keys = new Set<string>();
+    const state = {
+      firstDelivery: async (key: string) => (keys.has(key) ? false : (keys.add(key), true)),
+    };
+    const { event } = failedInvoiceEvent();
+    const one = handler({ state });
+    const two = handler({ state });
+    const payload = JSON.stringify(event);
+    await one.handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    const second = await two.handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    assert.deepEqual(await second.json(), { received: true, duplicate: true });
+    assert.equal(one.failed.length + two.failed.length, 1);
+  });
+
+  it('runs the event again when the callback failed, then never again', async () => {
+    const { event } = failedInvoiceEvent();
+    let calls = 0;
+    const { handle } = handler({
+      onPaymentFailed: () => {
+        calls++;
+        if (calls < 3) throw new Error('mail server down');
+      },
+      onError: () => {},
+    });
+    const payload = JSON.stringify(event);
+    const deliver = () => handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    assert.equal((await deliver()).status, 500);
+    assert.equal((await deliver()).status, 500);
+    assert.equal((await deliver()).status, 200);
+    assert.deepEqual(await (await deliver()).json(), { received: true, duplicate: true });
+    assert.equal(calls, 3);
+  });
+
+  it('answers 409 to a duplicate that arrives while the event still runs', async () => {
+    const { event } = failedInvoiceEvent();
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const began = new Promise<void>((resolve) => (started = resolve));
+    const { handle, failed } = handler({
+      onPaymentFailed: async (_event, context) => {
+        started();
+        await running;
+        failed.push(context);
+      },
+    });
+    const payload = JSON.stringify(event);
+    const first = handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    await began;
+    const during = await handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    assert.equal(during.status, 409);
+    release();
+    assert.equal((await first).status, 200);
+    assert.equal(failed.length, 1);
+  });
+});
+
+describe('createStripeWebhookHandler: Cardkeep’s own in-page retry', () => {
+  it('tells a failure of the in-page retry from a renewal failure', async () => {
+    const customer = fake.addCustomer();
+    const card = fake.addPaymentMethod('pm_card_chargeDeclined', {
+      customer: customer.id,
+      default: true,
+    });
+    const { invoice } = fake.addSubscription({
+      customer: customer.id,
+      status: 'past_due',
+      latestInvoice: { amount: 1480, currency: 'jpy', attempt_count: 1 },
+    });
+    const { handle, failed } = handler();
+    const deliver = async (object: Record<string, unknown>) => {
+      const payload = JSON.stringify(fake.event('invoice.payment_failed', object));
+      return handle(post(payload, fake.signWebhook(payload, WHSEC)));
+    };
+    // Stripe's own renewal attempt failed: the shopper is not on the page.
+    await deliver(fake.object(invoice!.id)!);
+    // The store marks the retry it is about to make, then pays with the shopper present.
+    await stripe.invoices.update(invoice!.id, { metadata: { cardkeep_retry_attempt: '2' } });
+    await stripe.invoices
+      .pay(invoice!.id, { payment_method: card.id, off_session: false })
+      .catch(() => {});
+    await deliver(fake.object(invoice!.id)!);
+    // Days later Stripe's smart retry fails too: that is a renewal failure again.
+    await stripe.invoices.pay(invoice!.id, { payment_method: card.id }).catch(() => {});
+    await deliver(fake.object(invoice!.id)!);
+    assert.deepEqual(
+      failed.map((c) => c.inPageRetry),
+      [false, true, false],
+    );
+  });
+});

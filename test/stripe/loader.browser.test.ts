@@ -35,8 +35,8 @@ function verifyingAdapter(verified: string[]): CardkeepAdapter {
     updateExpiry: unused,
     createSetupSession: unused,
     completeReplacement: unused,
-    verify: ({ setupIntentId }, options) => {
-      verified.push(setupIntentId);
+    verify: (input, options) => {
+      verified.push('setupIntentId' in input ? input.setupIntentId : input.paymentIntentId);
       options?.signal?.throwIfAborted();
       return Promise.resolve(card);
     },
@@ -160,6 +160,20 @@ describe('runAuthentication', () => {
     expect(fake.loads).to.deep.equal(['pk_test_auth']);
     expect(verified).to.deep.equal(['seti_auth1']);
     expect(result).to.deep.equal(card);
+  });
+
+  it('for a renewal payment (intent: payment) verifies the PaymentIntent the bank confirmed', async () => {
+    const fake = new FakeStripe();
+    const verified: string[] = [];
+    const payment = { ...action, clientSecret: 'pi_pay1_secret_abc', intent: 'payment' as const };
+    await runAuthentication({
+      action: payment,
+      adapter: verifyingAdapter(verified),
+      loader: fake.loader,
+    });
+    expect(fake.methods).to.deep.equal(['handleNextAction']);
+    expect(fake.calls[0]!.args[0]).to.deep.equal({ clientSecret: payment.clientSecret });
+    expect(verified).to.deep.equal(['pi_pay1']);
   });
 
   it('refuses an action whose client secret is not a SetupIntent’s, before loading Stripe', async () => {

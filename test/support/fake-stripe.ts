@@ -11,6 +11,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  coerceParams,
+  stripeSchema,
+  validateParams,
+  type Coerced,
+} from './stripe-schema/schema.js';
 
 /** A decoded form or query value: Stripe's bracket notation nests objects and arrays. */
 export type FormValue = string | FormObject | FormValue[];
@@ -124,6 +130,15 @@ export const TEST_CARDS = {
   },
 } as const satisfies Record<string, TestCard>;
 
+/**
+ * The fake's own token for "the shopper chose Link in the Payment Element": confirming with it
+ * makes a `type: 'link'` PaymentMethod (Stripe has no public test token for that).
+ */
+export const LINK_TOKEN = 'pm_link';
+
+/** The wallets a card PaymentMethod can come from (`card.wallet.type`). */
+export type WalletType = 'apple_pay' | 'google_pay' | 'samsung_pay' | 'link';
+
 /** The name of a test card token, e.g. `pm_card_visa`. */
 export type TestCardName = keyof typeof TEST_CARDS;
 
@@ -137,6 +152,12 @@ class ApiError extends Error {
   ) {
     super(String(body.message));
   }
+}
+
+function toApiError(error: unknown): ApiError {
+  return error instanceof ApiError
+    ? error
+    : new ApiError(500, { type: 'api_error', message: `Fake Stripe crashed: ${String(error)}` });
 }
 
 function invalidRequest(message: string, extra: Record<string, unknown> = {}): ApiError {
@@ -209,219 +230,25 @@ function toArrays(value: FormValue): FormValue {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Parameter schemas: exactly the names each endpoint accepts, everything else is refused.
+// Parameters: every request is checked against the schema derived from the installed `stripe`
+// library's types (stripe-schema/), so the fake refuses unknown names, missing required fields
+// and enum values the API version does not know, as Stripe does.
 
-type Spec =
-  | 'string'
-  | 'integer'
-  | 'boolean'
-  | 'metadata'
-  | 'expand'
-  | { enum: readonly string[] }
-  | { array: Spec }
-  | { [key: string]: Spec };
+type Checked = Coerced;
 
-type Checked = string | number | boolean | Checked[] | { [key: string]: Checked };
-
-function isEnum(spec: Spec): spec is { enum: readonly string[] } {
-  return typeof spec === 'object' && Array.isArray((spec as { enum?: unknown }).enum);
+/** The parameters of `route` (`POST /v1/setup_intents/:id/confirm`), checked and typed. */
+function checkParams(route: string, params: FormObject): Record<string, Checked> {
+  const schema = stripeSchema().endpoints[route];
+  if (schema === undefined) throw invalidRequest(`Unrecognized request URL (${route}).`);
+  const problem = validateParams(schema, params);
+  if (problem !== null) {
+    throw invalidRequest(problem.message, {
+      param: problem.param,
+      ...(problem.code === 'invalid' ? {} : { code: problem.code }),
+    });
+  }
+  return coerceParams(schema, params) as Record<string, Checked>;
 }
-
-function isArraySpec(spec: Spec): spec is { array: Spec } {
-  return typeof spec === 'object' && 'array' in spec && Object.keys(spec).length === 1;
-}
-
-function check(value: FormValue, spec: Spec, param: string): Checked {
-  if (spec === 'expand') spec = { array: 'string' };
-  if (typeof spec === 'string') {
-    if (spec === 'metadata') {
-      if (typeof value === 'string' && value === '') return {};
-      if (typeof value !== 'object' || Array.isArray(value)) {
-        throw invalidRequest(`Invalid object`, { param });
-      }
-      return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [k, check(v, 'string', `${param}[${k}]`)]),
-      );
-    }
-    if (typeof value !== 'string') throw invalidRequest(`Invalid ${spec}`, { param });
-    if (spec === 'integer') {
-      if (!/^-?\d+$/.test(value)) {
-        throw invalidRequest(`Invalid integer: ${value}`, {
-          param,
-          code: 'parameter_invalid_integer',
-        });
-      }
-      return Number(value);
-    }
-    if (spec === 'boolean') {
-      if (value !== 'true' && value !== 'false') {
-        throw invalidRequest(`Invalid boolean: ${value}`, { param });
-      }
-      return value === 'true';
-    }
-    return value;
-  }
-  if (isEnum(spec)) {
-    if (typeof value !== 'string' || !spec.enum.includes(value)) {
-      throw invalidRequest(`Invalid ${param}: must be one of ${spec.enum.join(', ')}`, { param });
-    }
-    return value;
-  }
-  if (isArraySpec(spec)) {
-    if (!Array.isArray(value)) throw invalidRequest(`Invalid array`, { param });
-    return value.map((v, i) => check(v, spec.array, `${param}[${i}]`));
-  }
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    throw invalidRequest(`Invalid object`, { param });
-  }
-  return checkObject(value, spec as Record<string, Spec>, param);
-}
-
-function checkObject(
-  value: FormObject,
-  spec: Record<string, Spec>,
-  prefix = '',
-): Record<string, Checked> {
-  const out: Record<string, Checked> = {};
-  for (const [key, v] of Object.entries(value)) {
-    const param = prefix === '' ? key : `${prefix}[${key}]`;
-    const inner = spec[key];
-    if (inner === undefined) {
-      throw invalidRequest(`Received unknown parameter: ${param}`, {
-        param,
-        code: 'parameter_unknown',
-      });
-    }
-    out[key] = check(v, inner, param);
-  }
-  return out;
-}
-
-const ADDRESS: Spec = {
-  city: 'string',
-  country: 'string',
-  line1: 'string',
-  line2: 'string',
-  postal_code: 'string',
-  state: 'string',
-};
-
-const SCHEMAS = {
-  retrieve: { expand: 'expand' },
-  customerCreate: {
-    description: 'string',
-    email: 'string',
-    expand: 'expand',
-    metadata: 'metadata',
-    name: 'string',
-    phone: 'string',
-  },
-  customerList: {
-    email: 'string',
-    ending_before: 'string',
-    expand: 'expand',
-    limit: 'integer',
-    starting_after: 'string',
-  },
-  customerUpdate: {
-    description: 'string',
-    email: 'string',
-    expand: 'expand',
-    invoice_settings: {
-      default_payment_method: 'string',
-      footer: 'string',
-    },
-    metadata: 'metadata',
-    name: 'string',
-    phone: 'string',
-    preferred_locales: { array: 'string' },
-  },
-  paymentMethodUpdate: {
-    allow_redisplay: { enum: ['always', 'limited', 'unspecified'] },
-    billing_details: { address: ADDRESS, email: 'string', name: 'string', phone: 'string' },
-    // Only the expiry and the preferred network of a card can change; never its number or CVC.
-    card: { exp_month: 'integer', exp_year: 'integer', networks: { preferred: 'string' } },
-    expand: 'expand',
-    metadata: 'metadata',
-  },
-  paymentMethodAttach: { customer: 'string', expand: 'expand' },
-  paymentMethodDetach: { expand: 'expand' },
-  setupIntentCreate: {
-    allowed_payment_method_types: { array: 'string' },
-    automatic_payment_methods: {
-      allow_redirects: { enum: ['always', 'never'] },
-      enabled: 'boolean',
-    },
-    confirm: 'boolean',
-    customer: 'string',
-    description: 'string',
-    excluded_payment_method_types: { array: 'string' },
-    expand: 'expand',
-    flow_directions: { array: { enum: ['inbound', 'outbound'] } },
-    metadata: 'metadata',
-    payment_method: 'string',
-    payment_method_options: {
-      card: { request_three_d_secure: { enum: ['any', 'automatic', 'challenge'] } },
-    },
-    return_url: 'string',
-    usage: { enum: ['off_session', 'on_session'] },
-    use_stripe_sdk: 'boolean',
-  },
-  setupIntentConfirm: {
-    client_secret: 'string',
-    expand: 'expand',
-    payment_method: 'string',
-    return_url: 'string',
-    use_stripe_sdk: 'boolean',
-  },
-  setupIntentRetrieve: { client_secret: 'string', expand: 'expand' },
-  subscriptionList: {
-    customer: 'string',
-    ending_before: 'string',
-    expand: 'expand',
-    limit: 'integer',
-    price: 'string',
-    starting_after: 'string',
-    status: {
-      enum: [
-        'active',
-        'all',
-        'canceled',
-        'ended',
-        'incomplete',
-        'incomplete_expired',
-        'past_due',
-        'paused',
-        'trialing',
-        'unpaid',
-      ],
-    },
-  },
-  subscriptionUpdate: {
-    default_payment_method: 'string',
-    description: 'string',
-    expand: 'expand',
-    metadata: 'metadata',
-  },
-  invoiceList: {
-    customer: 'string',
-    ending_before: 'string',
-    expand: 'expand',
-    limit: 'integer',
-    starting_after: 'string',
-    status: { enum: ['draft', 'open', 'paid', 'uncollectible', 'void'] },
-    subscription: 'string',
-  },
-  invoicePay: {
-    expand: 'expand',
-    forgive: 'boolean',
-    mandate: 'string',
-    off_session: 'boolean',
-    paid_out_of_band: 'boolean',
-    payment_method: 'string',
-    source: 'string',
-  },
-} as const satisfies Record<string, Record<string, Spec>>;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -483,6 +310,10 @@ export class FakeStripe {
     error: Record<string, unknown>;
     headers?: Record<string, string>;
   }[] = [];
+  readonly #before: { pathPrefix: string; change: () => void }[] = [];
+  /** Invoice id → its PaymentIntent id, and back. */
+  readonly #intentOf = new Map<string, string>();
+  readonly #invoiceOf = new Map<string, string>();
   readonly #idempotency = new Map<
     string,
     { method: string; path: string; params: string; status: number; body: string }
@@ -587,9 +418,36 @@ export class FakeStripe {
    */
   addPaymentMethod(
     card: TestCardName,
-    options: { customer?: string; default?: boolean; exp_month?: number; exp_year?: number } = {},
+    options: {
+      customer?: string;
+      default?: boolean;
+      exp_month?: number;
+      exp_year?: number;
+      /** Saved from a wallet: the card's details are the device token's (`card.wallet`). */
+      wallet?: WalletType;
+    } = {},
   ): StripeObject {
     const pm = this.#createPaymentMethod(card, options.exp_month, options.exp_year);
+    if (options.wallet !== undefined) {
+      const card = pm.card as Record<string, unknown>;
+      card.wallet = {
+        type: options.wallet,
+        [options.wallet]: {},
+        dynamic_last4: String(1000 + (pm.id.charCodeAt(3) % 9000)).slice(-4),
+      };
+    }
+    this.#attachSeeded(pm, options);
+    return pm;
+  }
+
+  /** A Link PaymentMethod (`type: 'link'`, no `card`), optionally the customer's default. */
+  addLinkPaymentMethod(options: { customer?: string; default?: boolean } = {}): StripeObject {
+    const pm = this.#createLinkPaymentMethod();
+    this.#attachSeeded(pm, options);
+    return pm;
+  }
+
+  #attachSeeded(pm: StripeObject, options: { customer?: string; default?: boolean }): void {
     if (options.customer !== undefined) {
       pm.customer = options.customer;
       if (options.default) {
@@ -597,7 +455,21 @@ export class FakeStripe {
         (customer.invoice_settings as Record<string, unknown>).default_payment_method = pm.id;
       }
     }
-    return pm;
+  }
+
+  /** Marks an invoice `void` or `uncollectible` (the merchant did, in the Dashboard). */
+  setInvoiceStatus(invoiceId: string, status: 'void' | 'uncollectible' | 'paid'): void {
+    const invoice = this.#get('invoice', invoiceId);
+    if (status === 'paid') this.#invoicePaid(invoice);
+    else {
+      invoice.status = status;
+      invoice.next_payment_attempt = null;
+    }
+  }
+
+  /** The PaymentIntent Stripe made for an invoice. */
+  invoicePaymentIntent(invoiceId: string): StripeObject {
+    return structuredClone(this.#invoiceIntent(this.#get('invoice', invoiceId)));
   }
 
   /** Adds a subscription, and its latest invoice when given. */
@@ -669,6 +541,14 @@ export class FakeStripe {
     this.#faults.push({ pathPrefix, ...failure });
   }
 
+  /**
+   * Runs `change` just before the next request whose path starts with `pathPrefix` is handled:
+   * what happened at Stripe meanwhile (the merchant voided the invoice, a webhook paid it…).
+   */
+  beforeNext(pathPrefix: string, change: () => void): void {
+    this.#before.push({ pathPrefix, change });
+  }
+
   // --- What the browser does -------------------------------------------------------------------
 
   /**
@@ -677,7 +557,7 @@ export class FakeStripe {
    */
   async confirmSetupAsBrowser(
     clientSecret: string,
-    card: TestCardName,
+    card: TestCardName | typeof LINK_TOKEN,
   ): Promise<Record<string, unknown>> {
     const id = clientSecret.split('_secret_')[0]!;
     const body = new URLSearchParams({
@@ -718,6 +598,33 @@ export class FakeStripe {
         payment_method: this.#objects.get(String(si.payment_method)) ?? null,
       };
       si.payment_method = null;
+    }
+  }
+
+  /**
+   * Finishes the 3-D Secure challenge of an invoice's PaymentIntent in `requires_action`, as
+   * Stripe.js's handleNextAction does when the shopper approves (`succeed`: the invoice is
+   * paid) or fails/cancels (`fail`) it.
+   */
+  completePaymentAuthentication(paymentIntentId: string, outcome: 'succeed' | 'fail'): void {
+    const intent = this.#get('payment_intent', paymentIntentId);
+    if (intent.status !== 'requires_action') {
+      throw new Error(
+        `PaymentIntent ${paymentIntentId} is ${String(intent.status)}, not requires_action`,
+      );
+    }
+    intent.next_action = null;
+    const invoice = this.#get('invoice', this.#invoiceOf.get(intent.id)!);
+    if (outcome === 'succeed') {
+      this.#invoicePaid(invoice);
+    } else {
+      intent.status = 'requires_payment_method';
+      intent.last_payment_error = {
+        type: 'invalid_request_error',
+        code: 'payment_intent_authentication_failure',
+        message:
+          'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+      };
     }
   }
 
@@ -780,16 +687,10 @@ export class FakeStripe {
           ? parseStripeForm(Buffer.concat(chunks).toString('utf8'))
           : parseStripeForm(url.search.slice(1));
       record.auth = this.#authenticate(req, record.params);
-      const fault = this.#faults.findIndex((f) => url.pathname.startsWith(f.pathPrefix));
-      if (fault !== -1) {
-        const { status, error, headers = {} } = this.#faults.splice(fault, 1)[0]!;
-        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-        send(status, JSON.stringify({ error }));
-        return;
-      }
-      const key = record.idempotencyKey;
-      if (method === 'POST' && key !== undefined) {
-        const paramsJson = JSON.stringify(record.params);
+      this.#checkHeaders(record);
+      const key = method === 'POST' ? record.idempotencyKey : undefined;
+      const paramsJson = JSON.stringify(record.params);
+      if (key !== undefined) {
         const previous = this.#idempotency.get(key);
         if (previous !== undefined) {
           if (
@@ -805,32 +706,72 @@ export class FakeStripe {
           send(previous.status, previous.body, true);
           return;
         }
-        const { status, body } = this.#run(method, url.pathname, record.params, record.auth);
-        // Stripe saves a result once the endpoint started executing: successes and card errors,
-        // not requests refused by parameter validation.
-        if (status === 200 || status === 402) {
-          this.#idempotency.set(key, {
-            method,
-            path: url.pathname,
-            params: paramsJson,
-            status,
-            body,
-          });
-        }
-        send(status, body);
-        return;
       }
-      const { status, body } = this.#run(method, url.pathname, record.params, record.auth);
-      send(status, body);
+      const before = this.#before.findIndex((b) => url.pathname.startsWith(b.pathPrefix));
+      if (before !== -1) this.#before.splice(before, 1)[0]!.change();
+      let result: { status: number; body: string };
+      const fault = this.#faults.findIndex((f) => url.pathname.startsWith(f.pathPrefix));
+      if (fault !== -1) {
+        const { status, error, headers = {} } = this.#faults.splice(fault, 1)[0]!;
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+        result = { status, body: JSON.stringify({ error }) };
+      } else {
+        result = this.#attempt(method, url.pathname, record.params, record.auth);
+      }
+      // Stripe saves a result once the endpoint started executing — successes, card errors and
+      // server errors alike (a retry under the same key gets the stored 500, it does not run
+      // again) — but not requests refused before that: parameter validation, rate limiting.
+      if (
+        key !== undefined &&
+        (result.status === 200 || result.status === 402 || result.status >= 500)
+      ) {
+        this.#idempotency.set(key, {
+          method,
+          path: url.pathname,
+          params: paramsJson,
+          status: result.status,
+          body: result.body,
+        });
+      }
+      send(result.status, result.body);
     } catch (error) {
-      const failure =
-        error instanceof ApiError
-          ? error
-          : new ApiError(500, {
-              type: 'api_error',
-              message: `Fake Stripe crashed: ${String(error)}`,
-            });
+      const failure = toApiError(error);
       send(failure.status, JSON.stringify({ error: failure.body }));
+    }
+  }
+
+  /** Runs the endpoint; its failures become the error response Stripe would send. */
+  #attempt(
+    method: string,
+    path: string,
+    params: FormObject,
+    auth: RecordedRequest['auth'],
+  ): { status: number; body: string } {
+    try {
+      return this.#run(method, path, params, auth);
+    } catch (error) {
+      const failure = toApiError(error);
+      return { status: failure.status, body: JSON.stringify({ error: failure.body }) };
+    }
+  }
+
+  /** The headers Stripe checks before anything else: the API version and the key's length. */
+  #checkHeaders(record: RecordedRequest): void {
+    const version = record.apiVersion;
+    // Stripe.js calls carry no header (the account's default version). A server-side call must
+    // name the version this fake's schema describes: another one would have other shapes.
+    if (version !== undefined && version !== stripeSchema().apiVersion) {
+      throw invalidRequest(
+        `Invalid Stripe API version: ${version}. This API speaks ${stripeSchema().apiVersion}.`,
+        { code: 'invalid_api_version' },
+      );
+    }
+    const key = record.idempotencyKey;
+    if (key !== undefined && key.length > 255) {
+      throw invalidRequest(
+        `Invalid Idempotency-Key: it is ${key.length} characters long, the maximum is 255.`,
+        { param: 'Idempotency-Key' },
+      );
     }
   }
 
@@ -873,8 +814,12 @@ export class FakeStripe {
     if (parts[0] !== 'v1') throw invalidRequest(`Unrecognized request URL (${method}: ${path}).`);
     const [, resource, id, action] = parts;
     const route = `${method} ${resource}${id === undefined ? '' : '/:id'}${action === undefined ? '' : `/${action}`}`;
+    const schemaRoute = `${method} /v1/${route.slice(method.length + 1)}`;
     // Stripe.js may only read and confirm SetupIntents, and only with their client secret.
-    if (auth === 'publishable' && !(resource === 'setup_intents' && id !== undefined)) {
+    if (
+      auth === 'publishable' &&
+      !((resource === 'setup_intents' || resource === 'payment_intents') && id !== undefined)
+    ) {
       throw new ApiError(401, {
         type: 'invalid_request_error',
         message:
@@ -887,7 +832,7 @@ export class FakeStripe {
     });
     switch (route) {
       case 'POST customers': {
-        const p = checkObject(params, SCHEMAS.customerCreate);
+        const p = checkParams(schemaRoute, params);
         const customer = this.addCustomer({
           ...(p.name === undefined ? {} : { name: p.name as string }),
           ...(p.email === undefined ? {} : { email: p.email as string }),
@@ -896,7 +841,7 @@ export class FakeStripe {
         return ok(this.#render(customer, p.expand));
       }
       case 'GET customers': {
-        const p = checkObject(params, SCHEMAS.customerList);
+        const p = checkParams(schemaRoute, params);
         const matches = [...this.#objects.values()].filter(
           (o) =>
             o.object === 'customer' &&
@@ -906,51 +851,98 @@ export class FakeStripe {
         return ok(this.#list('/v1/customers', matches, p));
       }
       case 'GET customers/:id': {
-        const p = checkObject(params, SCHEMAS.retrieve);
+        const p = checkParams(schemaRoute, params);
         return ok(this.#render(this.#get('customer', id!), p.expand));
       }
       case 'POST customers/:id':
-        return ok(this.#updateCustomer(id!, checkObject(params, SCHEMAS.customerUpdate)));
+        return ok(this.#updateCustomer(id!, checkParams(schemaRoute, params)));
       case 'GET payment_methods/:id': {
-        const p = checkObject(params, SCHEMAS.retrieve);
+        const p = checkParams(schemaRoute, params);
         return ok(this.#render(this.#get('payment_method', id!), p.expand));
       }
       case 'POST payment_methods/:id':
-        return ok(this.#updatePaymentMethod(id!, checkObject(params, SCHEMAS.paymentMethodUpdate)));
+        return ok(this.#updatePaymentMethod(id!, checkParams(schemaRoute, params)));
       case 'POST payment_methods/:id/attach':
-        return ok(this.#attach(id!, checkObject(params, SCHEMAS.paymentMethodAttach)));
+        return ok(this.#attach(id!, checkParams(schemaRoute, params)));
       case 'POST payment_methods/:id/detach':
-        return ok(this.#detach(id!, checkObject(params, SCHEMAS.paymentMethodDetach)));
+        return ok(this.#detach(id!, checkParams(schemaRoute, params)));
       case 'POST setup_intents':
-        return ok(this.#createSetupIntent(checkObject(params, SCHEMAS.setupIntentCreate)));
+        return ok(this.#createSetupIntent(checkParams(schemaRoute, params)));
       case 'GET setup_intents/:id': {
-        const p = checkObject(params, SCHEMAS.setupIntentRetrieve);
+        const p = checkParams(schemaRoute, params);
         const si = this.#get('setup_intent', id!);
         this.#checkClientSecret(si, p, auth);
         return ok(this.#render(si, p.expand));
       }
       case 'POST setup_intents/:id/confirm': {
-        const p = checkObject(params, SCHEMAS.setupIntentConfirm);
+        // Stripe.js sends the client secret with its confirmation; server-side calls cannot.
+        const { client_secret: secret, ...rest } = params;
+        if (auth !== 'publishable' && secret !== undefined) {
+          throw invalidRequest('Received unknown parameter: client_secret', {
+            param: 'client_secret',
+            code: 'parameter_unknown',
+          });
+        }
+        const p = checkParams(schemaRoute, rest);
         const si = this.#get('setup_intent', id!);
-        this.#checkClientSecret(si, p, auth);
+        this.#checkClientSecret(
+          si,
+          { client_secret: typeof secret === 'string' ? secret : '' },
+          auth,
+        );
         return ok(this.#confirmSetupIntent(si, p));
       }
       case 'GET subscriptions':
-        return ok(this.#listSubscriptions(checkObject(params, SCHEMAS.subscriptionList)));
+        return ok(this.#listSubscriptions(checkParams(schemaRoute, params)));
       case 'GET subscriptions/:id': {
-        const p = checkObject(params, SCHEMAS.retrieve);
+        const p = checkParams(schemaRoute, params);
         return ok(this.#render(this.#get('subscription', id!), p.expand));
       }
       case 'POST subscriptions/:id':
-        return ok(this.#updateSubscription(id!, checkObject(params, SCHEMAS.subscriptionUpdate)));
+        return ok(this.#updateSubscription(id!, checkParams(schemaRoute, params)));
       case 'GET invoices':
-        return ok(this.#listInvoices(checkObject(params, SCHEMAS.invoiceList)));
+        return ok(this.#listInvoices(checkParams(schemaRoute, params)));
       case 'GET invoices/:id': {
-        const p = checkObject(params, SCHEMAS.retrieve);
-        return ok(this.#render(this.#get('invoice', id!), p.expand));
+        const p = checkParams(schemaRoute, params);
+        const invoice = this.#get('invoice', id!);
+        // `confirmation_secret` is never in an invoice unless asked for by name.
+        const expand = ((p.expand as string[] | undefined) ?? []).filter(
+          (path) => path !== 'confirmation_secret',
+        );
+        const rendered = this.#render(invoice, expand);
+        if (expand.length !== ((p.expand as string[] | undefined) ?? []).length) {
+          const intent = this.#invoiceIntent(invoice);
+          rendered.confirmation_secret = {
+            client_secret: intent.client_secret,
+            type: 'payment_intent',
+          };
+        }
+        return ok(rendered);
+      }
+      case 'POST invoices/:id': {
+        const p = checkParams(schemaRoute, params);
+        const invoice = this.#get('invoice', id!);
+        if (
+          Object.keys(p).some((k) => k !== 'metadata' && k !== 'expand') &&
+          invoice.status !== 'draft'
+        ) {
+          throw invalidRequest('You can only update the metadata of a finalized invoice.', {
+            code: 'invoice_not_editable',
+          });
+        }
+        if (p.metadata !== undefined) mergeMetadata(invoice, p.metadata);
+        return ok(this.#render(invoice, p.expand));
+      }
+      case 'GET payment_intents/:id': {
+        const p = checkParams(schemaRoute, params);
+        const intent = this.#get('payment_intent', id!);
+        if (auth === 'publishable' && p.client_secret !== intent.client_secret) {
+          throw noSuch('payment_intent', id!);
+        }
+        return ok(this.#render(intent, p.expand));
       }
       case 'POST invoices/:id/pay':
-        return ok(this.#payInvoice(id!, checkObject(params, SCHEMAS.invoicePay)));
+        return ok(this.#payInvoice(id!, checkParams(schemaRoute, params)));
       default:
         throw invalidRequest(`Unrecognized request URL (${method}: ${path}).`);
     }
@@ -989,6 +981,12 @@ export class FakeStripe {
       );
     }
     const update = p.card as { exp_month?: number; exp_year?: number } | undefined;
+    if (update !== undefined && pm.type !== 'card') {
+      throw invalidRequest(
+        `You cannot update the card details of a PaymentMethod of type ${String(pm.type)}.`,
+        { param: 'card' },
+      );
+    }
     if (update !== undefined) {
       const card = pm.card as Record<string, unknown>;
       const month = update.exp_month ?? (card.exp_month as number);
@@ -1103,7 +1101,10 @@ export class FakeStripe {
       metadata: { ...(p.metadata as Record<string, string> | undefined) },
       next_action: null,
       payment_method: null,
-      payment_method_types: (p.allowed_payment_method_types as string[] | undefined) ?? ['card'],
+      // Automatic methods: what a typical Dashboard enables for SetupIntents, cards and Link.
+      payment_method_types:
+        (p.allowed_payment_method_types as string[] | undefined) ??
+        (automaticEnabled ? ['card', 'link'] : ['card']),
       status: 'requires_payment_method',
       usage: (p.usage as string | undefined) ?? 'off_session',
     });
@@ -1145,6 +1146,15 @@ export class FakeStripe {
       );
     }
     const pm = this.#get('payment_method', String(si.payment_method));
+    const allowed = si.payment_method_types as string[];
+    if (!allowed.includes(String(pm.type))) {
+      // Refused before any attempt: the SetupIntent does not accept this kind of method.
+      si.payment_method = null;
+      throw invalidRequest(
+        `The PaymentMethod provided (${String(pm.type)}) is not allowed for this SetupIntent. Please attach a PaymentMethod of one of the following types: ${allowed.join(', ')}.`,
+        { param: 'payment_method', code: 'setup_intent_invalid_parameter' },
+      );
+    }
     const behaviour = this.#cards.get(pm.id) ?? 'succeed';
     const decline = this.#expiredOrDeclined(pm, behaviour);
     if (decline !== null) {
@@ -1265,9 +1275,7 @@ export class FakeStripe {
       );
     }
     const customer = this.#get('customer', String(invoice.customer));
-    const subId = (invoice.parent as { subscription_details?: { subscription?: string } } | null)
-      ?.subscription_details?.subscription;
-    const sub = subId === undefined ? undefined : this.#objects.get(subId);
+    const sub = this.#invoiceSubscription(invoice);
     const pmId =
       (p.payment_method as string | undefined) ??
       (invoice.default_payment_method as string | null) ??
@@ -1290,41 +1298,104 @@ export class FakeStripe {
     }
     invoice.attempt_count = (invoice.attempt_count as number) + 1;
     invoice.attempted = true;
+    const intent = this.#invoiceIntent(invoice);
+    intent.payment_method = pm.id;
+    intent.next_action = null;
     const behaviour = this.#cards.get(pm.id) ?? 'succeed';
     const offSession = p.off_session !== false;
     let decline = this.#expiredOrDeclined(pm, behaviour);
     if (decline === null && behaviour === 'charge_fails') {
       decline = { decline: 'generic_decline', code: 'card_declined' };
     }
-    if (
-      decline === null &&
-      (behaviour === 'authenticate_always' ||
-        (!offSession && behaviour === 'authenticate_on_setup'))
-    ) {
-      throw new ApiError(402, {
-        type: 'card_error',
-        code: 'authentication_required',
-        decline_code: 'authentication_required',
-        message: 'Your card was declined. This transaction requires authentication.',
-      });
-    }
-    if (decline !== null) {
-      throw cardError(
-        decline.code,
-        DECLINE_MESSAGES[decline.decline] ?? 'Your card was declined.',
-        {
-          decline_code: decline.decline,
+    const wantsAuthentication =
+      behaviour === 'authenticate_always' || (!offSession && behaviour === 'authenticate_on_setup');
+    if (decline === null && wantsAuthentication && !offSession) {
+      // The shopper is present: the invoice's PaymentIntent waits for 3-D Secure in their
+      // browser (Stripe.js handleNextAction with the invoice's confirmation secret). The pay
+      // call itself reports this as a card error with its own code.
+      intent.status = 'requires_action';
+      intent.next_action = {
+        type: 'use_stripe_sdk',
+        use_stripe_sdk: {
+          type: 'stripe_3ds2_fingerprint',
+          three_d_secure_2_source: this.#id('src'),
         },
+      };
+      intent.last_payment_error = null;
+      throw cardError(
+        'invoice_payment_intent_requires_action',
+        'This payment requires additional user action before it can be completed successfully. Payment can be completed using the PaymentIntent associated with the invoice.',
       );
     }
+    if (decline === null && wantsAuthentication) {
+      decline = { decline: 'authentication_required', code: 'authentication_required' };
+    }
+    if (decline !== null) {
+      const message =
+        decline.code === 'authentication_required'
+          ? 'Your card was declined. This transaction requires authentication.'
+          : (DECLINE_MESSAGES[decline.decline] ?? 'Your card was declined.');
+      intent.status = 'requires_payment_method';
+      intent.last_payment_error = {
+        type: 'card_error',
+        code: decline.code,
+        decline_code: decline.decline,
+        message,
+      };
+      throw cardError(decline.code, message, { decline_code: decline.decline });
+    }
+    this.#invoicePaid(invoice);
+    return this.#render(invoice, p.expand);
+  }
+
+  /** The invoice's PaymentIntent, made on first need (Stripe makes it at finalisation). */
+  #invoiceIntent(invoice: StripeObject): StripeObject {
+    const known = this.#intentOf.get(invoice.id);
+    if (known !== undefined) return this.#get('payment_intent', known);
+    const id = this.#id('pi');
+    const intent = this.#put({
+      id,
+      object: 'payment_intent',
+      amount: invoice.amount_due,
+      amount_received: 0,
+      client_secret: `${id}_secret_${randomBytes(12).toString('hex')}`,
+      created: this.#unix(),
+      currency: invoice.currency,
+      customer: invoice.customer,
+      description: `Invoice ${invoice.id}`,
+      last_payment_error: null,
+      livemode: false,
+      metadata: {},
+      next_action: null,
+      payment_method: null,
+      payment_method_types: ['card'],
+      status: 'requires_payment_method',
+    });
+    this.#intentOf.set(invoice.id, id);
+    this.#invoiceOf.set(id, invoice.id);
+    return intent;
+  }
+
+  #invoiceSubscription(invoice: StripeObject): StripeObject | undefined {
+    const subId = (invoice.parent as { subscription_details?: { subscription?: string } } | null)
+      ?.subscription_details?.subscription;
+    return subId === undefined ? undefined : this.#objects.get(subId);
+  }
+
+  #invoicePaid(invoice: StripeObject): void {
     invoice.status = 'paid';
     invoice.amount_paid = invoice.amount_due;
     invoice.amount_remaining = 0;
     invoice.next_payment_attempt = null;
     (invoice.status_transitions as Record<string, unknown>).paid_at = this.#unix();
+    const intent = this.#invoiceIntent(invoice);
+    intent.status = 'succeeded';
+    intent.amount_received = intent.amount;
+    intent.last_payment_error = null;
+    intent.next_action = null;
+    const sub = this.#invoiceSubscription(invoice);
     if (sub !== undefined && (sub.status === 'past_due' || sub.status === 'unpaid'))
       sub.status = 'active';
-    return this.#render(invoice, p.expand);
   }
 
   // --- Helpers -------------------------------------------------------------------------------------
@@ -1334,6 +1405,7 @@ export class FakeStripe {
     behaviour: CardBehaviour,
   ): { decline: string; code: string } | null {
     if (typeof behaviour === 'object') return behaviour;
+    if (pm.type !== 'card') return null;
     const card = pm.card as { exp_month: number; exp_year: number };
     const now = this.#now();
     const current = now.getUTCFullYear() * 12 + now.getUTCMonth();
@@ -1346,6 +1418,7 @@ export class FakeStripe {
   /** Resolves a `payment_method` parameter: an id, or a test token that mints a new one. */
   #paymentMethodParam(value: string, param: string): StripeObject {
     if (value in TEST_CARDS) return this.#createPaymentMethod(value as TestCardName);
+    if (value === LINK_TOKEN) return this.#createLinkPaymentMethod();
     const pm = this.#objects.get(value);
     if (pm === undefined || pm.object !== 'payment_method')
       throw noSuch('PaymentMethod', value, param);
@@ -1396,6 +1469,21 @@ export class FakeStripe {
     });
     this.#cards.set(pm.id, test.behaviour);
     return pm;
+  }
+
+  #createLinkPaymentMethod(): StripeObject {
+    return this.#put({
+      id: this.#id('pm'),
+      object: 'payment_method',
+      allow_redisplay: 'unspecified',
+      billing_details: { address: null, email: 'shopper@example.invalid', name: null, phone: null },
+      created: this.#unix(),
+      customer: null,
+      link: { email: 'shopper@example.invalid' },
+      livemode: false,
+      metadata: {},
+      type: 'link',
+    });
   }
 
   #list(url: string, objects: StripeObject[], p: Record<string, Checked>): Record<string, unknown> {
