@@ -107,7 +107,7 @@ describe('the demo shop', () => {
     await updateExpiry(page, '０８／２９', '08 / 29');
 
     await waitForText(page, 'cardkeep-banner', 'カード情報を更新しました。ありがとうございます');
-    await waitForText(page, 'cardkeep-banner', '有効期限を 08 / 29 に更新しました。');
+    await waitForText(page, 'cardkeep-banner', '有効期限を2029年8月に更新しました。');
     const card = await storedCard();
     assert.deepEqual([card.expMonth, card.expYear], [8, 2029]);
 

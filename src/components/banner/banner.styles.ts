@@ -25,4 +25,13 @@ export const bannerStyles = css`
   cardkeep-expiry-form::part(card) {
     display: none;
   }
+  /* The live region: read by screen readers, not shown (the thank-you shows the same words). */
+  :host > .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
 `;

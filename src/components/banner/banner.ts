@@ -17,7 +17,7 @@ import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { greetingNameFor } from '../../i18n/messages.js';
-import { confirmation, describe } from '../shared/confirmation.js';
+import { confirmation, describe, paymentSentence } from '../shared/confirmation.js';
 import { bannerStyles } from './banner.styles.js';
 
 /** What the banner shows; `quiet` (and `loading`) render nothing at all. */
@@ -42,6 +42,32 @@ const BACKEND_KEYS = ['adapter', 'endpoint', 'token', 'credentials', 'csrfHeader
 const FORWARD = html`<slot name="payment-element" slot="payment-element"></slot>`;
 
 const snoozeKey = (cardId: string) => `cardkeep:snooze:${cardId}`;
+
+/** What a keyboard reaches with Tab (disabled and hidden controls are filtered out later). */
+const FOCUSABLE =
+  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Where focus goes when the banner closes and its focused control disappears: the first
+ * focusable element after the banner in its document (or shadow root), else the last one
+ * before it, never `<body>`, so that a keyboard user goes on from where the banner was.
+ */
+function focusAround(host: HTMLElement): void {
+  const root = host.getRootNode() as Document | ShadowRoot;
+  const candidates = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) =>
+      !host.contains(el) &&
+      !(el as HTMLButtonElement).disabled &&
+      (el.checkVisibility?.() ?? el.offsetParent !== null),
+  );
+  const after = candidates.find(
+    (el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+  (
+    after ??
+    candidates.findLast((el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)
+  )?.focus();
+}
 
 /** When the snooze on `cardId` ends (ms since the epoch); 0 when none or storage is off. */
 function snoozedUntil(cardId: string): number {
@@ -182,8 +208,19 @@ export class CardkeepBanner extends CardkeepElement {
     replace?.focus();
   };
 
-  #onCancel = () => {
+  /** Back from either form to the notice, focus on the button that opened it. */
+  #onCancel = async () => {
+    const form = this.view;
     this.view = 'notice';
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-opens=${form}]`)?.focus();
+  };
+
+  /** Escape in the open expiry form is Cancel (an IME's Escape only ends its composition). */
+  #onFormKeydown = (event: KeyboardEvent) => {
+    if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
+    event.preventDefault();
+    void this.#onCancel();
   };
 
   #onDismiss = () => {
@@ -210,8 +247,10 @@ export class CardkeepBanner extends CardkeepElement {
     this.renderRoot.querySelector<HTMLElement>('.done')?.focus();
   };
 
-  #onClose = () => {
+  #onClose = async () => {
     this.view = 'quiet';
+    await this.updateComplete;
+    focusAround(this);
   };
 
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
@@ -272,15 +311,23 @@ export class CardkeepBanner extends CardkeepElement {
   #renderBody() {
     const { t, view } = this;
     if (view === 'expiry') {
-      return html`<cardkeep-expiry-form
-        exportparts="form, card, hint, label, input, error, button, result"
-        .adapter=${this.backend}
-        .card=${this.card}
-        .messages=${this.messages}
-        .now=${this.now}
-        @cardkeep-updated=${this.#onUpdated}
-        >${FORWARD}</cardkeep-expiry-form
-      >`;
+      return html`<div class="stack" @keydown=${this.#onFormKeydown}>
+        <cardkeep-expiry-form
+          exportparts="form, card, hint, label, input, error, button, result"
+          .adapter=${this.backend}
+          .card=${this.card}
+          .messages=${this.messages}
+          .now=${this.now}
+          @cardkeep-updated=${this.#onUpdated}
+          >${FORWARD}</cardkeep-expiry-form
+        >
+        <div part="actions" class="row">
+          <button part="button" @click=${this.#onCancel}>${t.cancel}</button>
+          <button part="button" class="link" @click=${this.#onReplace}>
+            ${t.useDifferentCard}
+          </button>
+        </div>
+      </div>`;
     }
     if (view === 'replace') {
       return html`<cardkeep-replace-card
@@ -295,10 +342,12 @@ export class CardkeepBanner extends CardkeepElement {
       >`;
     }
     return html`<div part="actions" class="row">
-      <button part="button primary" class="primary" @click=${this.#onExpiry}>
+      <button part="button primary" class="primary" data-opens="expiry" @click=${this.#onExpiry}>
         ${t.updateExpiry}
       </button>
-      <button part="button" @click=${this.#onReplace}>${t.useDifferentCard}</button>
+      <button part="button" data-opens="replace" @click=${this.#onReplace}>
+        ${t.useDifferentCard}
+      </button>
       ${
         this.dismissible && this.notice !== 'payment_failed'
           ? html`<button part="button dismiss" class="link" @click=${this.#onDismiss}>
@@ -309,19 +358,39 @@ export class CardkeepBanner extends CardkeepElement {
     </div>`;
   }
 
+  /** What the thank-you says, for the live region: the outcome first. */
+  #outcome(card: CardSummary) {
+    const { t } = this;
+    const label = describe(t, card)[0];
+    return html`<p>${t.updatedTitle}</p>
+      <p>${this.replaced ? t.replaced(label) : t.updatedBody(label, describe(t, card)[1])}</p>
+      <p>${paymentSentence(t, this.payment)}</p>`;
+  }
+
   override render() {
-    const { t, card, view, notice } = this;
+    const { card, view } = this;
     if (!card || view === 'quiet' || view === 'loading') return nothing;
-    if (view === 'done') {
-      return html`<section part="base" class="stack done" tabindex="-1">
-        <div class="stack" role="status">
-          ${confirmation(t, card, this.payment, this.#onReplace, this.replaced)}
-        </div>
-        <div class="row">
-          <button part="button" @click=${this.#onClose}>${t.close}</button>
-        </div>
-      </section>`;
-    }
+    // One live region for as long as the banner shows: it is in the page before the thank-you
+    // fills it, which is what makes screen readers announce the outcome.
+    return html`${view === 'done' ? this.#renderDone(card) : this.#renderNotice(card)}
+      <div class="visually-hidden" role="status">
+        ${view === 'done' ? this.#outcome(card) : nothing}
+      </div>`;
+  }
+
+  /** The thank-you, named by its outcome: focus lands on it, so that is what is heard. */
+  #renderDone(card: CardSummary) {
+    const { t } = this;
+    return html`<section part="base" class="stack done" tabindex="-1" aria-label=${t.updatedTitle}>
+      ${confirmation(t, card, this.payment, this.#onReplace, this.replaced)}
+      <div class="row">
+        <button part="button" @click=${this.#onClose}>${t.close}</button>
+      </div>
+    </section>`;
+  }
+
+  #renderNotice(card: CardSummary) {
+    const { t, notice } = this;
     const [title, body] =
       notice === 'expired'
         ? [t.expiredTitle, t.expiredBody]

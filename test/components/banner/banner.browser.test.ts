@@ -218,6 +218,59 @@ describe('<cardkeep-banner>', () => {
     expect(visible(el)).to.equal(false);
   });
 
+  it('Cancel and Escape close the open form, focus back on the button that opened it', async () => {
+    const { el, events } = await banner(expired);
+    for (const how of ['Cancel', 'Escape']) {
+      button(el, 'Update expiry date').click();
+      await waitUntil(() => innerForm(el)?.shadowRoot?.activeElement?.tagName === 'INPUT');
+      // A shopper whose bank sent a new number can still get there from the open form.
+      expect(buttons(el).map((b) => b.textContent!.trim())).to.deep.equal([
+        'Cancel',
+        'Use a different card',
+      ]);
+      await expect(el).to.be.accessible();
+      if (how === 'Cancel') button(el, 'Cancel').click();
+      else await sendKeys({ press: 'Escape' });
+      await waitUntil(
+        () => el.shadowRoot!.activeElement?.textContent!.trim() === 'Update expiry date',
+        `${how}: focus back on "Update expiry date"`,
+      );
+      expect(innerForm(el), how).to.equal(null);
+      expect(el.shadowRoot!.querySelector('h2')!.textContent).to.contain('Your card has expired');
+    }
+    expect(events.filter((e) => e.type === 'cardkeep-open')).to.have.length(2);
+  });
+
+  it('announces the thank-you and names it by the outcome; Close moves focus on, never to <body>', async () => {
+    const { el, adapter } = await banner(expired);
+    const next = document.createElement('button');
+    next.textContent = 'Next on the page';
+    el.after(next);
+    // The live region is there, empty, before the outcome arrives: screen readers announce it.
+    const live = el.shadowRoot!.querySelector('[role=status]')!;
+    expect(live.textContent!.trim()).to.equal('');
+    button(el, 'Update expiry date').click();
+    await waitUntil(() => innerForm(el)?.shadowRoot?.activeElement?.tagName === 'INPUT');
+    await sendKeys({ type: `12${yy}` });
+    await sendKeys({ press: 'Enter' });
+    (await adapter.next<UpdateResult>('updateExpiry')).resolve({
+      ...expired,
+      expMonth: 12,
+      expYear: year + 2,
+    });
+    await waitUntil(() => el.shadowRoot!.activeElement?.classList.contains('done'));
+    expect(el.shadowRoot!.querySelector('[role=status]'), 'the same live region').to.equal(live);
+    expect(live.textContent).to.contain('Thank you — your card is up to date');
+    expect(live.textContent).to.contain(`is now valid through December 20${yy}`);
+    const focused = el.shadowRoot!.activeElement!;
+    expect(focused.getAttribute('aria-label')).to.equal('Thank you — your card is up to date');
+    await expect(el).to.be.accessible();
+
+    button(el, 'Close').click();
+    await waitUntil(() => document.activeElement === next, 'focus on what follows the banner');
+    expect(visible(el)).to.equal(false);
+  });
+
   it('opens the replacement form for "Use a different card"', async () => {
     const { el, adapter, events } = await banner(expired);
     button(el, 'Use a different card').click();
