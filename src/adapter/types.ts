@@ -13,6 +13,7 @@ export type {
   CardSummary,
   ErrorBody,
   ExpiryUpdate,
+  LinkStatus,
   PaymentOutcome,
   PaymentStatus,
   SetupSession,

@@ -15,12 +15,13 @@ import type { CardkeepNotice } from '../../events/shown.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { CardkeepElement } from '../shared/cardkeep-element.js';
+import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { bannerStyles } from './banner.styles.js';
+import type { LinkNotice } from './link-notice.js';
 
 /** What the banner shows; `quiet` (and `loading`) render nothing at all. */
-export type BannerView = 'loading' | 'quiet' | 'notice' | 'expiry' | 'replace' | 'done';
+export type BannerView = 'loading' | 'quiet' | 'notice' | 'expiry' | 'replace' | 'done' | 'link';
 
 /** How long "Remind me later" keeps the banner quiet. */
 const SNOOZE_MS = 24 * 60 * 60 * 1000;
@@ -111,6 +112,7 @@ export class CardkeepBanner extends CardkeepElement {
     notice: { state: true },
     payment: { state: true },
     replaced: { state: true },
+    link: { state: true },
   };
 
   constructor() {
@@ -145,6 +147,10 @@ export class CardkeepBanner extends CardkeepElement {
   declare private payment: PaymentOutcome | undefined;
   /** The confirmation is for a new card rather than a new expiry date. */
   declare private replaced: boolean;
+  /** What a page opened from a link says instead of the form (view `link`). */
+  declare private link: LinkNotice;
+  /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
+  #extra: typeof import('./link-notice.js') | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -222,9 +228,24 @@ export class CardkeepBanner extends CardkeepElement {
       return;
     }
     this.view = 'loading';
-    const loaded = await this.#load.run(({ signal }) => backend.getCard({ signal }));
+    const loaded = await this.#load.run(async ({ signal }) => {
+      const card = await backend.getCard({ signal });
+      if (card?.wallet || card?.link?.state === 'used') await this.#loadExtra();
+      return card;
+    });
     if (loaded?.status === 'success') this.#decide(loaded.value);
-    else if (loaded) this.view = 'quiet';
+    else if (loaded?.status === 'error' && this.linkToken !== null) {
+      // A dead link says so on load (issue 14), rather than a quiet page.
+      const link = (await this.#loadExtra())?.linkNoticeOf(loaded.error.reason);
+      this.card = null;
+      if (link) this.link = link;
+      this.view = link ? 'link' : 'quiet';
+    } else if (loaded) this.view = 'quiet';
+  }
+
+  /** Loads ./link-notice.ts once; undefined when it cannot (offline): the banner stays as it was. */
+  async #loadExtra() {
+    return (this.#extra ??= await import('./link-notice.js').catch(() => undefined));
   }
 
   /** What to show for `card` at `now`: a notice (and the form, for a link) or nothing. */
@@ -234,6 +255,11 @@ export class CardkeepBanner extends CardkeepElement {
     const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
     const now = this.now();
     const status = card ? cardStatus(card, now, { warnDays }) : 'ok';
+    if (linked && card?.link?.state === 'used' && status === 'ok' && this.#extra) {
+      this.link = 'up_to_date';
+      this.view = 'link';
+      return;
+    }
     if (
       !card ||
       status === 'ok' ||
@@ -245,8 +271,12 @@ export class CardkeepBanner extends CardkeepElement {
     this.notice = status;
     this.view = 'notice';
     this.dispatchEvent(new CardkeepShownEvent(status, card));
-    // The shopper came from the e-mail for exactly this: the field takes the focus.
-    if (linked) void this.#onExpiry();
+    // The shopper came from the e-mail for exactly this: the field takes the focus — unless
+    // the link was spent (Save would fail) or the card's expiry is its wallet's to change.
+    if (linked && card.link?.state === 'used' && this.#extra) {
+      this.link = 'used';
+      this.view = 'link';
+    } else if (linked && !card.wallet) void this.#onExpiry();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -293,11 +323,17 @@ export class CardkeepBanner extends CardkeepElement {
         >${FORWARD}</cardkeep-replace-card
       >`;
     }
+    // A wallet card's expiry is the wallet's (issue 16): only the replacement is offered.
+    const wallet = !!this.card?.wallet;
     return html`<div part="actions" class="row">
-      <button part="button primary" class="primary" @click=${this.#onExpiry}>
-        ${t.updateExpiry}
+      ${wallet ? nothing : html`<button part="button primary" class="primary" @click=${this.#onExpiry}>${t.updateExpiry}</button>`}
+      <button
+        part=${wallet ? 'button primary' : 'button'}
+        class=${wallet ? 'primary' : nothing}
+        @click=${this.#onReplace}
+      >
+        ${t.useDifferentCard}
       </button>
-      <button part="button" @click=${this.#onReplace}>${t.useDifferentCard}</button>
       ${
         this.dismissible && this.notice !== 'payment_failed'
           ? html`<button part="button dismiss" class="link" @click=${this.#onDismiss}>
@@ -310,6 +346,13 @@ export class CardkeepBanner extends CardkeepElement {
 
   override render() {
     const { t, card, view, notice } = this;
+    if (view === 'link' && this.#extra) {
+      const lang = langOf(this);
+      return this.#extra.linkNotice(lang, this.link, card, {
+        ...card?.link,
+        token: this.linkToken,
+      });
+    }
     if (!card || view === 'quiet' || view === 'loading') return nothing;
     if (view === 'done') {
       return html`<section part="base" class="stack done" tabindex="-1">
@@ -330,7 +373,9 @@ export class CardkeepBanner extends CardkeepElement {
     return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
       <h2 part="title" id="title">${title}</h2>
       ${card.customerName ? html`<p part="greeting">${t.greeting(card.customerName)}</p>` : nothing}
-      <p part="message">${body(...describe(card))}</p>
+      <p part="message">
+        ${card.wallet && this.#extra ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet }) : body(...describe(card))}
+      </p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
       ${this.#parts.state.status === 'error' ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}
