@@ -18,6 +18,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { confirmation, describe } from '../shared/confirmation.js';
 import { bannerStyles } from './banner.styles.js';
+import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
 
 /** What the banner shows; `quiet` (and `loading`) render nothing at all. */
@@ -65,6 +66,9 @@ function snoozedUntil(cardId: string): number {
  * A page opened from a signed link (`?cardkeep_token=…`) opens the expiry form at once.
  * If the card cannot be loaded (signed out, offline, a server error) the banner stays quiet
  * — a merchant's account page must not show an alarming box — and fires `cardkeep-error`.
+ * But a page opened from a link that no longer works says so (expired, already used, not
+ * valid, or the card is up to date), with "Send me a new link" and "Sign in" when the server
+ * offers them; a wallet card (Apple Pay, …) is offered only "Use a different card".
  *
  * @tagname cardkeep-banner
  *
@@ -150,7 +154,7 @@ export class CardkeepBanner extends CardkeepElement {
   /** What a page opened from a link says instead of the form (view `link`). */
   declare private link: LinkNotice;
   /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
-  #extra: typeof import('./link-notice.js') | undefined;
+  #extra: typeof LinkNotices | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
