@@ -276,12 +276,8 @@ export async function startDemoServer({
     const url = new URL(req.url ?? '/', 'http://localhost');
     const origin = `http://${req.headers.host ?? `localhost:${port}`}`;
     const path = url.pathname;
-    if (
-      (path === '/cardkeep' || path.startsWith('/cardkeep/')) &&
-      !/^\/cardkeep\/cardkeep(-[a-z-]+)?\.min\.js(\.map)?$/.test(path)
-    ) {
-      return cardkeep(req, res);
-    }
+    // Cardkeep's routes, the update page and the browser files under /cardkeep/.
+    if (path === '/cardkeep' || path.startsWith('/cardkeep/')) return cardkeep(req, res);
     if (req.method === 'POST' && path === '/demo/reset') {
       // MemoryStore goes back to its seed; Stripe mode has no reset (the pages hide the button).
       await store.reset?.();

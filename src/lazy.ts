@@ -51,7 +51,11 @@ export function loadExpiryForm(): Promise<unknown> {
  * Idempotent: one observer per page, gone once both elements are registered.
  */
 export function defineOnDemand(): void {
-  if (watching) return;
+  // Server-side rendering or a plain Node import (Lit shims customElements there, not the DOM):
+  // no page to watch, and nothing to load on demand.
+  if (watching || typeof MutationObserver === 'undefined' || typeof document === 'undefined') {
+    return;
+  }
   watching = true;
   const loaders: Record<string, () => Promise<unknown>> = {
     [FORM]: loadExpiryForm,

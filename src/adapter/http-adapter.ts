@@ -11,6 +11,7 @@ import type {
   CardSummary,
   GreetingName,
   ExpiryUpdate,
+  LinkStatus,
   PaymentOutcome,
   SetupSession,
   UpdateResult,
@@ -87,6 +88,18 @@ function readGreetingName(v: unknown): GreetingName | undefined {
     : Object.fromEntries(names.map(([language, name]) => [language, shown(name, 100)]));
 }
 
+/** A read's `link` (docs/protocol.md, "Link state"); undefined when absent or malformed. */
+function readLink(v: unknown): LinkStatus | undefined {
+  if (!obj(v) || (v.state !== 'active' && v.state !== 'used')) return undefined;
+  // Only http(s) or a path goes into an href or a form's action (never `javascript:`).
+  const url = (u: unknown): u is string => str(u) && /^(https?:\/\/|\/(?!\/))/.test(u);
+  return {
+    state: v.state,
+    ...(url(v.resend) ? { resend: v.resend } : {}),
+    ...(url(v.loginUrl) ? { loginUrl: v.loginUrl } : {}),
+  };
+}
+
 /** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
 const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
 
@@ -135,7 +148,7 @@ function errorOf(status: number, data: unknown, retryAfterHeader: string | null)
   const error = obj(data) && obj(data.error) ? data.error : {};
   const wire = str(error.code) ? error.code : '';
   const message = `${status} ${wire || 'error'}: ${str(error.message) ? error.message : 'no message'}`;
-  const options = { status };
+  const options = { status, ...(str(error.reason) ? { reason: error.reason.slice(0, 40) } : {}) };
   if (status === 401 || status === 403) return new CardkeepError('unauthorized', message, options);
   if (status === 429) {
     const retryAfter = retryAfterOf(retryAfterHeader);
@@ -174,9 +187,13 @@ export class HttpAdapter implements CardkeepAdapter {
   }
 
   getCard(options?: CallOptions): Promise<CardSummary | null> {
-    return this.#call('GET', '/card', undefined, options, (data) =>
-      obj(data) && data.card === null ? null : obj(data) ? readCard(data.card) : undefined,
-    );
+    return this.#call('GET', '/card', undefined, options, (data) => {
+      if (!obj(data)) return undefined;
+      if (data.card === null) return null;
+      const card = readCard(data.card);
+      const link = readLink(data.link);
+      return card && link ? { ...card, link } : card;
+    });
   }
 
   updateExpiry({ cardId, month, year }: ExpiryUpdate, options?: CallOptions) {

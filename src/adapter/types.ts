@@ -14,6 +14,7 @@ export type {
   ErrorBody,
   ExpiryUpdate,
   GreetingName,
+  LinkStatus,
   PaymentOutcome,
   PaymentStatus,
   SetupSession,

@@ -24,6 +24,8 @@ export interface CardkeepErrorOptions {
   retryAfter?: number;
   /** HTTP status, when the failure came from a response. */
   status?: number;
+  /** The server's `reason` (e.g. a dead link's `expired`, `used`, `bad_signature`). */
+  reason?: string;
   /** The underlying error, kept for debugging; never shown to the shopper. */
   cause?: unknown;
 }
@@ -41,6 +43,8 @@ export class CardkeepError extends Error {
   readonly retryAfter: number | undefined;
   /** HTTP status, when there was a response. */
   readonly status: number | undefined;
+  /** The server's `reason`, when it gave one (a 401's tells a dead link's kind). */
+  readonly reason: string | undefined;
 
   constructor(code: CardkeepErrorCode, message?: string, options: CardkeepErrorOptions = {}) {
     super(message ?? code, options.cause === undefined ? undefined : { cause: options.cause });
@@ -49,6 +53,7 @@ export class CardkeepError extends Error {
     this.retryable = options.retryable ?? RETRYABLE.has(code);
     this.retryAfter = options.retryAfter;
     this.status = options.status;
+    this.reason = options.reason;
   }
 }
 

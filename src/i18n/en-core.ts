@@ -1,7 +1,5 @@
-import { waitIn } from './messages.js';
+import { proseMonth, waitIn } from './messages.js';
 import type { Messages, ReplaceKey } from './messages.js';
-
-const MONTH = new Intl.DateTimeFormat('en', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
 /**
  * English messages, but for the replacement form's own (./en-replace.ts, which travel with that
@@ -12,7 +10,7 @@ export const enCore: Omit<Messages, ReplaceKey> = {
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,
   expiredTitle: 'Your card has expired',
-  expiryMonth: (month, year) => MONTH.format(new Date(Date.UTC(year, month - 1, 1))),
+  expiryMonth: (month, year) => proseMonth('en', month, year),
   expiredBody: (card, expiry) =>
     `Your ${card} expired in ${expiry}. If your bank sent you a new one with the same number, just enter its new expiry date.`,
   paymentFailedTitle: 'We couldn’t take your last payment',

@@ -1,4 +1,4 @@
-import { waitIn } from './messages.js';
+import { proseMonth, waitIn } from './messages.js';
 import type { Messages } from './messages.js';
 
 /** Japanese messages (polite register, as a Japanese shop writes to its customers). */
@@ -7,8 +7,7 @@ export const ja: Messages = {
   greeting: (name) => `${name} 様`,
   customerSince: (year) => `${year}年からのご愛顧、誠にありがとうございます。`,
   expiredTitle: 'ご登録のカードの有効期限が切れています',
-  // Written out rather than Intl's: the same 2025年3月 in every engine.
-  expiryMonth: (month, year) => `${year}年${month}月`,
+  expiryMonth: (month, year) => proseMonth('ja', month, year),
   expiredBody: (card, expiry) =>
     `ご登録の${card}は、${expiry}で有効期限が切れています。同じ番号の新しいカードがお手元にある場合は、新しい有効期限を入力するだけで更新できます。`,
   paymentFailedTitle: '前回のお支払いを完了できませんでした',

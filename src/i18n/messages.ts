@@ -195,6 +195,15 @@ export function errorText(
   return t.errors[error.code];
 }
 
+/** A card's expiry month in prose: "March 2025" in English, 2025年3月 in Japanese. */
+export function proseMonth(locale: string, month: number, year: number): string {
+  return locale === 'ja'
+    ? `${year}年${month}月`
+    : new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' }).format(
+        Date.UTC(year, month - 1, 1),
+      );
+}
+
 /** Whole minutes once a wait reaches one: nobody wants to read "90 seconds". */
 export function waitIn(seconds: number): { unit: 'second' | 'minute'; value: number } {
   return seconds < 60

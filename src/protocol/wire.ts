@@ -37,6 +37,21 @@ export interface CardSummary {
    * physical card cannot fix it. The widget then offers a replacement, never the expiry form.
    */
   wallet?: string;
+  /**
+   * What the signed link this page was opened with can still do (docs/protocol.md, "Link
+   * state"); set by the HTTP adapter from the read's `link`, absent without a link.
+   */
+  link?: LinkStatus;
+}
+
+/** A signed link's state, as `GET {base}/card` reports it next to the card. */
+export interface LinkStatus {
+  /** `active`: the link can save; `used`: an earlier save spent it. */
+  state: 'active' | 'used';
+  /** Where to POST (`cardkeep_token`, `lang`) to have a fresh link mailed, when offered. */
+  resend?: string;
+  /** The merchant's sign-in page, when set. */
+  loginUrl?: string;
 }
 
 /** Input of an expiry update (`POST {base}/card/expiry`). */

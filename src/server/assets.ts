@@ -58,7 +58,7 @@ export function browserFiles(dir: string): string[] {
   if (!list.length || !list.every((f) => typeof f === 'string' && !/\.\.|\//.test(f))) {
     throw new Error(`cardkeep: ${dir}${BROWSER_FILES_MANIFEST} does not list the browser files.`);
   }
-  return [...(list as string[]), BROWSER_FILES_MANIFEST];
+  return list as string[];
 }
 
 /** The encodings the client accepts, by RFC 9110 §12.5.3 (a q of 0 refuses). */

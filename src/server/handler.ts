@@ -204,12 +204,10 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     const { customerId, link } = await identify(request, now);
     const body = await route.run(store, customerId, route.parse({}, now), {});
     if (link && route.path === '/card') {
-      // Reads go through while the state is down; the link's state is then left unsaid.
-      const used = await spent(link).catch((error: unknown) => {
-        if (error instanceof StateUnavailableError) return undefined;
-        throw error;
-      });
-      if (used !== undefined) body.link = linkInfo(used ? 'used' : 'active');
+      // A session's read goes through while the state is down; a link's read cannot say whether
+      // the link is spent, so it answers 503 unavailable (StateUnavailableError) rather than
+      // offer a form that may fail on Save.
+      body.link = linkInfo((await spent(link)) ? 'used' : 'active');
     }
     return { response: { status: 200, body } };
   }

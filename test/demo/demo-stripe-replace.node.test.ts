@@ -276,7 +276,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await page.click(`${REPLACE} >>> button[type="submit"]`);
     await waitForText(page, 'cardkeep-banner', 'Your card was declined.');
     const alert = await page.$eval(`${REPLACE} >>> [role="alert"]`, (el) => ({
-      text: el.textContent,
+      text: el.textContent?.trim(),
       children: el.children.length,
     }));
     assert.deepEqual(alert, { text: 'Your card was declined.', children: 0 }, 'shown as text');

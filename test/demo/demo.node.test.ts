@@ -223,6 +223,28 @@ describe('the demo shop', () => {
     );
   });
 
+  it('a forged link to the account page says so on load, with no expiry field', async () => {
+    const entry = await visit();
+    const { page } = entry;
+    const link = new URL(demo.newLink());
+    // The same claims with the signature's last characters changed: not a link the shop made.
+    const token = link.searchParams.get('cardkeep_token')!;
+    link.searchParams.set(
+      'cardkeep_token',
+      token.slice(0, -2) + (token.endsWith('AA') ? 'BB' : 'AA'),
+    );
+    await open(page, `${link.pathname}${link.search}`);
+    await waitForText(page, 'cardkeep-banner', 'This link isn’t valid');
+    assert.equal((await page.$('cardkeep-banner >>> [role=alert]')) !== null, true, 'an alert');
+    assert.equal(await page.$('cardkeep-banner >>> input:not([type=hidden])'), null, 'no field');
+    assert.equal(new URL(page.url()).searchParams.has('cardkeep_token'), false, 'token removed');
+    // Chromium logs every refused request itself; the 401 of the forged link is the only one.
+    assert.deepEqual(entry.problems, [
+      'console.error: Failed to load resource: the server responded with a status of 401 (Unauthorized)',
+    ]);
+    entry.problems.length = 0;
+  });
+
   it('"Reset demo" puts the expired card back and stays on the page and language', async () => {
     await demo.store.updateExpiry(
       CUSTOMER,

@@ -15,13 +15,15 @@ import type { CardkeepNotice } from '../../events/shown.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { CardkeepElement } from '../shared/cardkeep-element.js';
+import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { greetingNameFor } from '../../i18n/messages.js';
 import { confirmation, describe, paymentSentence } from '../shared/confirmation.js';
 import { bannerStyles } from './banner.styles.js';
+import type * as LinkNotices from './link-notice.js';
+import type { LinkNotice } from './link-notice.js';
 
 /** What the banner shows; `quiet` (and `loading`) render nothing at all. */
-export type BannerView = 'loading' | 'quiet' | 'notice' | 'expiry' | 'replace' | 'done';
+export type BannerView = 'loading' | 'quiet' | 'notice' | 'expiry' | 'replace' | 'done' | 'link';
 
 /** How long "Remind me later" keeps the banner quiet. */
 const SNOOZE_MS = 24 * 60 * 60 * 1000;
@@ -91,6 +93,9 @@ function snoozedUntil(cardId: string): number {
  * A page opened from a signed link (`?cardkeep_token=…`) opens the expiry form at once.
  * If the card cannot be loaded (signed out, offline, a server error) the banner stays quiet
  * — a merchant's account page must not show an alarming box — and fires `cardkeep-error`.
+ * But a page opened from a link that no longer works says so (expired, already used, not
+ * valid, or the card is up to date), with "Send me a new link" and "Sign in" when the server
+ * offers them; a wallet card (Apple Pay, …) is offered only "Use a different card".
  *
  * @tagname cardkeep-banner
  *
@@ -138,6 +143,7 @@ export class CardkeepBanner extends CardkeepElement {
     notice: { state: true },
     payment: { state: true },
     replaced: { state: true },
+    link: { state: true },
   };
 
   constructor() {
@@ -172,6 +178,10 @@ export class CardkeepBanner extends CardkeepElement {
   declare private payment: PaymentOutcome | undefined;
   /** The confirmation is for a new card rather than a new expiry date. */
   declare private replaced: boolean;
+  /** What a page opened from a link says instead of the form (view `link`). */
+  declare private link: LinkNotice;
+  /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
+  #extra: typeof LinkNotices | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -262,9 +272,24 @@ export class CardkeepBanner extends CardkeepElement {
       return;
     }
     this.view = 'loading';
-    const loaded = await this.#load.run(({ signal }) => backend.getCard({ signal }));
+    const loaded = await this.#load.run(async ({ signal }) => {
+      const card = await backend.getCard({ signal });
+      if (card?.wallet || card?.link?.state === 'used') await this.#loadExtra();
+      return card;
+    });
     if (loaded?.status === 'success') this.#decide(loaded.value);
-    else if (loaded) this.view = 'quiet';
+    else if (loaded?.status === 'error' && this.linkToken !== null) {
+      // A dead link says so on load (issue 14), rather than a quiet page.
+      const link = (await this.#loadExtra())?.linkNoticeOf(loaded.error.reason);
+      this.card = null;
+      if (link) this.link = link;
+      this.view = link ? 'link' : 'quiet';
+    } else if (loaded) this.view = 'quiet';
+  }
+
+  /** Loads ./link-notice.ts once; undefined when it cannot (offline): the banner stays as it was. */
+  async #loadExtra() {
+    return (this.#extra ??= await import('./link-notice.js').catch(() => undefined));
   }
 
   /** What to show for `card` at `now`: a notice (and the form, for a link) or nothing. */
@@ -274,6 +299,11 @@ export class CardkeepBanner extends CardkeepElement {
     const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
     const now = this.now();
     const status = card ? cardStatus(card, now, { warnDays }) : 'ok';
+    if (linked && card?.link?.state === 'used' && status === 'ok' && this.#extra) {
+      this.link = 'up_to_date';
+      this.view = 'link';
+      return;
+    }
     if (
       !card ||
       status === 'ok' ||
@@ -285,8 +315,12 @@ export class CardkeepBanner extends CardkeepElement {
     this.notice = status;
     this.view = 'notice';
     this.dispatchEvent(new CardkeepShownEvent(status, card));
-    // The shopper came from the e-mail for exactly this: the field takes the focus.
-    if (linked) void this.#onExpiry();
+    // The shopper came from the e-mail for exactly this: the field takes the focus — unless
+    // the link was spent (Save would fail) or the card's expiry is its wallet's to change.
+    if (linked && card.link?.state === 'used' && this.#extra) {
+      this.link = 'used';
+      this.view = 'link';
+    } else if (linked && !card.wallet) void this.#onExpiry();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -341,11 +375,16 @@ export class CardkeepBanner extends CardkeepElement {
         >${FORWARD}</cardkeep-replace-card
       >`;
     }
+    // A wallet card's expiry is the wallet's (issue 16): only the replacement is offered.
+    const wallet = !!this.card?.wallet;
     return html`<div part="actions" class="row">
-      <button part="button primary" class="primary" data-opens="expiry" @click=${this.#onExpiry}>
-        ${t.updateExpiry}
-      </button>
-      <button part="button" data-opens="replace" @click=${this.#onReplace}>
+      ${wallet ? nothing : html`<button part="button primary" class="primary" data-opens="expiry" @click=${this.#onExpiry}>${t.updateExpiry}</button>`}
+      <button
+        part=${wallet ? 'button primary' : 'button'}
+        class=${wallet ? 'primary' : nothing}
+        data-opens="replace"
+        @click=${this.#onReplace}
+      >
         ${t.useDifferentCard}
       </button>
       ${
@@ -369,6 +408,13 @@ export class CardkeepBanner extends CardkeepElement {
 
   override render() {
     const { card, view } = this;
+    if (view === 'link' && this.#extra) {
+      const lang = langOf(this);
+      return this.#extra.linkNotice(lang, this.link, card, {
+        ...card?.link,
+        token: this.linkToken,
+      });
+    }
     if (!card || view === 'quiet' || view === 'loading') return nothing;
     // One live region for as long as the banner shows: it is in the page before the thank-you
     // fills it, which is what makes screen readers announce the outcome.
@@ -401,7 +447,9 @@ export class CardkeepBanner extends CardkeepElement {
     return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
       <h2 part="title" id="title">${title}</h2>
       ${greeting ? html`<p part="greeting">${t.greeting(greeting)}</p>` : nothing}
-      <p part="message">${body(...describe(t, card, this.now()))}</p>
+      <p part="message">
+        ${card.wallet && this.#extra ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet }) : body(...describe(t, card, this.now()))}
+      </p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
       ${this.#parts.state.status === 'error' ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}
