@@ -438,6 +438,8 @@ describe('the script-tag bundle on hostile pages', () => {
       ...demoCustomer('expired', TODAY),
       id: 'cus_hostile',
       name: HOSTILE_NAME,
+      // The greeting shows greetingName (never the full name): the hostile string goes there.
+      greetingName: HOSTILE_NAME,
     };
     customer.card = { ...customer.card!, brand: HOSTILE_BRAND };
     customerId = customer.id;
