@@ -174,7 +174,7 @@ describe('the update page (no JavaScript)', () => {
     const done = await read(thanks);
     assertLockedDown(thanks, done.html);
     assert.ok(done.words.includes(ja.updatedTitle));
-    assert.ok(done.words.includes(ja.updatedBody('Visa •••• 4242', '12 / 30')));
+    assert.ok(done.words.includes(ja.updatedBody('Visa •••• 4242', '2030年12月')));
     assert.ok(done.words.includes('1,980'), 'the retried payment and its amount');
     assert.match(done.main, /role="status"/);
     // A forged outcome is ignored: the page then says what it knows, the card is fine.

@@ -230,7 +230,7 @@ describe('<cardkeep-banner> with a link, against the reference server', () => {
       const again = mount(server.endpoint);
       await waitUntil(() => again.shadowRoot!.querySelector('[role=status]'), 'the notice shows');
       expect(text(again)).to.contain('Your card is up to date');
-      expect(text(again)).to.contain(`08 / ${yy}`);
+      expect(text(again)).to.contain(`August 20${yy}`);
       expect(again.shadowRoot!.querySelector('cardkeep-expiry-form')).to.equal(null);
     });
   });
