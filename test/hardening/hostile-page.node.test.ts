@@ -306,7 +306,17 @@ async function click(tab: Page, deepSelector: string) {
 async function fixCard(tab: Page) {
   const year = YEAR + 2;
   await click(tab, '#before >>> button.primary');
-  const input = await tab.waitForSelector('#before >>> cardkeep-expiry-form >>> input');
+  // The form's chunk arrives after the click and renders inside two shadow roots, where
+  // waitForSelector's document-level MutationObserver sees no change: poll for it instead.
+  await tab.waitForFunction(
+    () =>
+      !!document
+        .querySelector('#before')
+        ?.shadowRoot?.querySelector('cardkeep-expiry-form')
+        ?.shadowRoot?.querySelector('input'),
+    { polling: 50 },
+  );
+  const input = await tab.$('#before >>> cardkeep-expiry-form >>> input');
   const box = await input!.evaluate((el) => {
     const r = el.getBoundingClientRect();
     const css = getComputedStyle(el);
