@@ -18,7 +18,12 @@ export async function ensureDemoCustomer({
   if (/^(sk|rk)_live_/.test(secretKey)) {
     throw new Error('ensureDemoCustomer refuses live keys: the demo seeds test data');
   }
-  const stripe = new Stripe(secretKey, { apiVersion, ...address(apiUrl) });
+  // The same host/port/protocol mapping StripeStore uses (tests point both at a fake Stripe).
+  const { apiAddress } = await import('../dist/server/stripe-support.js');
+  const stripe = new Stripe(secretKey, {
+    apiVersion,
+    ...(apiUrl ? { ...apiAddress(apiUrl), maxNetworkRetries: 0 } : {}),
+  });
   const found = await stripe.customers.list({ email: DEMO_EMAIL, limit: 1 });
   const customer =
     found.data[0] ??
@@ -40,17 +45,4 @@ export async function ensureDemoCustomer({
     });
   }
   return customer.id;
-}
-
-/** `http://127.0.0.1:12111` → the client's host, port and protocol (tests' fake Stripe). */
-function address(apiUrl) {
-  if (!apiUrl) return {};
-  const url = new URL(apiUrl);
-  const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  return {
-    host: url.hostname,
-    protocol,
-    port: url.port === '' ? (protocol === 'http' ? 80 : 443) : Number(url.port),
-    maxNetworkRetries: 0,
-  };
 }
