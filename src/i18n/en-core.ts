@@ -1,11 +1,11 @@
 import { proseMonth, waitIn } from './messages.js';
-import type { Messages, ReplaceKey } from './messages.js';
+import type { FormKey, Messages, ReplaceKey } from './messages.js';
 
 /**
- * English messages, but for the replacement form's own (./en-replace.ts, which travel with that
- * form): what every element needs, always in the script tag's elements chunk.
+ * English messages, but for the two forms' own (./en-form.ts, ./en-replace.ts, which travel with
+ * those forms): what every element needs, always in the script tag's elements chunk.
  */
-export const enCore: Omit<Messages, ReplaceKey> = {
+export const enCore: Omit<Messages, FormKey | ReplaceKey> = {
   locale: 'en',
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,
@@ -32,23 +32,9 @@ export const enCore: Omit<Messages, ReplaceKey> = {
       : `Your payment of ${amount} went through.`,
   paymentStillFailed:
     'The payment still didn’t go through. Your bank may have issued a new card number — try a different card.',
-  formTitle: (card) => `New expiry date for your ${card}`,
-  formHint: 'It’s printed on your renewed card. The card number stays the same.',
-  expiryLabel: 'Expiry date (MM / YY)',
-  expiryPlaceholder: 'MM / YY',
-  save: 'Save',
   saving: 'Saving…',
   cancel: 'Cancel',
   tryAgain: 'Try again',
-  invalid: {
-    empty: 'Enter the expiry date printed on your card, as MM / YY.',
-    format: 'Enter the date as MM / YY, for example 08 / 29.',
-    month: 'The month must be 01–12.',
-    past: 'This date has passed — check the new card.',
-    too_far: 'That date is too far ahead — check the new card.',
-  },
-  cardNumberNotNeeded:
-    'That looks like a card number, so we cleared it. Just enter the expiry date.',
   errors: {
     network: 'We couldn’t reach the shop. Check your connection and try again.',
     timeout: 'The shop is taking too long to answer. Please try again.',

@@ -81,6 +81,16 @@ export type ReplaceKey =
   | 'replaceFallback'
   | 'saveCard';
 
+/** Keys only the expiry form shows: src/i18n/en-form.ts, which travels with that form. */
+export type FormKey =
+  | 'formTitle'
+  | 'formHint'
+  | 'expiryLabel'
+  | 'expiryPlaceholder'
+  | 'save'
+  | 'invalid'
+  | 'cardNumberNotNeeded';
+
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;
 

@@ -15,6 +15,7 @@ import { AsyncController, IDLE } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
+import { enForm } from '../../i18n/en-form.js';
 import { confirmation } from '../shared/confirmation.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
 import { attemptFor, saveExpiry } from './save-expiry.js';
@@ -76,6 +77,9 @@ export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success'
  */
 export class CardkeepExpiryForm extends CardkeepElement {
   static override styles = [baseStyles, expiryFormStyles];
+
+  /** Its English strings travel with this form, not with every notice. */
+  protected static override ownMessages = enForm;
 
   static override properties: PropertyDeclarations = {
     cardId: { attribute: 'card-id' },
