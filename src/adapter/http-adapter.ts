@@ -2,9 +2,9 @@
 // script-tag bundle, so it stays small and dependency-free.
 import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
-import { randomId } from '../core/random-id.js';
 import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
+import type * as HttpWrites from './http-writes.js';
 import type {
   CallOptions,
   CardkeepAdapter,
@@ -12,9 +12,7 @@ import type {
   GreetingName,
   ExpiryUpdate,
   LinkStatus,
-  PaymentOutcome,
   SetupSession,
-  UpdateResult,
   VerifyInput,
 } from './types.js';
 
@@ -41,9 +39,13 @@ export interface HttpAdapterOptions {
 /** The longest Retry-After the adapter waits out by itself; longer ones go to the widget. */
 const MAX_AUTO_WAIT_MS = 5000;
 
-type Json = Record<string, unknown>;
-const obj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): v is string => typeof v === 'string';
+/** @internal */
+export type Json = Record<string, unknown>;
+/** @internal */
+export const obj = (v: unknown): v is Json =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+/** @internal */
+export const str = (v: unknown): v is string => typeof v === 'string';
 const int = (v: unknown): v is number => Number.isInteger(v);
 
 /**
@@ -51,10 +53,12 @@ const int = (v: unknown): v is number => Number.isInteger(v);
  * right-to-left override in a brand or name would reorder the card's digits and the date on
  * screen), and it is cut to `max` characters. Lit puts it into the page as text, never markup.
  */
-const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
+/** @internal */
+export const shown = (text: string, max: number) =>
+  text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
 
 /** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
-function readCard(v: unknown): CardSummary | undefined {
+export function readCard(v: unknown): CardSummary | undefined {
   if (!obj(v)) return undefined;
   const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
   const greetingName = readGreetingName(v.greetingName);
@@ -100,39 +104,7 @@ function readLink(v: unknown): LinkStatus | undefined {
   };
 }
 
-/** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
-const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
-
-function readUpdate(v: unknown): UpdateResult | undefined {
-  const card = obj(v) ? readCard(v.card) : undefined;
-  if (!card || !obj(v)) return undefined;
-  const { action, payment } = v;
-  const result: UpdateResult = card;
-  if (action != null) {
-    if (!obj(action) || action.type !== 'authenticate') return undefined;
-    if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
-    const { clientSecret, publishableKey, intent } = action;
-    // Any other intent is a SetupIntent's (the default); the loader checks the secret's kind.
-    result.action = {
-      type: 'authenticate',
-      clientSecret,
-      publishableKey,
-      ...(intent === 'payment' ? { intent } : {}),
-    };
-  }
-  if (payment != null) {
-    if (!obj(payment) || !PAYMENT_STATUS.test(payment.status as string)) {
-      return undefined;
-    }
-    result.payment = {
-      status: payment.status as PaymentOutcome['status'],
-      ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
-      ...(str(payment.currency) ? { currency: payment.currency } : {}),
-      ...(str(payment.description) ? { description: shown(payment.description, 200) } : {}),
-    };
-  }
-  return result;
-}
+type Writes = typeof HttpWrites;
 
 /** Seconds from a Retry-After header (delta seconds or an HTTP date). */
 function retryAfterOf(header: string | null): number | undefined {
@@ -197,23 +169,40 @@ export class HttpAdapter implements CardkeepAdapter {
   }
 
   updateExpiry({ cardId, month, year }: ExpiryUpdate, options?: CallOptions) {
-    return this.#call('POST', '/card/expiry', { cardId, month, year }, options, readUpdate);
+    return this.#write('/card/expiry', { cardId, month, year }, options, (w) => w.readUpdate);
   }
 
   createSetupSession(options?: CallOptions): Promise<SetupSession> {
-    return this.#call('POST', '/setup-session', {}, options, (data) =>
-      obj(data) && str(data.clientSecret) && str(data.publishableKey)
-        ? { clientSecret: data.clientSecret, publishableKey: data.publishableKey }
-        : undefined,
-    );
+    return this.#write('/setup-session', {}, options, (w) => w.readSetupSession);
   }
 
   completeReplacement({ setupIntentId }: { setupIntentId: string }, options?: CallOptions) {
-    return this.#call('POST', '/card/replace', { setupIntentId }, options, readUpdate);
+    return this.#write('/card/replace', { setupIntentId }, options, (w) => w.readUpdate);
   }
 
   verify(input: VerifyInput, options?: CallOptions) {
-    return this.#call('POST', '/card/verify', input, options, readUpdate);
+    return this.#write('/card/verify', input, options, (w) => w.readUpdate);
+  }
+
+  /**
+   * A POST. How its answer is read, and the Idempotency-Key, come with the forms (./http-
+   * writes.ts, which the expiry form imports): a notice that only reads the card never
+   * downloads them, and by the time a shopper saves, the form has brought them.
+   */
+  async #write<T>(
+    path: string,
+    body: Json,
+    options: CallOptions | undefined,
+    reader: (writes: Writes) => (data: unknown) => T | undefined,
+  ): Promise<T> {
+    let writes: Writes;
+    try {
+      writes = await import('./http-writes.js');
+    } catch (cause) {
+      throw new CardkeepError('network', 'Could not load the adapter.', { cause });
+    }
+    const idempotencyKey = options?.idempotencyKey ?? writes.randomId();
+    return this.#call('POST', path, body, { ...options, idempotencyKey }, reader(writes));
   }
 
   async #call<T>(
@@ -227,7 +216,7 @@ export class HttpAdapter implements CardkeepAdapter {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) {
       headers['Content-Type'] = 'application/json';
-      headers['Idempotency-Key'] = idempotencyKey ?? randomId();
+      headers['Idempotency-Key'] = idempotencyKey!;
     }
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     if (o.csrfHeader && o.csrfToken) headers[o.csrfHeader] = o.csrfToken;
