@@ -17,6 +17,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 import ts from 'typescript';
+import { transformSync as esbuildTransform } from 'esbuild';
 
 const root = resolvePath('.');
 const FIRST = 'cardkeep.min.js';
@@ -33,17 +34,30 @@ const nameOf = (chunk) => NAMES[chunk.facadeModuleId] ?? chunk.name;
 
 /** Modules that travel in the expiry form's chunk, besides what it imports itself. */
 const WITH_FORM = new Set(
-  ['src/lazy-form.ts', 'src/adapter/http-writes.ts', 'src/core/random-id.ts'].map((file) =>
-    join(root, file),
-  ),
+  [
+    'src/lazy-form.ts',
+    'src/adapter/http-writes.ts',
+    'src/core/random-id.ts',
+    'src/components/shared/confirmation.ts',
+  ].map((file) => join(root, file)),
 );
 
 const sri = (code) => `sha384-${createHash('sha384').update(code).digest('base64')}`;
 
 /**
- * Drops the indentation inside our `html` and `css` templates (and comments in `css`): the
- * browser reads a newline and a run of spaces alike there, and terser leaves template text
- * alone. Newlines stay, so line numbers (and the source maps) still match the source.
+ * A whole `css` template (backticks included) minified by esbuild's CSS minifier, which keeps
+ * what the rules mean (it only drops spaces, comments, zeros and the like). The newlines it
+ * took out are put back at the end, so the lines after it still match the source maps.
+ */
+const minifyCss = (text) => {
+  const css = esbuildTransform(text.slice(1, -1), { loader: 'css', minify: true }).code.trim();
+  return `\`${css}${'\n'.repeat(text.split('\n').length - 1)}\``;
+};
+
+/**
+ * Drops the indentation inside our `html` templates and minifies our `css` ones: the browser
+ * reads a newline and a run of spaces alike there, and terser leaves template text alone.
+ * Newlines stay, so line numbers (and the source maps) still match the source.
  */
 const templates = () => ({
   name: 'template-whitespace',
@@ -63,8 +77,10 @@ const templates = () => ({
           for (const part of parts) {
             const start = part.getStart(file);
             const text = code.slice(start, part.getEnd());
-            let out = tag === 'css' ? text.replace(/\/\*[^]*?\*\//g, '') : text;
-            out = out.replace(/\n[ \t]*/g, '\n').replace(/[ \t]+\n/g, '\n');
+            const out =
+              tag === 'css' && ts.isNoSubstitutionTemplateLiteral(t)
+                ? minifyCss(text)
+                : text.replace(/\n[ \t]*/g, '\n').replace(/[ \t]+\n/g, '\n');
             if (out !== text) edits.push({ start, end: part.getEnd(), out });
           }
         }
@@ -110,8 +126,9 @@ async function buildChunks() {
     chunkFileNames: named,
     sourcemap: true,
     // The events both forms fire are a few bytes: one request less to keep them in the entry.
-    // The adapter's write half (POSTs, their answers, the Idempotency-Key) goes with the expiry
-    // form, which every fix loads anyway: not a file of its own, one request more.
+    // The adapter's write half (POSTs, their answers, the Idempotency-Key) and the thank-you go
+    // with the expiry form, which every fix loads anyway: not files of their own, one request
+    // more each. (The replacement form imports them from there.)
     manualChunks: (id) => {
       if (id === join(root, 'src/script-tag-ui.ts') || id.startsWith(join(root, 'src/events/'))) {
         return 'ui';

@@ -17,7 +17,8 @@ import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { greetingNameFor } from '../../i18n/messages.js';
-import { confirmation, describe, paymentSentence } from '../shared/confirmation.js';
+import type * as Thanks from '../shared/confirmation.js';
+import { describe } from '../shared/describe-card.js';
 import { bannerStyles } from './banner.styles.js';
 import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
@@ -182,6 +183,8 @@ export class CardkeepBanner extends CardkeepElement {
   declare private link: LinkNotice;
   /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
   #extra: typeof LinkNotices | undefined;
+  /** The thank-you (../shared/confirmation.ts), which the form that saved has brought along. */
+  #thanks: typeof Thanks | undefined;
 
   override connectedCallback() {
     super.connectedCallback();
@@ -252,6 +255,11 @@ export class CardkeepBanner extends CardkeepElement {
       .some((node) => (node as Element).localName === 'cardkeep-replace-card');
     this.card = event.card;
     this.payment = event.payment;
+    try {
+      this.#thanks ??= await import('../shared/confirmation.js');
+    } catch {
+      return; // Not loaded (offline): the form's own confirmation stays in view.
+    }
     this.view = 'done';
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('.done')?.focus();
@@ -403,7 +411,7 @@ export class CardkeepBanner extends CardkeepElement {
     const label = describe(t, card)[0];
     return html`<p>${t.updatedTitle}</p>
       <p>${this.replaced ? t.replaced(label) : t.updatedBody(label, describe(t, card)[1])}</p>
-      <p>${paymentSentence(t, this.payment)}</p>`;
+      <p>${this.#thanks?.paymentSentence(t, this.payment)}</p>`;
   }
 
   override render() {
@@ -428,7 +436,7 @@ export class CardkeepBanner extends CardkeepElement {
   #renderDone(card: CardSummary) {
     const { t } = this;
     return html`<section part="base" class="stack done" tabindex="-1" aria-label=${t.updatedTitle}>
-      ${confirmation(t, card, this.payment, this.#onReplace, this.replaced)}
+      ${this.#thanks?.confirmation(t, card, this.payment, this.#onReplace, this.replaced)}
       <div class="row">
         <button part="button" @click=${this.#onClose}>${t.close}</button>
       </div>

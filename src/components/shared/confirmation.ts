@@ -1,7 +1,8 @@
+// The thank-you after a save. It travels with the forms that show it (the script tag ships it
+// in the expiry form's chunk); the banner imports it once a form says the card is saved.
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { isExpired } from '../../core/calendar.js';
 import { cardLabel } from '../../i18n/messages.js';
 import type { Messages } from '../../i18n/messages.js';
 
@@ -23,22 +24,6 @@ export function formatAmount(amount: number, currency: string, locale: string): 
   } catch {
     return undefined;
   }
-}
-
-/**
- * "Visa •••• 4242", its expiry as prose ("March 2025", 2025年3月) and whether that has passed
- * by `now`: the arguments of the notice and thank-you messages, in their order.
- */
-export function describe(
-  t: Pick<Messages, 'expiryMonth'>,
-  card: { brand: string; last4: string; expMonth: number; expYear: number },
-  now: Date = new Date(),
-) {
-  return [
-    cardLabel(card.brand, card.last4),
-    t.expiryMonth(card.expMonth, card.expYear),
-    isExpired(card.expMonth, card.expYear, now),
-  ] as const;
 }
 
 /**
