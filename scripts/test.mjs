@@ -18,7 +18,8 @@ const FILE_BUDGETS_GZIP = {
   'cardkeep.min.js': 2_515,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
-  'cardkeep-ui-': 14_780,
+  // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
+  'cardkeep-ui-': 14_830,
   'cardkeep-expiry-form-': 5_050,
   'cardkeep-ja-': 1_880,
   'cardkeep-replace-card-': 4_900,
@@ -26,10 +27,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_290],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_340],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_300,
+    22_350,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
