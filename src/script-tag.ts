@@ -131,6 +131,13 @@ function boot(files: Files, self: HTMLScriptElement | null) {
     return ui;
   };
 
+  /**
+   * The chunks a stand-alone form needs. The replacement form imports the thank-you and the
+   * adapter's writes from the expiry form's chunk: both come at once, not one after the other.
+   */
+  const formsOf = (el: Element) =>
+    el.localName === REPLACE ? [files.replace, files.form] : [files.form];
+
   /** Asks `GET {endpoint}/card` exactly as the element's HttpAdapter would. */
   const ask = (el: Element, endpoint: string): Promise<Answer> => {
     const target = `${endpoint.replace(/\/+$/, '')}/card`;
@@ -187,7 +194,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       // The elements are here: a banner fetches its own card; a form added later gets its
       // chunk, which registers it (the replacement form's includes Stripe's loader).
       if (el.localName !== BANNER) {
-        load([el.localName === REPLACE ? files.replace : files.form]).catch(() => {});
+        load(formsOf(el)).catch(() => {});
       }
       return;
     }
@@ -196,7 +203,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       const endpoint = el.getAttribute('endpoint');
       if (el.localName === FORM && endpoint && !Object.hasOwn(el, 'adapter'))
         void ask(el, endpoint);
-      void wake(el, [el.localName === REPLACE ? files.replace : files.form]);
+      void wake(el, formsOf(el));
       return;
     }
     const endpoint = el.getAttribute('endpoint');

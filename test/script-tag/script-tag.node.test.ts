@@ -217,6 +217,19 @@ describe('the script tag loads only what the page needs', () => {
       );
       assert.ok(scripts().some((p) => /cardkeep-expiry-form-/.test(p)));
       assert.ok(!scripts().some((p) => /cardkeep-ja-/.test(p)));
+      // The save and the thank-you: the adapter's writes and the thank-you came with the form's
+      // chunk, so the fix fetches no other file. (A year ahead of the browser's own clock.)
+      await tab.evaluate(
+        `document.getElementById('banner').shadowRoot.querySelector('cardkeep-expiry-form').shadowRoot.querySelector('input').focus()`,
+      );
+      await tab.keyboard.type(`12${String(new Date().getFullYear() + 2).slice(2)}`);
+      await tab.keyboard.press('Enter');
+      await waitForText(tab, en.updatedTitle);
+      assert.equal(seen.filter((p) => p === '/cardkeep/card/expiry').length, 1);
+      assert.deepEqual(
+        scripts().map((p) => p.replace(/-[\w-]{8}\.min\.js$/, '')),
+        ['/dist/cardkeep.min.js', '/dist/cardkeep-ui', '/dist/cardkeep-expiry-form'],
+      );
       assert.deepEqual(errors, []);
     } finally {
       await close();
@@ -238,6 +251,21 @@ describe('the script tag loads only what the page needs', () => {
         'the card is fetched once',
       );
       assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('a stand-alone replacement form: it registers, with the expiry form chunk it imports from, and no Japanese', async () => {
+    backend(demoCustomer('expired'));
+    const { tab, close } = await open('/same.html?element=cardkeep-replace-card');
+    try {
+      await tab.waitForFunction(`!!customElements.get('cardkeep-replace-card')`);
+      const loaded = scripts().map((p) => p.replace(/-[\w-]{8}\.min\.js$/, ''));
+      for (const chunk of ['ui', 'replace-card', 'expiry-form']) {
+        assert.ok(loaded.includes(`/dist/cardkeep-${chunk}`), loaded.join());
+      }
+      assert.ok(!loaded.includes('/dist/cardkeep-ja'), loaded.join());
     } finally {
       await close();
     }
