@@ -34,12 +34,9 @@ const nameOf = (chunk) => NAMES[chunk.facadeModuleId] ?? chunk.name;
 
 /** Modules that travel in the expiry form's chunk, besides what it imports itself. */
 const WITH_FORM = new Set(
-  [
-    'src/lazy-form.ts',
-    'src/adapter/http-writes.ts',
-    'src/core/random-id.ts',
-    'src/components/shared/confirmation.ts',
-  ].map((file) => join(root, file)),
+  ['src/lazy-form.ts', 'src/adapter/http-writes.ts', 'src/components/shared/confirmation.ts'].map(
+    (file) => join(root, file),
+  ),
 );
 
 const sri = (code) => `sha384-${createHash('sha384').update(code).digest('base64')}`;
@@ -126,7 +123,7 @@ async function buildChunks() {
     chunkFileNames: named,
     sourcemap: true,
     // The events both forms fire are a few bytes: one request less to keep them in the entry.
-    // The adapter's write half (POSTs, their answers, the Idempotency-Key) and the thank-you go
+    // The adapter's write half (how POSTs' answers are read) and the thank-you go
     // with the expiry form, which every fix loads anyway: not files of their own, one request
     // more each. (The replacement form imports them from there.)
     manualChunks: (id) => {

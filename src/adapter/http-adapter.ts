@@ -2,6 +2,7 @@
 // script-tag bundle, so it stays small and dependency-free.
 import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
+import { randomId } from '../core/random-id.js';
 import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import type * as HttpWrites from './http-writes.js';
@@ -191,24 +192,27 @@ export class HttpAdapter implements CardkeepAdapter {
   }
 
   /**
-   * A POST. How its answer is read, and the Idempotency-Key, come with the forms (./http-
-   * writes.ts, which the expiry form imports): a notice that only reads the card never
-   * downloads them, and by the time a shopper saves, the form has brought them.
+   * A POST. How its answer is read comes with the forms (./http-writes.ts, which the script tag
+   * ships in the expiry form's chunk): a notice that only reads the card never downloads it. It
+   * is asked for as the request goes out, not before, so the request is not held back.
    */
-  async #write<T>(
+  #write<T>(
     path: string,
     body: Json,
     options: CallOptions | undefined,
     reader: (writes: Writes) => (data: unknown) => T | undefined,
   ): Promise<T> {
-    let writes: Writes;
-    try {
-      writes = await import('./http-writes.js');
-    } catch (cause) {
-      throw new CardkeepError('network', 'Could not load the adapter.', { cause });
-    }
-    const idempotencyKey = options?.idempotencyKey ?? writes.randomId();
-    return this.#call('POST', path, body, { ...options, idempotencyKey }, reader(writes));
+    const writes = import('./http-writes.js');
+    // Read below; until then a failed load must not count as unhandled.
+    writes.catch(() => {});
+    const read = async (data: unknown) => {
+      try {
+        return reader(await writes)(data);
+      } catch (cause) {
+        throw new CardkeepError('network', 'Could not load the adapter.', { cause });
+      }
+    };
+    return this.#call('POST', path, body, options, read);
   }
 
   async #call<T>(
@@ -216,13 +220,13 @@ export class HttpAdapter implements CardkeepAdapter {
     path: string,
     body: Json | undefined,
     { signal, idempotencyKey }: CallOptions = {},
-    read: (data: unknown) => T | undefined,
+    read: (data: unknown) => T | undefined | Promise<T | undefined>,
   ): Promise<T> {
     const o = this.#options;
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) {
       headers['Content-Type'] = 'application/json';
-      headers['Idempotency-Key'] = idempotencyKey!;
+      headers['Idempotency-Key'] = idempotencyKey ?? randomId();
     }
     if (this.#token) headers.Authorization = `Bearer ${this.#token}`;
     if (o.csrfHeader && o.csrfToken) headers[o.csrfHeader] = o.csrfToken;
@@ -254,7 +258,7 @@ export class HttpAdapter implements CardkeepAdapter {
     url: string,
     init: RequestInit,
     signal: AbortSignal | undefined,
-    read: (data: unknown) => T | undefined,
+    read: (data: unknown) => T | undefined | Promise<T | undefined>,
   ): Promise<T> {
     const controller = new AbortController();
     const forward = () => controller.abort();
@@ -285,7 +289,7 @@ export class HttpAdapter implements CardkeepAdapter {
         data = undefined;
       }
       if (!response.ok) throw errorOf(response.status, data, response.headers.get('Retry-After'));
-      const value = response.status === 200 ? read(data) : undefined;
+      const value = response.status === 200 ? await read(data) : undefined;
       if (value === undefined) {
         // A proxy's page or a wrong endpoint: retrying the same URL would get the same answer.
         throw new CardkeepError('server', `Unexpected response from ${url}.`, {

@@ -1,11 +1,9 @@
-// What HttpAdapter needs only to write (./http-adapter.ts imports it on the first POST): how an
-// update's answer is read, and the Idempotency-Key. The expiry form imports it too, so in the
-// script tag it travels in the form's chunk and a notice that only reads the card never pays
+// What HttpAdapter needs only to write (./http-adapter.ts imports it with each POST): how the
+// answers of an update, a replacement and a setup session are read. The script tag ships it in
+// the expiry form's chunk (rollup.config.mjs), so a notice that only reads the card never pays
 // for it.
 import { obj, readCard, shown, str } from './http-adapter.js';
 import type { PaymentOutcome, SetupSession, UpdateResult } from './types.js';
-
-export { randomId } from '../core/random-id.js';
 
 /** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
 const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;

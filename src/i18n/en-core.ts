@@ -1,11 +1,11 @@
 import { proseMonth, waitIn } from './messages.js';
-import type { FormKey, Messages, ReplaceKey } from './messages.js';
+import type { FormKey, Messages, ReplaceKey, ThanksKey } from './messages.js';
 
 /**
- * English messages, but for the two forms' own (./en-form.ts, ./en-replace.ts, which travel with
- * those forms): what every element needs, always in the script tag's elements chunk.
+ * English messages, but for the two forms' own and the thank-you's (./en-form.ts, ./en-replace.ts,
+ * ./en-thanks.ts, which travel with them): what every notice needs, in the script tag's UI chunk.
  */
-export const enCore: Omit<Messages, FormKey | ReplaceKey> = {
+export const enCore: Omit<Messages, FormKey | ReplaceKey | ThanksKey> = {
   locale: 'en',
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,
@@ -24,14 +24,6 @@ export const enCore: Omit<Messages, FormKey | ReplaceKey> = {
   updateExpiry: 'Update expiry date',
   useDifferentCard: 'Use a different card',
   remindLater: 'Remind me later',
-  updatedTitle: 'Thank you — your card is up to date',
-  updatedBody: (card, expiry) => `Your ${card} is now valid through ${expiry}.`,
-  paymentSucceeded: (amount, description) =>
-    description
-      ? `Your payment of ${amount} for ${description} went through.`
-      : `Your payment of ${amount} went through.`,
-  paymentStillFailed:
-    'The payment still didn’t go through. Your bank may have issued a new card number — try a different card.',
   saving: 'Saving…',
   cancel: 'Cancel',
   tryAgain: 'Try again',
@@ -51,9 +43,6 @@ export const enCore: Omit<Messages, FormKey | ReplaceKey> = {
     const wait = new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' });
     return `Too many attempts. Please try again in ${wait.format(value)}.`;
   },
-  replaced: (card) => `Your new ${card} is saved.`,
   authenticating: 'Please confirm with your bank to finish.',
   authFailed: 'Your bank couldn’t confirm the card. Try again, or use a different card.',
-  close: 'Close',
-  paymentWentThrough: 'Your payment went through.',
 };

@@ -1,7 +1,8 @@
 import { enCore } from './en-core.js';
 import { enForm } from './en-form.js';
 import { enReplace } from './en-replace.js';
+import { enThanks } from './en-thanks.js';
 import type { Messages } from './messages.js';
 
-/** English messages, complete (the elements load them in parts: en-core.ts, en-form.ts, en-replace.ts). */
-export const en: Messages = { ...enCore, ...enForm, ...enReplace };
+/** English messages, complete (the elements load them in parts: en-core.ts, en-form.ts, en-replace.ts, en-thanks.ts). */
+export const en: Messages = { ...enCore, ...enForm, ...enReplace, ...enThanks };

@@ -91,6 +91,16 @@ export type FormKey =
   | 'invalid'
   | 'cardNumberNotNeeded';
 
+/** Keys only the thank-you after a save shows: src/i18n/en-thanks.ts, which travels with it. */
+export type ThanksKey =
+  | 'updatedTitle'
+  | 'updatedBody'
+  | 'paymentSucceeded'
+  | 'paymentStillFailed'
+  | 'replaced'
+  | 'close'
+  | 'paymentWentThrough';
+
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;
 

@@ -188,6 +188,11 @@ export class CardkeepBanner extends CardkeepElement {
   /** The thank-you (../shared/confirmation.ts), which the form that saved has brought along. */
   #thanks: typeof Thanks | undefined;
 
+  /** The thank-you's English strings come with it. */
+  protected override ownMessagesNow() {
+    return this.#thanks?.enThanks ?? {};
+  }
+
   override connectedCallback() {
     super.connectedCallback();
     // Back in the page after a load was cut short: try again.

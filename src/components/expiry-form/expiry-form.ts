@@ -16,7 +16,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
 import { enForm } from '../../i18n/en-form.js';
-import { confirmation } from '../shared/confirmation.js';
+import { confirmation, enThanks } from '../shared/confirmation.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
 import { attemptFor, saveExpiry } from './save-expiry.js';
 import type { SaveAttempt, SaveStep } from './save-expiry.js';
@@ -78,8 +78,8 @@ export type ExpiryFormStatus = 'idle' | 'pending' | 'authenticating' | 'success'
 export class CardkeepExpiryForm extends CardkeepElement {
   static override styles = [baseStyles, expiryFormStyles];
 
-  /** Its English strings travel with this form, not with every notice. */
-  protected static override ownMessages = enForm;
+  /** Its English strings (and its thank-you's) travel with this form, not with every notice. */
+  protected static override ownMessages = { ...enForm, ...enThanks };
 
   static override properties: PropertyDeclarations = {
     cardId: { attribute: 'card-id' },

@@ -2,8 +2,7 @@
 // challenge if the bank wants one. The element only wires these to its state.
 import type { CardkeepAdapter, UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
-// From the adapter's write half, so the script tag's form chunk brings that half along.
-import { randomId } from '../../adapter/http-writes.js';
+import { randomId } from '../../core/random-id.js';
 import { loadLazyParts } from '../../lazy.js';
 import type { AsyncCall } from '../shared/async-controller.js';
 

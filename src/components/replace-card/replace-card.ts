@@ -16,7 +16,7 @@ import { AsyncController, IDLE } from '../shared/async-controller.js';
 import type { AsyncCall } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
-import { paymentSentence } from '../shared/confirmation.js';
+import { enThanks, paymentSentence } from '../shared/confirmation.js';
 import { SLOT, mountStripeFrame } from './stripe-frame.js';
 import type { StripeFrame } from './stripe-frame.js';
 import { replaceCardStyles } from './replace-card.styles.js';
@@ -97,8 +97,8 @@ function problemText(t: Messages, error: CardkeepError, step: Step | undefined):
 export class CardkeepReplaceCard extends CardkeepElement {
   static override styles = [baseStyles, replaceCardStyles];
 
-  /** Its English strings travel with this form, not with every notice. */
-  protected static override ownMessages = enReplace;
+  /** Its English strings (and its thank-you's) travel with this form, not with every notice. */
+  protected static override ownMessages = { ...enReplace, ...enThanks };
 
   static override properties: PropertyDeclarations = {
     fallbackUrl: { attribute: 'fallback-url' },

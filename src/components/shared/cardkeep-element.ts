@@ -202,8 +202,13 @@ export class CardkeepElement extends LitElement {
   /** Messages an element brings along for the languages that come without them (en-replace). */
   protected static ownMessages: Partial<Messages> = {};
 
+  /** The messages this element brings along now: its class's, or more it has loaded since. */
+  protected ownMessagesNow(): Partial<Messages> {
+    return (this.constructor as typeof CardkeepElement).ownMessages;
+  }
+
   override willUpdate(_changed: PropertyValues<this>) {
-    const own = (this.constructor as typeof CardkeepElement).ownMessages;
+    const own = this.ownMessagesNow();
     const base = { ...own, ...(messagesFor(langOf(this)) ?? enCore) } as Messages;
     this.t = mergeMessages(base, this.messages);
   }

@@ -6,6 +6,9 @@ import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { cardLabel } from '../../i18n/messages.js';
 import type { Messages } from '../../i18n/messages.js';
 
+/** Its English strings, for the elements that show it (their `ownMessages`). */
+export { enThanks } from '../../i18n/en-thanks.js';
+
 /**
  * An amount in the currency's smallest unit (Stripe's convention) as the shopper reads it:
  * 198000 JPY is ¥198,000 and 1999 USD is $19.99. Intl knows which currencies have no minor
