@@ -10,6 +10,7 @@ import { rollup } from 'rollup';
 import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
+import { composition } from './composition.mjs';
 import { root } from './lib.mjs';
 
 /** Issue 17's goals, gzip: what each page state may fetch of Cardkeep's JavaScript in all. */
@@ -86,18 +87,11 @@ const minifier = (module) =>
   terser({ ecma: 2022, module, compress: { passes: 2 }, format: { comments: false } });
 
 /**
- * Bundles `source` with the script tag's plugins and minifier. Returns the chunks, or with
- * `composition` each module's share as rollup renders it (before terser and compression:
- * indicative of where the bytes come from, not a sum of the final figure). `dynamicExternal`
- * leaves matching dynamic imports out, as the script-tag build does with its companion file.
+ * Bundles `source` with the script tag's plugins and minifier; returns the chunks.
+ * `dynamicExternal` leaves matching dynamic imports out, as the script-tag build does with its
+ * companion file.
  */
-async function build({
-  source,
-  format,
-  external = () => false,
-  dynamicExternal = () => false,
-  composition = false,
-}) {
+async function build({ source, format, external = () => false, dynamicExternal = () => false }) {
   const bundle = await rollup({
     input: 'bench-entry',
     external,
@@ -120,23 +114,11 @@ async function build({
       inlineDynamicImports: format === 'iife',
       plugins: [minifier(format === 'es')],
     });
-    const chunks = output.filter((chunk) => chunk.type === 'chunk');
-    if (!composition) return chunks;
-    return chunks
-      .flatMap((chunk) => Object.entries(chunk.modules))
-      .map(([id, module]) => ({ id, module: shortName(id), bytes: module.renderedLength }))
-      .filter((entry) => entry.bytes > 0)
-      .sort((a, b) => b.bytes - a.bytes);
+    return output.filter((chunk) => chunk.type === 'chunk');
   } finally {
     await bundle.close();
   }
 }
-
-const shortName = (id) =>
-  id
-    .replace(/^\0/, '')
-    .replace(`${root}/`, '')
-    .replace(/^node_modules\//, '');
 
 const isLit = (id) => /^(lit|lit-html|lit-element|@lit\/reactive-element|@lit\/)(\/|$)/.test(id);
 
@@ -221,12 +203,13 @@ export async function run() {
   });
   const lit = sizes(litChunks.map((c) => c.code).join('\n'));
 
-  // Where the bytes come from: each chunk of the elements' build, module by module.
-  const composition = await build({
-    source: `export * from ${src('script-tag-ui.ts')};\n`,
-    format: 'es',
-    composition: true,
-  });
+  // Where the bytes come from: every file of the script tag, module by module, read from the
+  // built files' source maps (./composition.mjs).
+  const where = Object.fromEntries(
+    files
+      .filter(({ file }) => file.endsWith('.js'))
+      .map(({ file }) => [file, composition(join(root, 'dist', file))]),
+  );
 
   const rows = STATES.map((state) => {
     const parts = state.files.map(byPrefix);
@@ -295,7 +278,7 @@ export async function run() {
       ciBudgets: budgets,
       esm: { entry: esmEntry, onDemand: esmLazy, chunks: esmChunks.length },
       litFloor: { ...lit, imports },
-      composition: composition.map(({ module, bytes }) => ({ module, bytes })),
+      composition: where,
     },
   };
 }
