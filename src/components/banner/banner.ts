@@ -18,6 +18,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { greetingNameFor } from '../../i18n/messages.js';
 import { confirmation, describe, paymentSentence } from '../shared/confirmation.js';
+import { keepTogether } from '../shared/keep-together.js';
 import { bannerStyles } from './banner.styles.js';
 import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
@@ -444,12 +445,16 @@ export class CardkeepBanner extends CardkeepElement {
           ? [t.paymentFailedTitle, t.paymentFailedBody]
           : [t.expiringTitle, t.expiringBody];
     const greeting = greetingNameFor(card.greetingName, t.locale);
+    const described = describe(t, card, this.now());
+    // "Visa •••• 4242" and the month never break across lines (keep-together.ts).
+    const message =
+      card.wallet && this.#extra
+        ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet })
+        : body(...described);
     return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
       <h2 part="title" id="title">${title}</h2>
       ${greeting ? html`<p part="greeting">${t.greeting(greeting)}</p>` : nothing}
-      <p part="message">
-        ${card.wallet && this.#extra ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet }) : body(...describe(t, card, this.now()))}
-      </p>
+      <p part="message">${keepTogether(message, described.slice(0, 2) as string[])}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
       ${this.#parts.state.status === 'error' ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}
