@@ -12,28 +12,13 @@ export function keepTogether(
   text: string,
   units: ReadonlyArray<string | undefined>,
 ): Array<string | TemplateResult> {
-  const wanted = units.filter((unit): unit is string => !!unit);
-  const out: Array<string | TemplateResult> = [];
-  let rest = text;
-  while (rest) {
-    // The earliest unit next; of two starting at the same place, the longer one.
-    let at = -1;
-    let unit = '';
-    for (const candidate of wanted) {
-      const found = rest.indexOf(candidate);
-      if (
-        found >= 0 &&
-        (at < 0 || found < at || (found === at && candidate.length > unit.length))
-      ) {
-        at = found;
-        unit = candidate;
-      }
-    }
-    if (at < 0) break;
-    if (at > 0) out.push(rest.slice(0, at));
-    out.push(html`<span class="nowrap">${unit}</span>`);
-    rest = rest.slice(at + unit.length);
-  }
-  if (rest) out.push(rest);
-  return out;
+  const wanted = units
+    .filter((unit) => !!unit)
+    .map((unit) => unit!.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&'));
+  // Split around a capturing group: the units are the odd parts.
+  return wanted.length
+    ? text
+        .split(new RegExp(`(${wanted.join('|')})`))
+        .map((part, i) => (i % 2 ? html`<span class="nowrap">${part}</span>` : part))
+    : [text];
 }
