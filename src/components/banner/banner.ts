@@ -51,12 +51,25 @@ const FOCUSABLE =
   'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
 /**
- * Where focus goes when the banner closes and its focused control disappears: the first
- * focusable element after the banner in its document (or shadow root), else the last one
- * before it, never `<body>`, so that a keyboard user goes on from where the banner was.
+ * Where focus goes when the banner closes and its focused control disappears: the element the
+ * merchant named (`focus-after-close`), else the first focusable element after the banner in
+ * its document (or shadow root), else the last one before it; never `<body>`, so that a
+ * keyboard user goes on from where the banner was.
  */
-function focusAround(host: HTMLElement): void {
+function focusAfterClose(host: HTMLElement, named: string | HTMLElement | undefined): void {
   const root = host.getRootNode() as Document | ShadowRoot;
+  const target = typeof named === 'string' ? root.getElementById(named.replace(/^#/, '')) : named;
+  if (target?.isConnected && (target.checkVisibility?.() ?? true)) {
+    // A heading or a region is a fine place to land: focusable by script, not by Tab.
+    if (!target.matches(FOCUSABLE) && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target.focus();
+    if (target.matches(':focus, :focus-within')) return;
+  }
+  focusAround(host, root);
+}
+
+/** The first focusable element after `host` in `root`, else the last one before it. */
+function focusAround(host: HTMLElement, root: Document | ShadowRoot): void {
   const candidates = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
     (el) =>
       !host.contains(el) &&
@@ -100,6 +113,11 @@ function snoozedUntil(cardId: string): number {
  *
  * @tagname cardkeep-banner
  *
+ * Focus after each way out: Cancel and Escape (and Cancel in the replacement form) go back to
+ * the notice, on the button that opened the form; Close on the thank-you and "Remind me later"
+ * hide the banner and move focus to `focus-after-close`, else to the next focusable element
+ * after the banner (else the last one before it).
+ *
  * @fires {CardkeepShownEvent} cardkeep-shown - A notice became visible (`notice`, `card`).
  * @fires {CardkeepOpenEvent} cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
  * @fires {CardkeepUpdatedEvent} cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
@@ -139,6 +157,7 @@ export class CardkeepBanner extends CardkeepElement {
     warnDays: { type: Number, attribute: 'warn-days' },
     dismissible: { type: Boolean },
     fallbackUrl: { attribute: 'fallback-url' },
+    focusAfterClose: { attribute: 'focus-after-close' },
     view: { state: true },
     card: { state: true },
     notice: { state: true },
@@ -172,6 +191,13 @@ export class CardkeepBanner extends CardkeepElement {
 
   /** Your own card page, passed to the replacement form for when Stripe's form cannot load. */
   declare fallbackUrl: string | undefined;
+
+  /**
+   * Where focus goes when the banner closes (Close, "Remind me later"): the id of an element in
+   * the banner's document or shadow root (`#` optional), or the element. Default: the next
+   * focusable element after the banner.
+   */
+  declare focusAfterClose: string | HTMLElement | undefined;
 
   declare private view: BannerView;
   declare private card: CardSummary | null;
@@ -234,7 +260,7 @@ export class CardkeepBanner extends CardkeepElement {
     void this.#onCancel();
   };
 
-  #onDismiss = () => {
+  #onDismiss = async () => {
     const card = this.card!;
     const until = this.now().getTime() + SNOOZE_MS;
     try {
@@ -244,6 +270,8 @@ export class CardkeepBanner extends CardkeepElement {
     }
     this.view = 'quiet';
     this.dispatchEvent(new CardkeepDismissedEvent(card.id, until));
+    await this.updateComplete;
+    focusAfterClose(this, this.focusAfterClose);
   };
 
   #onUpdated = async (event: CardkeepUpdatedEvent) => {
@@ -261,7 +289,7 @@ export class CardkeepBanner extends CardkeepElement {
   #onClose = async () => {
     this.view = 'quiet';
     await this.updateComplete;
-    focusAround(this);
+    focusAfterClose(this, this.focusAfterClose);
   };
 
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */

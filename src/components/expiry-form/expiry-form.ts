@@ -258,8 +258,11 @@ export class CardkeepExpiryForm extends CardkeepElement {
     this.dispatchEvent(new CardkeepOpenEvent('replace'));
   };
 
-  #onCancelReplace = () => {
+  /** Back to the declined save, focus on the "Use a different card" that opened the form. */
+  #onCancelReplace = async () => {
     this.replacing = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-opens=replace]')?.focus();
   };
 
   /**
@@ -343,7 +346,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
                 }
                 ${
                   error.code === 'card_declined'
-                    ? html`<button part="button" type="button" @click=${this.#onReplace}>
+                    ? html`<button
+                        part="button"
+                        type="button"
+                        data-opens="replace"
+                        @click=${this.#onReplace}
+                      >
                         ${t.useDifferentCard}
                       </button>`
                     : nothing
