@@ -18,20 +18,22 @@ const FILE_BUDGETS_GZIP = {
   'cardkeep.min.js': 2_515,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
+  // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
   // Issue 18's layout (+~200 B): unbreakable card/month/amount units, the page's lang given
-  // back to the shadow content so Japanese line breaking works.
-  'cardkeep-ui-': 15_800,
-  'cardkeep-expiry-form-': 3_950,
+  // back to the shadow content so Japanese line breaking works, focus-after-close (+~320 B
+  // measured, with the even spacing under Save in the expiry form's chunk: +~100 B).
+  'cardkeep-ui-': 15_980,
+  'cardkeep-expiry-form-': 3_960,
   'cardkeep-ja-': 1_880,
   'cardkeep-replace-card-': 4_900,
   'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_300],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_490],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_250,
+    22_440,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -207,6 +207,8 @@ export class CardkeepBanner extends CardkeepElement {
   declare private replaced: boolean;
   /** What a page opened from a link says instead of the form (view `link`). */
   declare private link: LinkNotice;
+  /** A dead link's ways forward, from its 401 (a card's read carries its own in `card.link`). */
+  #ways: LinkNotices.LinkWays = {};
   /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
   #extra: typeof LinkNotices | undefined;
 
@@ -309,7 +311,10 @@ export class CardkeepBanner extends CardkeepElement {
     if (loaded?.status === 'success') this.#decide(loaded.value);
     else if (loaded?.status === 'error' && this.linkToken !== null) {
       // A dead link says so on load (issue 14), rather than a quiet page.
-      const link = (await this.#loadExtra())?.linkNoticeOf(loaded.error.reason);
+      const { reason, resend, loginUrl } = loaded.error;
+      const link = (await this.#loadExtra())?.linkNoticeOf(reason);
+      // The 401 itself names the ways forward, as a read's `link` would.
+      this.#ways = { resend, loginUrl };
       this.card = null;
       if (link) this.link = link;
       this.view = link ? 'link' : 'quiet';
@@ -440,7 +445,7 @@ export class CardkeepBanner extends CardkeepElement {
     if (view === 'link' && this.#extra) {
       const lang = langOf(this);
       return this.#extra.linkNotice(lang, this.link, card, {
-        ...card?.link,
+        ...(card ? card.link : this.#ways),
         token: this.linkToken,
       });
     }
