@@ -19,18 +19,23 @@ const FILE_BUDGETS_GZIP = {
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
   // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
-  'cardkeep-ui-': 14_820,
-  'cardkeep-expiry-form-': 5_090,
+  // Issue 18's layout (+~200 B): unbreakable card/month/amount units, the page's lang given
+  // back to the shadow content so Japanese line breaking works, focus-after-close (+~320 B
+  // measured, with the even spacing under Save in the expiry form's chunk: +~100 B).
+  // Issue 17's second round: the form's and the thank-you's strings, the thank-you and the
+  // adapter's writes moved from the UI chunk to the expiry form's (docs/performance.md).
+  'cardkeep-ui-': 15_110,
+  'cardkeep-expiry-form-': 5_220,
   'cardkeep-ja-': 1_880,
   'cardkeep-replace-card-': 4_900,
-  'cardkeep-link-notice-': 1_710,
+  'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_340],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_630],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_420,
+    22_840,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -5,6 +5,7 @@ import type { TemplateResult } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { cardLabel } from '../../i18n/messages.js';
 import type { Messages } from '../../i18n/messages.js';
+import { keepTogether } from './keep-together.js';
 
 /** Its English strings, for the elements that show it (their `ownMessages`). */
 export { enThanks } from '../../i18n/en-thanks.js';
@@ -36,11 +37,15 @@ export function formatAmount(amount: number, currency: string, locale: string): 
 export function paymentSentence(t: Messages, payment: PaymentOutcome | undefined): string {
   if (payment?.status === 'failed') return t.paymentStillFailed;
   if (payment?.status !== 'succeeded') return '';
-  const amount =
-    payment.amount !== undefined && payment.currency
-      ? formatAmount(payment.amount, payment.currency, t.locale)
-      : undefined;
+  const amount = paidAmount(t, payment);
   return amount ? t.paymentSucceeded(amount, payment.description) : t.paymentWentThrough;
+}
+
+/** The amount of a retried payment as shown ("1,980円"); undefined when the backend gave none. */
+function paidAmount(t: Messages, payment: PaymentOutcome | undefined): string | undefined {
+  return payment?.amount !== undefined && payment.currency
+    ? formatAmount(payment.amount, payment.currency, t.locale)
+    : undefined;
 }
 
 /**
@@ -57,15 +62,20 @@ export function confirmation(
 ): TemplateResult {
   const failed = payment?.status === 'failed';
   const paid = paymentSentence(t, payment);
+  const label = cardLabel(card.brand, card.last4);
+  const month = t.expiryMonth(card.expMonth, card.expYear);
+  // The card, the month and the amount each stay on one line (keep-together.ts).
   return html`<h2 part="title">${t.updatedTitle}</h2>
     <p part="message">
-      ${replaced ? t.replaced(cardLabel(card.brand, card.last4)) : t.updatedBody(cardLabel(card.brand, card.last4), t.expiryMonth(card.expMonth, card.expYear))}
+      ${keepTogether(replaced ? t.replaced(label) : t.updatedBody(label, month), [label, month])}
     </p>
-    ${paid ? html`<p part="payment" class=${failed ? 'error' : nothing}>${paid}</p>` : nothing}
+    ${paid ? html`<p part="payment" class=${failed ? 'error' : nothing}>${keepTogether(paid, [paidAmount(t, payment)])}</p>` : nothing}
     ${
       failed
         ? html`<div class="row">
-            <button part="button" @click=${offerReplace}>${t.useDifferentCard}</button>
+            <button part="button" data-opens="replace" @click=${offerReplace}>
+              ${t.useDifferentCard}
+            </button>
           </div>`
         : nothing
     }`;
