@@ -34,9 +34,7 @@ const nameOf = (chunk) => NAMES[chunk.facadeModuleId] ?? chunk.name;
 
 /** Modules that travel in the expiry form's chunk, besides what it imports itself. */
 const WITH_FORM = new Set(
-  ['src/lazy-form.ts', 'src/adapter/http-writes.ts', 'src/components/shared/confirmation.ts'].map(
-    (file) => join(root, file),
-  ),
+  ['src/lazy-form.ts', 'src/components/shared/confirmation.ts'].map((file) => join(root, file)),
 );
 
 const sri = (code) => `sha384-${createHash('sha384').update(code).digest('base64')}`;
@@ -123,9 +121,8 @@ async function buildChunks() {
     chunkFileNames: named,
     sourcemap: true,
     // The events both forms fire are a few bytes: one request less to keep them in the entry.
-    // The adapter's write half (how POSTs' answers are read) and the thank-you go
-    // with the expiry form, which every fix loads anyway: not files of their own, one request
-    // more each. (The replacement form imports them from there.)
+    // The thank-you goes with the expiry form, which every fix loads anyway: not a file of its
+    // own, one request more. (The replacement form imports it from there.)
     manualChunks: (id) => {
       if (id === join(root, 'src/script-tag-ui.ts') || id.startsWith(join(root, 'src/events/'))) {
         return 'ui';
@@ -146,6 +143,12 @@ export default async () => {
     if (!chunk) throw new Error(`rollup.config.mjs: no chunk for ${name}`);
     return chunk.fileName;
   };
+  // A module the UI needs must never land in a later chunk (manualChunks pulls dependencies
+  // along): the notice would then fetch that chunk too.
+  const ui = chunks.find((c) => nameOf(c) === 'ui');
+  if (ui?.imports.length) {
+    throw new Error(`rollup.config.mjs: the UI chunk imports ${ui.imports.join(', ')} statically`);
+  }
   const files = {
     ui: fileOf('ui'),
     form: fileOf('expiry-form'),

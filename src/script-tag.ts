@@ -132,8 +132,8 @@ function boot(files: Files, self: HTMLScriptElement | null) {
   };
 
   /**
-   * The chunks a stand-alone form needs. The replacement form imports the thank-you and the
-   * adapter's writes from the expiry form's chunk: both come at once, not one after the other.
+   * The chunks a stand-alone form needs. The replacement form imports the thank-you from the
+   * expiry form's chunk: both come at once, not one after the other.
    */
   const formsOf = (el: Element) =>
     el.localName === REPLACE ? [files.replace, files.form] : [files.form];

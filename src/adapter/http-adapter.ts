@@ -5,7 +5,6 @@ import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
 import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
-import type * as HttpWrites from './http-writes.js';
 import type {
   CallOptions,
   CardkeepAdapter,
@@ -13,7 +12,9 @@ import type {
   GreetingName,
   ExpiryUpdate,
   LinkStatus,
+  PaymentOutcome,
   SetupSession,
+  UpdateResult,
   VerifyInput,
 } from './types.js';
 
@@ -40,13 +41,9 @@ export interface HttpAdapterOptions {
 /** The longest Retry-After the adapter waits out by itself; longer ones go to the widget. */
 const MAX_AUTO_WAIT_MS = 5000;
 
-/** @internal */
-export type Json = Record<string, unknown>;
-/** @internal */
-export const obj = (v: unknown): v is Json =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
-/** @internal */
-export const str = (v: unknown): v is string => typeof v === 'string';
+type Json = Record<string, unknown>;
+const obj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): v is string => typeof v === 'string';
 const int = (v: unknown): v is number => Number.isInteger(v);
 
 /**
@@ -54,12 +51,10 @@ const int = (v: unknown): v is number => Number.isInteger(v);
  * right-to-left override in a brand or name would reorder the card's digits and the date on
  * screen), and it is cut to `max` characters. Lit puts it into the page as text, never markup.
  */
-/** @internal */
-export const shown = (text: string, max: number) =>
-  text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
+const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
 
 /** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
-export function readCard(v: unknown): CardSummary | undefined {
+function readCard(v: unknown): CardSummary | undefined {
   if (!obj(v)) return undefined;
   const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
   const greetingName = readGreetingName(v.greetingName);
@@ -109,7 +104,39 @@ function readWays(v: Record<string, unknown>): { resend?: string; loginUrl?: str
   };
 }
 
-type Writes = typeof HttpWrites;
+/** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
+const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
+
+function readUpdate(v: unknown): UpdateResult | undefined {
+  const card = obj(v) ? readCard(v.card) : undefined;
+  if (!card || !obj(v)) return undefined;
+  const { action, payment } = v;
+  const result: UpdateResult = card;
+  if (action != null) {
+    if (!obj(action) || action.type !== 'authenticate') return undefined;
+    if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
+    const { clientSecret, publishableKey, intent } = action;
+    // Any other intent is a SetupIntent's (the default); the loader checks the secret's kind.
+    result.action = {
+      type: 'authenticate',
+      clientSecret,
+      publishableKey,
+      ...(intent === 'payment' ? { intent } : {}),
+    };
+  }
+  if (payment != null) {
+    if (!obj(payment) || !PAYMENT_STATUS.test(payment.status as string)) {
+      return undefined;
+    }
+    result.payment = {
+      status: payment.status as PaymentOutcome['status'],
+      ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
+      ...(str(payment.currency) ? { currency: payment.currency } : {}),
+      ...(str(payment.description) ? { description: shown(payment.description, 200) } : {}),
+    };
+  }
+  return result;
+}
 
 /** Seconds from a Retry-After header (delta seconds or an HTTP date). */
 function retryAfterOf(header: string | null): number | undefined {
@@ -176,43 +203,23 @@ export class HttpAdapter implements CardkeepAdapter {
   }
 
   updateExpiry({ cardId, month, year }: ExpiryUpdate, options?: CallOptions) {
-    return this.#write('/card/expiry', { cardId, month, year }, options, (w) => w.readUpdate);
+    return this.#call('POST', '/card/expiry', { cardId, month, year }, options, readUpdate);
   }
 
   createSetupSession(options?: CallOptions): Promise<SetupSession> {
-    return this.#write('/setup-session', {}, options, (w) => w.readSetupSession);
+    return this.#call('POST', '/setup-session', {}, options, (data) =>
+      obj(data) && str(data.clientSecret) && str(data.publishableKey)
+        ? { clientSecret: data.clientSecret, publishableKey: data.publishableKey }
+        : undefined,
+    );
   }
 
   completeReplacement({ setupIntentId }: { setupIntentId: string }, options?: CallOptions) {
-    return this.#write('/card/replace', { setupIntentId }, options, (w) => w.readUpdate);
+    return this.#call('POST', '/card/replace', { setupIntentId }, options, readUpdate);
   }
 
   verify(input: VerifyInput, options?: CallOptions) {
-    return this.#write('/card/verify', input, options, (w) => w.readUpdate);
-  }
-
-  /**
-   * A POST. How its answer is read comes with the forms (./http-writes.ts, which the script tag
-   * ships in the expiry form's chunk): a notice that only reads the card never downloads it. It
-   * is asked for as the request goes out, not before, so the request is not held back.
-   */
-  #write<T>(
-    path: string,
-    body: Json,
-    options: CallOptions | undefined,
-    reader: (writes: Writes) => (data: unknown) => T | undefined,
-  ): Promise<T> {
-    const writes = import('./http-writes.js');
-    // Read below; until then a failed load must not count as unhandled.
-    writes.catch(() => {});
-    const read = async (data: unknown) => {
-      try {
-        return reader(await writes)(data);
-      } catch (cause) {
-        throw new CardkeepError('network', 'Could not load the adapter.', { cause });
-      }
-    };
-    return this.#call('POST', path, body, options, read);
+    return this.#call('POST', '/card/verify', input, options, readUpdate);
   }
 
   async #call<T>(
@@ -220,7 +227,7 @@ export class HttpAdapter implements CardkeepAdapter {
     path: string,
     body: Json | undefined,
     { signal, idempotencyKey }: CallOptions = {},
-    read: (data: unknown) => T | undefined | Promise<T | undefined>,
+    read: (data: unknown) => T | undefined,
   ): Promise<T> {
     const o = this.#options;
     const headers: Record<string, string> = { Accept: 'application/json' };
@@ -258,7 +265,7 @@ export class HttpAdapter implements CardkeepAdapter {
     url: string,
     init: RequestInit,
     signal: AbortSignal | undefined,
-    read: (data: unknown) => T | undefined | Promise<T | undefined>,
+    read: (data: unknown) => T | undefined,
   ): Promise<T> {
     const controller = new AbortController();
     const forward = () => controller.abort();
@@ -289,7 +296,7 @@ export class HttpAdapter implements CardkeepAdapter {
         data = undefined;
       }
       if (!response.ok) throw errorOf(response.status, data, response.headers.get('Retry-After'));
-      const value = response.status === 200 ? await read(data) : undefined;
+      const value = response.status === 200 ? read(data) : undefined;
       if (value === undefined) {
         // A proxy's page or a wrong endpoint: retrying the same URL would get the same answer.
         throw new CardkeepError('server', `Unexpected response from ${url}.`, {

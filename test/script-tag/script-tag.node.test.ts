@@ -217,8 +217,8 @@ describe('the script tag loads only what the page needs', () => {
       );
       assert.ok(scripts().some((p) => /cardkeep-expiry-form-/.test(p)));
       assert.ok(!scripts().some((p) => /cardkeep-ja-/.test(p)));
-      // The save and the thank-you: the adapter's writes and the thank-you came with the form's
-      // chunk, so the fix fetches no other file. (A year ahead of the browser's own clock.)
+      // The save and the thank-you: the thank-you came with the form's chunk, so the fix
+      // fetches no other file. (A year ahead of the browser's own clock.)
       await tab.evaluate(
         `document.getElementById('banner').shadowRoot.querySelector('cardkeep-expiry-form').shadowRoot.querySelector('input').focus()`,
       );
