@@ -20,9 +20,10 @@ const FILE_BUDGETS_GZIP = {
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
   // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
   // Issue 18's layout (+~200 B): unbreakable card/month/amount units, the page's lang given
-  // back to the shadow content so Japanese line breaking works, focus-after-close (+~320 B
-  // measured, with the even spacing under Save in the expiry form's chunk: +~100 B).
-  'cardkeep-ui-': 15_980,
+  // back to the shadow content so Japanese line breaking works, focus-after-close, "Sign in"
+  // and "Send me a new link" styled as buttons that stack in a narrow box (+~390 B measured;
+  // the even spacing under Save: +~100 B on the form's chunk).
+  'cardkeep-ui-': 16_040,
   'cardkeep-expiry-form-': 3_960,
   'cardkeep-ja-': 1_880,
   'cardkeep-replace-card-': 4_900,
@@ -30,10 +31,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_490],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_550],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_440,
+    22_500,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
