@@ -19,10 +19,10 @@ const FILE_BUDGETS_GZIP = {
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
   // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
-  // Issue 18's layout (+~200 B): unbreakable card/month/amount units, the page's lang given
+  // Issue 18's layout (+~390 B): unbreakable card/month/amount units, the page's lang given
   // back to the shadow content so Japanese line breaking works, focus-after-close, "Sign in"
-  // and "Send me a new link" styled as buttons that stack in a narrow box (+~390 B measured;
-  // the even spacing under Save: +~100 B on the form's chunk).
+  // and "Send me a new link" styled as buttons that stack in a narrow box (the even spacing
+  // under Save: +~100 B on the form's chunk).
   'cardkeep-ui-': 16_040,
   'cardkeep-expiry-form-': 3_960,
   'cardkeep-ja-': 1_880,
