@@ -18,18 +18,22 @@ const FILE_BUDGETS_GZIP = {
   'cardkeep.min.js': 2_515,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
-  'cardkeep-ui-': 15_600,
+  'cardkeep-ui-': 15_740,
+  // Issue 16 (+~140 B): the thank-you's words after the bank's window (3-D Secure on the
+  // retried payment) and the hook that adds those words when Stripe's helpers load.
   'cardkeep-expiry-form-': 3_950,
   'cardkeep-ja-': 1_880,
-  'cardkeep-replace-card-': 4_900,
+  // Issue 16 (+~780 B): confirming the retried payment with the bank, and its words in both
+  // languages (kept out of the first paint and of the Japanese chunk).
+  'cardkeep-replace-card-': 5_700,
   'cardkeep-link-notice-': 1_710,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_100],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_250],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    21_950,
+    22_150,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -353,7 +353,15 @@ export class CardkeepExpiryForm extends CardkeepElement {
       </div>`;
     }
     return html`<div role="status" class="hint">
-      ${state.status !== 'pending' ? '' : state.step ? t.authenticating : t.saving}
+      ${
+        state.status !== 'pending'
+          ? ''
+          : state.step === 'payment'
+            ? t.paymentConfirming
+            : state.step
+              ? t.authenticating
+              : t.saving
+      }
     </div>`;
   }
 

@@ -46,14 +46,26 @@ export function describe(
  * when none was retried.
  */
 export function paymentSentence(t: Messages, payment: PaymentOutcome | undefined): string {
-  if (payment?.status === 'failed') return t.paymentStillFailed;
-  if (payment?.status !== 'succeeded') return '';
+  if (!payment) return '';
+  const { status, challenge } = payment;
   const amount =
     payment.amount !== undefined && payment.currency
       ? formatAmount(payment.amount, payment.currency, t.locale)
       : undefined;
+  // After the bank's window (3-D Secure on the payment), whose words came with it.
+  if (challenge === 'abandoned' || (challenge && status === 'requires_action')) {
+    return t.paymentNotConfirmed(amount);
+  }
+  if (status === 'failed') return t.paymentStillFailed;
+  if (challenge && status === 'pending') return t.paymentProcessing;
+  if (challenge && status === 'succeeded') return t.paymentConfirmed(amount);
+  if (status !== 'succeeded') return '';
   return amount ? t.paymentSucceeded(amount, payment.description) : t.paymentWentThrough;
 }
+
+/** The payment is still due after the retry: the shopper may want another card. */
+const paymentDue = (payment: PaymentOutcome | undefined): boolean =>
+  payment?.status === 'failed' || payment?.challenge === 'abandoned';
 
 /**
  * The thank-you after a successful update: the new expiry (or, for a `replaced` card, that the
@@ -67,7 +79,7 @@ export function confirmation(
   offerReplace: () => void,
   replaced = false,
 ): TemplateResult {
-  const failed = payment?.status === 'failed';
+  const failed = paymentDue(payment);
   const paid = paymentSentence(t, payment);
   return html`<h2 part="title">${t.updatedTitle}</h2>
     <p part="message">
