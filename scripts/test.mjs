@@ -23,17 +23,18 @@ const FILE_BUDGETS_GZIP = {
   // retried payment) and the hook that adds those words when Stripe's helpers load.
   'cardkeep-expiry-form-': 3_950,
   'cardkeep-ja-': 1_880,
-  // Issue 16 (+~780 B): confirming the retried payment with the bank, and its words in both
-  // languages (kept out of the first paint and of the Japanese chunk).
-  'cardkeep-replace-card-': 5_700,
+  // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
+  // from the bank's page, with their words in both languages (kept out of the first paint and
+  // of the Japanese chunk).
+  'cardkeep-replace-card-': 6_420,
   'cardkeep-link-notice-': 1_710,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_250],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_260],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_150,
+    22_160,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
