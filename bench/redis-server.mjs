@@ -12,28 +12,61 @@ async function freePort() {
   return port;
 }
 
+/** How long a redis-server may take to say it is ready before the launch fails. */
+const READY_TIMEOUT_MS = 15_000;
+
+/**
+ * The environment for redis-server: ours without libfaketime. Under `faketime … npm test` the
+ * preload is inherited, and in redis-server it recurses into clock_gettime while jemalloc
+ * starts ("Unexpected recursive calls to clock_gettime()"), so Redis never gets ready. Redis
+ * needs no fake calendar: Cardkeep passes its own clock's time to every Lua script and uses
+ * Redis's clock only for relative expiries (PX), which a real clock measures right.
+ */
+function redisEnv() {
+  const env = { ...process.env };
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('FAKETIME') || name === 'DONT_FAKE_MONOTONIC') delete env[name];
+  }
+  const preload = (env.LD_PRELOAD ?? '')
+    .split(/[:\s]+/)
+    .filter((lib) => lib && !lib.includes('faketime'));
+  if (preload.length) env.LD_PRELOAD = preload.join(':');
+  else delete env.LD_PRELOAD;
+  return env;
+}
+
 function launch(port) {
   const child = spawn(
     'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: redisEnv() },
   );
   return new Promise((resolve, reject) => {
     let output = '';
+    // Never wait for ever: a redis-server that cannot start fails the test that needs it.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`redis-server was not ready after ${READY_TIMEOUT_MS} ms:\n${output}`));
+    }, READY_TIMEOUT_MS);
     const onData = (chunk) => {
       output += chunk.toString();
       if (output.includes('Ready to accept connections')) {
+        clearTimeout(timer);
         child.stdout.off('data', onData);
         child.stdout.resume();
         resolve(child);
       }
     };
     child.stdout.on('data', onData);
-    child.stderr.resume();
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`)),
-    );
+    child.stderr.on('data', (chunk) => (output += chunk.toString()));
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`redis-server exited (${code}) before it was ready:\n${output}`));
+    });
   });
 }
 

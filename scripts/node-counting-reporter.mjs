@@ -1,9 +1,9 @@
 // A node:test reporter that keeps the run's counts, `{"passed":N,"failed":N,"skipped":N}`, in
 // the file named by CARDKEEP_TEST_COUNTS (scripts/test.mjs reads it). Counted from the runner's
 // own events as its summary counts them: tests, not suites; `skip` and `todo` as skipped. A
-// test file that fails to load arrives as a failed test of its own, so it counts. Written
-// synchronously after every test, not yielded at the end: `--test-force-exit` ends the process
-// before a reporter's last chunk is flushed.
+// test file that fails to load, or that the watchdog (scripts/node-test-watchdog.mjs) or the
+// file timeout ends, arrives as a failed test of its own, so it counts. Written synchronously
+// after every test, so that a runner killed midway still leaves the counts so far.
 import { writeFileSync } from 'node:fs';
 
 export default async function* countingReporter(source) {

@@ -18,23 +18,28 @@ const FILE_BUDGETS_GZIP = {
   'cardkeep.min.js': 2_515,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
-  'cardkeep-ui-': 15_740,
+  // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
+  // Issue 18's layout (+~200 B): unbreakable card/month/amount units, the page's lang given
+  // back to the shadow content so Japanese line breaking works, focus-after-close (+~320 B
+  // measured, with the even spacing under Save in the expiry form's chunk: +~100 B).
   // Issue 16 (+~140 B): the thank-you's words after the bank's window (3-D Secure on the
   // retried payment) and the hook that adds those words when Stripe's helpers load.
-  'cardkeep-expiry-form-': 3_950,
+  'cardkeep-ui-': 16_120,
+  // Issue 16 (+~40 B): the step of a payment the bank wants confirmed.
+  'cardkeep-expiry-form-': 4_010,
   'cardkeep-ja-': 1_880,
   // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
   // from the bank's page, with their words in both languages (kept out of the first paint and
   // of the Japanese chunk).
   'cardkeep-replace-card-': 6_420,
-  'cardkeep-link-notice-': 1_710,
+  'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_260],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_640],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_160,
+    22_640,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
