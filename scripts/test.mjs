@@ -23,18 +23,24 @@ const FILE_BUDGETS_GZIP = {
   // back to the shadow content so Japanese line breaking works, focus-after-close, "Sign in"
   // and "Send me a new link" styled as buttons that stack in a narrow box (the even spacing
   // under Save: +~100 B on the form's chunk).
-  'cardkeep-ui-': 16_040,
-  'cardkeep-expiry-form-': 3_960,
+  // Issue 16 (+~140 B): the thank-you's words after the bank's window (3-D Secure on the
+  // retried payment) and the hook that adds those words when Stripe's helpers load.
+  'cardkeep-ui-': 16_200,
+  // Issue 16 (+~40 B): the step of a payment the bank wants confirmed.
+  'cardkeep-expiry-form-': 4_010,
   'cardkeep-ja-': 1_880,
-  'cardkeep-replace-card-': 4_900,
+  // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
+  // from the bank's page, with their words in both languages (kept out of the first paint and
+  // of the Japanese chunk).
+  'cardkeep-replace-card-': 6_420,
   'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_550],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_710],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_500,
+    22_720,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
