@@ -24,18 +24,21 @@ const FILE_BUDGETS_GZIP = {
   // measured, with the even spacing under Save in the expiry form's chunk: +~100 B).
   // Issue 17's second round: the form's and the thank-you's strings and the thank-you moved
   // from the UI chunk to the expiry form's (docs/performance.md).
-  'cardkeep-ui-': 15_270,
-  'cardkeep-expiry-form-': 4_910,
+  'cardkeep-ui-': 15_420,
+  'cardkeep-expiry-form-': 5_050,
   'cardkeep-ja-': 1_880,
-  'cardkeep-replace-card-': 4_900,
+  // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
+  // from the bank's page, with their words in both languages (kept out of the first paint and
+  // of the Japanese chunk).
+  'cardkeep-replace-card-': 6_420,
   'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_790],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_940],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_690,
+    22_980,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

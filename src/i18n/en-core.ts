@@ -1,11 +1,13 @@
 import { proseMonth, waitIn } from './messages.js';
-import type { FormKey, Messages, ReplaceKey, ThanksKey } from './messages.js';
+import type { FormKey, LateKey, Messages, ReplaceKey, ThanksKey } from './messages.js';
 
 /**
- * English messages, but for the two forms' own and the thank-you's (./en-form.ts, ./en-replace.ts,
- * ./en-thanks.ts, which travel with them): what every notice needs, in the script tag's UI chunk.
+ * English messages, but for the two forms' own and the thank-you's (./en-form.ts,
+ * ./en-replace.ts, ./en-thanks.ts, which travel with them) and the 3-D Secure payment steps'
+ * (./late-messages.ts, which travel with Stripe.js's helpers): what every notice needs, in the
+ * script tag's UI chunk.
  */
-export const enCore: Omit<Messages, FormKey | ReplaceKey | ThanksKey> = {
+export const enCore: Omit<Messages, FormKey | ReplaceKey | ThanksKey | LateKey> = {
   locale: 'en',
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,

@@ -3,6 +3,16 @@ import { enForm } from './en-form.js';
 import { enReplace } from './en-replace.js';
 import { enThanks } from './en-thanks.js';
 import type { Messages } from './messages.js';
+import { lateMessages } from './late-messages.js';
 
-/** English messages, complete (the elements load them in parts: en-core.ts, en-form.ts, en-replace.ts, en-thanks.ts). */
-export const en: Messages = { ...enCore, ...enForm, ...enReplace, ...enThanks };
+/**
+ * English messages, complete (the elements load them in parts: en-core.ts, en-form.ts,
+ * en-replace.ts, en-thanks.ts, late-messages.ts).
+ */
+export const en: Messages = {
+  ...enCore,
+  ...enForm,
+  ...enReplace,
+  ...enThanks,
+  ...lateMessages.en,
+};

@@ -375,7 +375,14 @@ export class CardkeepExpiryForm extends CardkeepElement {
   #renderProgress() {
     const { t } = this;
     const state = this.#save.state;
-    const said = state.status !== 'pending' ? '' : state.step ? t.authenticating : t.saving;
+    const said =
+      state.status !== 'pending'
+        ? ''
+        : state.step === 'payment'
+          ? t.paymentConfirming
+          : state.step
+            ? t.authenticating
+            : t.saving;
     return html`<div role="status" class="hint progress" ?data-empty=${!said}>${said}</div>`;
   }
 

@@ -35,11 +35,23 @@ export function formatAmount(amount: number, currency: string, locale: string): 
  * when none was retried.
  */
 export function paymentSentence(t: Messages, payment: PaymentOutcome | undefined): string {
-  if (payment?.status === 'failed') return t.paymentStillFailed;
-  if (payment?.status !== 'succeeded') return '';
+  if (!payment) return '';
+  const { status, challenge } = payment;
   const amount = paidAmount(t, payment);
+  // After the bank's window (3-D Secure on the payment), whose words came with it.
+  if (challenge === 'abandoned' || (challenge && status === 'requires_action')) {
+    return t.paymentNotConfirmed(amount);
+  }
+  if (status === 'failed') return t.paymentStillFailed;
+  if (challenge && status === 'pending') return t.paymentProcessing;
+  if (challenge && status === 'succeeded') return t.paymentConfirmed(amount);
+  if (status !== 'succeeded') return '';
   return amount ? t.paymentSucceeded(amount, payment.description) : t.paymentWentThrough;
 }
+
+/** The payment is still due after the retry: the shopper may want another card. */
+const paymentDue = (payment: PaymentOutcome | undefined): boolean =>
+  payment?.status === 'failed' || payment?.challenge === 'abandoned';
 
 /** The amount of a retried payment as shown ("1,980円"); undefined when the backend gave none. */
 function paidAmount(t: Messages, payment: PaymentOutcome | undefined): string | undefined {
@@ -60,7 +72,7 @@ export function confirmation(
   offerReplace: () => void,
   replaced = false,
 ): TemplateResult {
-  const failed = payment?.status === 'failed';
+  const failed = paymentDue(payment);
   const paid = paymentSentence(t, payment);
   const label = cardLabel(card.brand, card.last4);
   const month = t.expiryMonth(card.expMonth, card.expYear);
