@@ -23,7 +23,7 @@ const FILE_BUDGETS_GZIP = {
   // back to the shadow content so Japanese line breaking works, focus-after-close, "Sign in"
   // and "Send me a new link" styled as buttons that stack in a narrow box (the even spacing
   // under Save: +~100 B on the form's chunk).
-  'cardkeep-ui-': 16_040,
+  'cardkeep-ui-': 16_050,
   'cardkeep-expiry-form-': 3_960,
   'cardkeep-ja-': 1_880,
   'cardkeep-replace-card-': 4_900,
@@ -31,10 +31,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_550],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_570],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_500,
+    22_520,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

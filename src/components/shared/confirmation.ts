@@ -85,7 +85,9 @@ export function confirmation(
     ${
       failed
         ? html`<div class="row">
-            <button part="button" data-opens="replace" @click=${offerReplace}>${t.useDifferentCard}</button>
+            <button part="button" data-opens="replace" @click=${offerReplace}>
+              ${t.useDifferentCard}
+            </button>
           </div>`
         : nothing
     }`;
