@@ -50,15 +50,18 @@ export async function saveExpiry(
     { cardId, month, year },
     { signal, idempotencyKey: key },
   );
-  const { action } = result;
-  if (action?.type !== 'authenticate') return result;
-  if (action.intent !== 'payment') step('authenticating');
-  // Stripe.js comes with the replacement form's lazily loaded parts (and so do the words of a
-  // payment to confirm: the step is said once they are here).
-  const parts = await loadLazyParts();
-  if (action.intent !== 'payment') {
-    return parts.runAuthentication({ action, adapter: backend, signal });
+  let current = result;
+  // The bank may check the card first (a SetupIntent), then want the retried payment confirmed.
+  if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
+    step('authenticating');
+    // Stripe.js comes with the replacement form's lazily loaded parts.
+    const { runAuthentication } = await loadLazyParts();
+    current = await runAuthentication({ action: current.action, adapter: backend, signal });
   }
+  const { action } = current;
+  if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
+  // The words of a payment to confirm come with those parts too: the step is said once here.
+  const { confirmPayment } = await loadLazyParts();
   step('payment');
-  return parts.confirmPayment({ result: { ...result, action }, adapter: backend, signal });
+  return confirmPayment({ result: { ...current, action }, adapter: backend, signal });
 }
