@@ -157,10 +157,13 @@ const src = (path) => JSON.stringify(join(root, 'src', path));
 /** Measures the builds; returns table rows and the raw figures. */
 export async function run() {
   const { files } = JSON.parse(readFileSync(join(root, 'dist/browser-files.json'), 'utf8'));
-  const measured = files.map(({ file }) => ({
-    file,
-    ...sizes(readFileSync(join(root, 'dist', file), 'utf8')),
-  }));
+  // The JavaScript; the source maps beside it are listed too, but no browser fetches them.
+  const measured = files
+    .filter(({ file }) => file.endsWith('.js'))
+    .map(({ file }) => ({
+      file,
+      ...sizes(readFileSync(join(root, 'dist', file), 'utf8')),
+    }));
   const byPrefix = (prefix) => measured.find((m) => m.file === prefix || m.file.startsWith(prefix));
   const budgets = ciBudgets();
 
