@@ -5,5 +5,6 @@ import { defineOnce } from './components/shared/define-once.js';
 
 export { CardkeepReplaceCard };
 export { runAuthentication } from './stripe/loader.js';
+export { pageStripeJs } from './stripe/page-stripe.js';
 
 defineOnce([['cardkeep-replace-card', CardkeepReplaceCard]]);

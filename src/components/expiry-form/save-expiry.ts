@@ -49,6 +49,11 @@ export async function saveExpiry(
   if (result.action?.type !== 'authenticate') return result;
   step('authenticating');
   // Stripe.js comes with the replacement form's lazily loaded parts.
-  const { runAuthentication } = await loadLazyParts();
-  return runAuthentication({ action: result.action, adapter: backend, signal });
+  const { runAuthentication, pageStripeJs } = await loadLazyParts();
+  return runAuthentication({
+    action: result.action,
+    adapter: backend,
+    signal,
+    stripe: pageStripeJs(),
+  });
 }

@@ -10,7 +10,8 @@ import { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { enReplace } from '../../i18n/en-replace.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
-import { loadStripeOnce, runAuthentication, stripeFailure } from '../../stripe/loader.js';
+import { StripeJs, runAuthentication, stripeFailure } from '../../stripe/loader.js';
+import { pageStripeJs } from '../../stripe/page-stripe.js';
 import type { StripeError, StripeLoader } from '../../stripe/loader.js';
 import { AsyncController, IDLE } from '../shared/async-controller.js';
 import type { AsyncCall } from '../shared/async-controller.js';
@@ -121,6 +122,8 @@ export class CardkeepReplaceCard extends CardkeepElement {
    * saving, the form on success) drops focus to nowhere, which must not count as leaving.
    */
   #hasFocus = false;
+  /** Stripe.js through this element's own `stripeLoader`, with its own cache. */
+  #ownStripe: StripeJs | undefined;
 
   /** Your own card page, linked when the secure form cannot load. Only http(s) URLs are used. */
   declare fallbackUrl: string | undefined;
@@ -198,7 +201,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
     await this.#session.run(async ({ signal, step }) => {
       const session = await backend.createSetupSession({ signal });
       step('frame');
-      const stripe = await loadStripeOnce(session.publishableKey, { loader: this.stripeLoader });
+      const stripe = await this.#stripeJs().load(session.publishableKey);
       signal.throwIfAborted();
       const frame = (this.#frame = mountStripeFrame(
         this,
@@ -276,8 +279,16 @@ export class CardkeepReplaceCard extends CardkeepElement {
       action: result.action,
       adapter: backend,
       signal,
-      loader: this.stripeLoader,
+      stripe: this.#stripeJs(),
     });
+  }
+
+  /** The element's own Stripe.js when it was given a loader, else the page's. */
+  #stripeJs(): StripeJs {
+    const loader = this.stripeLoader;
+    if (!loader) return pageStripeJs();
+    if (this.#ownStripe?.loader !== loader) this.#ownStripe = new StripeJs(loader);
+    return this.#ownStripe;
   }
 
   override willUpdate(changed: PropertyValues<this>) {
