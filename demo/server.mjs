@@ -201,7 +201,7 @@ export async function startDemoServer({
     return server.renderDunningEmail({
       lang,
       shop: { name: shopText[lang].shop, supportEmail: 'help@hinata.example', color: '#8a4b12' },
-      customer: { name: card.customerName ?? 'Hanako Sato', since: card.customerSince ?? 2019 },
+      customer: { greetingName: card.greetingName, since: card.customerSince ?? 2019 },
       card,
       link: pageLink(base, lang),
       amount: { value: 1980, currency: 'jpy' },

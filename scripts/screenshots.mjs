@@ -1,16 +1,26 @@
-// `npm run screenshots [-- --out DIR]`: what the shopper sees, in every state of the notice and
-// the expiry fix, in English and Japanese, light and dark, at 1280 and 375 px, on the demo shop
-// (themed) and on a plain page with no styles of its own (unthemed). Needs `npm run build` first
-// and Debian's fonts-noto-cjk for Japanese. The PNGs are for people to look at; no test reads them.
+// `npm run screenshots [-- --out DIR] [--quick] [--only TEXT]`: what the shopper sees, in every
+// state (notice, form, error, saving, thank-you, a dead link, the replacement that could not
+// load), in English and Japanese, light and dark, at 1280 and 375 px, on the demo shop (themed)
+// and on a plain page with no styles of its own (unthemed). Needs `npm run build` first and
+// Debian's fonts-noto-cjk for Japanese. The PNGs are for people to look at; no test reads them.
+// `--quick`: 375 px only; `--only plain-ja`: the runs whose label contains that text.
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, findChromium } from './chromium.mjs';
 import { startDemoServer } from '../demo/server.mjs';
+import { createUpdateLink } from '../dist/server/index.js';
 
-const outIndex = process.argv.indexOf('--out');
-const out = outIndex > 0 ? process.argv[outIndex + 1] : 'screenshots';
+const argument = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? process.argv[at + 1] : undefined;
+};
+const out = argument('--out') ?? 'screenshots';
 const only = process.argv.includes('--quick');
+const filter = argument('--only');
+/** The demo's link key, so that this script can sign a link that has already expired. */
+const linkSecret = randomBytes(32).toString('base64url');
 
 const LANGS = ['en', 'ja'];
 const THEMES = ['light', 'dark'];
@@ -63,9 +73,8 @@ const LABELS = {
   ja: { update: '有効期限を更新', save: '保存', other: '別のカードを使う' },
 };
 
-async function shoot(browser, base, { lang, theme, width, plain }) {
-  const name = (state) =>
-    join(out, `${plain ? 'plain' : 'demo'}-${state}-${lang}-${theme}-${width}.png`);
+/** A page of its own for one language, theme and width, answered with `plain` markup or the demo's. */
+async function openPage(browser, base, { lang, theme, width, plain }) {
   const context = await browser.createBrowserContext();
   const page = await context.newPage();
   await page.setViewport({ width, height: 900 });
@@ -73,18 +82,17 @@ async function shoot(browser, base, { lang, theme, width, plain }) {
     { name: 'prefers-color-scheme', value: theme },
     { name: 'prefers-reduced-motion', value: 'reduce' },
   ]);
-  await fetch(`${base}/demo/reset`, { method: 'POST' });
   const query = new URLSearchParams();
   if (lang === 'ja') query.set('lang', 'ja');
   if (theme === 'dark') query.set('theme', 'dark');
-  const url = plain ? `${base}/plain.html` : `${base}/?${query}`;
+  const plainUrl = `${base}/plain.html`;
+  const url = plain ? plainUrl : `${base}/?${query}`;
   // One interception for the page: the plain page is answered here (a merchant page with no
   // styles at all, as the elements look before any theming), and a save can be held.
-  let held = Promise.resolve();
-  let release = () => {};
+  const hold = { until: Promise.resolve(), release: () => {} };
   await page.setRequestInterception(true);
   page.on('request', async (request) => {
-    if (request.url() === url && plain) {
+    if (plain && request.url().split('?')[0] === plainUrl) {
       return request.respond({
         contentType: 'text/html; charset=utf-8',
         body: `<!doctype html><html lang="${lang}"><meta charset="utf-8">
@@ -95,51 +103,86 @@ async function shoot(browser, base, { lang, theme, width, plain }) {
           <p><a href="/">${lang === 'ja' ? '注文履歴' : 'Orders'}</a></p>`,
       });
     }
-    if (request.method() === 'POST' && request.url().includes('/card/expiry')) await held;
+    if (request.method() === 'POST' && request.url().includes('/card/expiry')) await hold.until;
     return request.continue();
   });
-  // The demo's first visit sets its session cookie.
-  if (plain) await page.goto(base, { waitUntil: 'load' });
-  await page.goto(url, { waitUntil: 'load' });
+  // What went wrong, should a state not come: the page's own errors and refused calls.
+  const trouble = [];
+  page.on('pageerror', (error) => trouble.push(error.message));
+  page.on('response', (response) => {
+    if (response.status() >= 400) trouble.push(`${response.status()} ${response.url()}`);
+  });
+  return { context, page, url, hold, trouble };
+}
+
+async function shoot(browser, base, { lang, theme, width, plain }) {
+  const name = (state) =>
+    join(out, `${plain ? 'plain' : 'demo'}-${state}-${lang}-${theme}-${width}.png`);
+  const { context, page, url, hold, trouble } = await openPage(browser, base, {
+    lang,
+    theme,
+    width,
+    plain,
+  });
   const shot = async (state) => {
     const banner = await page.$('cardkeep-banner');
     await (plain ? page : banner).screenshot({ path: name(state) });
   };
   const labels = LABELS[lang];
-  await inBanner(page, `return !!root.querySelector('section')`);
-  await shot('notice');
-  await clickInBanner(page, labels.update);
-  await inBanner(page, `return !!(formRoot && formRoot.querySelector('input'))`);
-  await shot('form');
-  const input = await field(page);
-  await input.type('13 / 2');
-  await clickInBanner(page, labels.save);
-  await inBanner(
-    page,
-    `return formRoot.querySelector('input').getAttribute('aria-invalid') === 'true'`,
-  );
-  await shot('error');
-  // Saving: hold the POST until the screenshot is taken.
-  held = new Promise((resolve) => (release = resolve));
-  await input.click({ clickCount: 3 });
-  await input.type(`08 / ${(new Date().getFullYear() + 3) % 100}`);
-  await clickInBanner(page, labels.save);
-  await inBanner(page, `return !!formRoot.querySelector('[aria-busy="true"]')`);
-  await shot('saving');
-  release();
-  await inBanner(page, `return !formRoot || !formRoot.querySelector('input')`);
-  await shot('thanks');
-  // The replacement form cannot load Stripe.js here (no network): its "could not load" state.
-  await fetch(`${base}/demo/reset`, { method: 'POST' });
-  await page.goto(url, { waitUntil: 'load' });
-  await inBanner(page, `return !!root.querySelector('section')`);
-  await clickInBanner(page, labels.other);
-  await inBanner(page, `return replace && replace.status === 'load_failed'`);
-  await shot('replace-failed');
-  await context.close();
+  try {
+    // A fresh card and a fresh session for every run (the demo's first visit sets its cookie).
+    await fetch(`${base}/demo/reset`, { method: 'POST' });
+    if (plain) await page.goto(base, { waitUntil: 'load' });
+    await page.goto(url, { waitUntil: 'load' });
+    await inBanner(page, `return !!root.querySelector('section')`);
+    await shot('notice');
+    await clickInBanner(page, labels.update);
+    await inBanner(page, `return !!(formRoot && formRoot.querySelector('input'))`);
+    await shot('form');
+    const input = await field(page);
+    await input.type('13 / 2');
+    await clickInBanner(page, labels.save);
+    await inBanner(
+      page,
+      `return formRoot.querySelector('input').getAttribute('aria-invalid') === 'true'`,
+    );
+    await shot('error');
+    // Saving: hold the POST until the screenshot is taken.
+    hold.until = new Promise((resolve) => (hold.release = resolve));
+    await input.click({ clickCount: 3 });
+    await input.type(`08 / ${(new Date().getFullYear() + 3) % 100}`);
+    await clickInBanner(page, labels.save);
+    await inBanner(page, `return !!formRoot.querySelector('[aria-busy="true"]')`);
+    await shot('saving');
+    hold.release();
+    await inBanner(page, `return !!root.querySelector('.done')`);
+    await shot('thanks');
+    // The replacement form cannot load Stripe.js here (no network): its "could not load" state.
+    await fetch(`${base}/demo/reset`, { method: 'POST' });
+    await page.goto(url, { waitUntil: 'load' });
+    await inBanner(page, `return !!root.querySelector('section')`);
+    await clickInBanner(page, labels.other);
+    await inBanner(page, `return replace && replace.status === 'load_failed'`);
+    await shot('replace-failed');
+    // A dunning e-mail's link, followed after it expired: the banner says so on load.
+    const hourAgo = () => new Date(Date.now() - 60 * 60 * 1000);
+    const dead = createUpdateLink('cus_demo', {
+      baseUrl: url,
+      secret: linkSecret,
+      ttl: 60,
+      now: hourAgo,
+    });
+    await page.goto(dead, { waitUntil: 'load' });
+    await inBanner(page, `return !!root.querySelector('[role=alert] h2')`);
+    await shot('dead-link');
+  } catch (error) {
+    error.message += trouble.length ? ` (${trouble.join('; ')})` : '';
+    throw error;
+  } finally {
+    await context.close();
+  }
 }
 
-const demo = await startDemoServer({ port: 0 });
 await mkdir(out, { recursive: true });
 const browser = await puppeteer.launch({
   executablePath: findChromium(),
@@ -151,13 +194,19 @@ try {
     for (const lang of LANGS) {
       for (const theme of plain ? ['light'] : THEMES) {
         for (const width of WIDTHS) {
-          const label = `${plain ? 'plain' : 'demo'} ${lang} ${theme} ${width}`;
+          const label = `${plain ? 'plain' : 'demo'}-${lang}-${theme}-${width}`;
+          if (filter && !label.includes(filter)) continue;
+          // A demo server of its own for each run: runs follow one another within seconds, and
+          // one shared server answered the sixth run's save with a 429 (its rate limit).
+          const demo = await startDemoServer({ port: 0, linkSecret, log: () => {} });
           try {
             await shoot(browser, demo.url, { lang, theme, width, plain });
             console.log(label);
           } catch (error) {
             process.exitCode = 1;
             console.error(`${label}: ${error.message}`);
+          } finally {
+            await demo.close();
           }
         }
       }
@@ -165,6 +214,5 @@ try {
   }
 } finally {
   await browser.close();
-  await demo.close();
 }
 console.log(`screenshots in ${out}/`);

@@ -18,18 +18,32 @@ const FILE_BUDGETS_GZIP = {
   'cardkeep.min.js': 2_515,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
-  'cardkeep-ui-': 15_600,
-  'cardkeep-expiry-form-': 3_950,
+  // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
+  // Issue 18's layout (+~390 B): unbreakable card/month/amount units, the page's lang given
+  // back to the shadow content so Japanese line breaking works, focus-after-close, "Sign in"
+  // and "Send me a new link" styled as buttons that stack in a narrow box (the even spacing
+  // under Save: +~100 B on the form's chunk).
+  // Issue 16 (+~140 B): the thank-you's words after the bank's window (3-D Secure on the
+  // retried payment) and the hook that adds those words when Stripe's helpers load.
+  'cardkeep-ui-': 16_200,
+  // Issue 16 (+~40 B): the step of a payment the bank wants confirmed.
+  // h-time (issue 12): the Stripe.js loader scoped to its element or the page (StripeJs and
+  // page-stripe.ts) costs ~10 B here (the page's Stripe.js handed to 3-D Secure) and ~25 B in
+  // the replacement chunk.
+  'cardkeep-expiry-form-': 4_030,
   'cardkeep-ja-': 1_880,
-  'cardkeep-replace-card-': 4_900,
-  'cardkeep-link-notice-': 1_710,
+  // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
+  // from the bank's page, with their words in both languages (kept out of the first paint and
+  // of the Japanese chunk).
+  'cardkeep-replace-card-': 6_450,
+  'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_100],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_710],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    21_950,
+    22_740,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -92,10 +92,14 @@ function readGreetingName(v: unknown): GreetingName | undefined {
 /** A read's `link` (docs/protocol.md, "Link state"); undefined when absent or malformed. */
 function readLink(v: unknown): LinkStatus | undefined {
   if (!obj(v) || (v.state !== 'active' && v.state !== 'used')) return undefined;
+  return { state: v.state, ...readWays(v) };
+}
+
+/** A link's ways forward, from a read's `link` or a dead link's 401 (docs/protocol.md). */
+function readWays(v: Record<string, unknown>): { resend?: string; loginUrl?: string } {
   // Only http(s) or a path goes into an href or a form's action (never `javascript:`).
   const url = (u: unknown): u is string => str(u) && /^(https?:\/\/|\/(?!\/))/.test(u);
   return {
-    state: v.state,
     ...(url(v.resend) ? { resend: v.resend } : {}),
     ...(url(v.loginUrl) ? { loginUrl: v.loginUrl } : {}),
   };
@@ -150,7 +154,9 @@ function errorOf(status: number, data: unknown, retryAfterHeader: string | null)
   const wire = str(error.code) ? error.code : '';
   const message = `${status} ${wire || 'error'}: ${str(error.message) ? error.message : 'no message'}`;
   const options = { status, ...(str(error.reason) ? { reason: error.reason.slice(0, 40) } : {}) };
-  if (status === 401 || status === 403) return new CardkeepError('unauthorized', message, options);
+  if (status === 401 || status === 403) {
+    return new CardkeepError('unauthorized', message, { ...options, ...readWays(error) });
+  }
   if (status === 429) {
     const retryAfter = retryAfterOf(retryAfterHeader);
     return new CardkeepError('rate_limited', message, {

@@ -26,6 +26,12 @@ export interface CardkeepErrorOptions {
   status?: number;
   /** The server's `reason` (e.g. a dead link's `expired`, `used`, `bad_signature`). */
   reason?: string;
+  /**
+   * For a dead link, where "Send me a new link" posts and the merchant's sign-in page, when the
+   * server offers them (docs/protocol.md, "Link state").
+   */
+  resend?: string;
+  loginUrl?: string;
   /** The underlying error, kept for debugging; never shown to the shopper. */
   cause?: unknown;
 }
@@ -45,6 +51,10 @@ export class CardkeepError extends Error {
   readonly status: number | undefined;
   /** The server's `reason`, when it gave one (a 401's tells a dead link's kind). */
   readonly reason: string | undefined;
+  /** A dead link's way to a fresh one (a URL to POST a form to), when the server offers it. */
+  readonly resend: string | undefined;
+  /** A dead link's way to sign in instead, when the server offers it. */
+  readonly loginUrl: string | undefined;
 
   constructor(code: CardkeepErrorCode, message?: string, options: CardkeepErrorOptions = {}) {
     super(message ?? code, options.cause === undefined ? undefined : { cause: options.cause });
@@ -54,6 +64,8 @@ export class CardkeepError extends Error {
     this.retryAfter = options.retryAfter;
     this.status = options.status;
     this.reason = options.reason;
+    this.resend = options.resend;
+    this.loginUrl = options.loginUrl;
   }
 }
 

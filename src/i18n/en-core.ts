@@ -1,11 +1,12 @@
 import { proseMonth, waitIn } from './messages.js';
-import type { Messages, ReplaceKey } from './messages.js';
+import type { Messages, LateKey, ReplaceKey } from './messages.js';
 
 /**
  * English messages, but for the replacement form's own (./en-replace.ts, which travel with that
- * form): what every element needs, always in the script tag's elements chunk.
+ * form) and the 3-D Secure payment steps' (./en-payment.ts, which travel with Stripe.js's
+ * helpers): what every element needs, always in the script tag's elements chunk.
  */
-export const enCore: Omit<Messages, ReplaceKey> = {
+export const enCore: Omit<Messages, ReplaceKey | LateKey> = {
   locale: 'en',
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,

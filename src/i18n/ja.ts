@@ -1,8 +1,8 @@
 import { proseMonth, waitIn } from './messages.js';
-import type { Messages } from './messages.js';
+import type { Messages, LateKey } from './messages.js';
 
 /** Japanese messages (polite register, as a Japanese shop writes to its customers). */
-export const ja: Messages = {
+export const ja: Omit<Messages, LateKey> = {
   locale: 'ja',
   greeting: (name) => `${name} 様`,
   customerSince: (year) => `${year}年からのご愛顧、誠にありがとうございます。`,

@@ -9,9 +9,24 @@ import type { Locale, Messages } from './messages.js';
 /** A language's messages, perhaps without the replacement form's (see the element base). */
 type Loaded = Partial<Messages>;
 
-const en: Loaded = enCore;
-const loaded: Partial<Record<Locale, Loaded>> = { en };
+const loaded: Partial<Record<Locale, Loaded>> = { en: enCore };
 const pending: Partial<Record<Locale, Promise<Loaded>>> = {};
+
+/** Strings that travel with a lazily loaded part, per language (see addMessages). */
+const extras: Partial<Record<Locale, Loaded>> = {};
+
+/**
+ * Adds strings that travel with a lazily loaded part (the 3-D Secure payment steps,
+ * ./late-messages.ts) to each language, now or when it loads, so every element has them
+ * from its next render.
+ */
+export function addMessages(part: Record<Locale, Loaded>): void {
+  for (const locale of ['en', 'ja'] as const) {
+    extras[locale] = { ...extras[locale], ...part[locale] };
+    const have = loaded[locale];
+    if (have) loaded[locale] = { ...have, ...(have.locale === locale ? part[locale] : part.en) };
+  }
+}
 
 /**
  * The messages of `locale` if they are in memory. English stands in for a language whose
@@ -29,7 +44,7 @@ export function loadLocale(locale: Locale): Promise<Loaded> {
   const have = loaded[locale];
   if (have) return Promise.resolve(have);
   return (pending[locale] ??= import('./ja.js').then(
-    ({ ja }) => (loaded[locale] = ja),
-    () => (loaded[locale] = en),
+    ({ ja }) => (loaded[locale] = { ...ja, ...extras[locale] }),
+    () => (loaded[locale] = loaded.en!),
   ));
 }

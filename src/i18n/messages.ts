@@ -70,6 +70,21 @@ export interface Messages {
   close: string;
   /** A retried payment succeeded but the backend gave no amount to show. */
   paymentWentThrough: string;
+
+  // Stripe's later steps: 3-D Secure on the retried renewal, a return from the bank's page
+  // (they load with Stripe.js's helpers, see LateKey)
+  /** The date is saved and the bank's window is about to open to confirm the payment. */
+  paymentConfirming: string;
+  /** The shopper confirmed and the payment went through; `amount` when the backend gave one. */
+  paymentConfirmed: (amount?: string) => string;
+  /** The shopper confirmed and the payment is still being processed. */
+  paymentProcessing: string;
+  /** The bank's window was closed or failed: the date is saved, the payment still due. */
+  paymentNotConfirmed: (amount?: string) => string;
+  /** Back from the bank's page (a redirect), the new card was not confirmed. */
+  replaceReturnFailed: string;
+  /** Back from the bank's page, the new card is still being confirmed. */
+  replaceReturnProcessing: string;
 }
 
 /** The strings only the replacement form shows (in English they load with that form). */
@@ -80,6 +95,18 @@ export type ReplaceKey =
   | 'replaceLoadFailed'
   | 'replaceFallback'
   | 'saveCard';
+
+/**
+ * Strings of Stripe's later steps (a payment to confirm, a return from the bank's page): in
+ * every language they load with Stripe.js's helpers (./late-messages.ts).
+ */
+export type LateKey =
+  | 'paymentConfirming'
+  | 'paymentConfirmed'
+  | 'paymentProcessing'
+  | 'paymentNotConfirmed'
+  | 'replaceReturnFailed'
+  | 'replaceReturnProcessing';
 
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;
@@ -122,6 +149,8 @@ const ARGUMENTS: Record<string, string[]> = {
   rateLimitedFor: ['seconds'],
   formTitle: ['card'],
   replaced: ['card'],
+  paymentConfirmed: ['amount'],
+  paymentNotConfirmed: ['amount'],
 };
 
 /**

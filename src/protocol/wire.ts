@@ -109,6 +109,13 @@ export interface PaymentOutcome {
    * beans" (ja: 毎月のコーヒー豆). Shown as given, so the backend writes it in the shopper's language.
    */
   description?: string;
+  /**
+   * Set by the widget, never by a backend, when the bank asked the shopper to confirm this
+   * payment (3-D Secure, an `authenticate` action with `intent: 'payment'`): `confirmed` when
+   * they did (`status` then says how the payment went), `abandoned` when the bank's window was
+   * closed or the confirmation failed (the new date is saved; the payment is still due).
+   */
+  challenge?: 'confirmed' | 'abandoned';
 }
 
 /**

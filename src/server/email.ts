@@ -6,7 +6,8 @@
 //
 // Over 300 lines on purpose: the documented input types (~45), the facts in both languages and
 // the mail-client markup (tables, Outlook's VML button, dark mode) belong to one e-mail.
-import { cardLabel } from '../i18n/messages.js';
+import { cardLabel, greetingNameFor } from '../i18n/messages.js';
+import type { GreetingName } from '../protocol/wire.js';
 import {
   escapeHtml,
   emailAddress,
@@ -40,7 +41,13 @@ export interface DunningEmailInput {
   lang?: string | undefined;
   shop: DunningShop;
   customer: {
-    /** How to greet them. */
+    /**
+     * The name to greet with, as the widget takes it (the card's `greetingName`): one string for
+     * every language, or one per language (`{ en: 'Hanako', ja: '佐藤' }` → "Hi Hanako," /
+     * "佐藤 様"). A language without one gets a greeting without a name, never an awkward one.
+     */
+    greetingName?: GreetingName | undefined;
+    /** @deprecated Greets with this string in every language; give `greetingName` instead. */
     name?: string | undefined;
     /** The year they became a customer ("with us since 2019"). */
     since?: number | undefined;
@@ -239,7 +246,9 @@ export function renderDunningEmail(input: DunningEmailInput): DunningEmail {
   const since = Number.isInteger(input.customer?.since) ? input.customer.since : undefined;
   const facts: Facts = {
     shop,
-    name: line(input.customer?.name),
+    name: line(
+      greetingNameFor(input.customer?.greetingName ?? input.customer?.name, ja ? 'ja' : 'en'),
+    ),
     since,
     card: cardLabel(String(card.brand), String(card.last4)),
     expiry: new Intl.DateTimeFormat(locale, {

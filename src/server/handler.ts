@@ -132,8 +132,6 @@ function serialise({ response, headers }: Reply): RawAnswer {
   };
 }
 
-const used = () => unauthorized('used', 'This link has already been used. Ask for a new one.');
-
 /**
  * Creates the Cardkeep protocol handler: `(request) => Promise<Response>`. Mount it with
  * `toNodeListener` for Node's http/Express/Connect, or call it directly from any fetch-style
@@ -141,11 +139,18 @@ const used = () => unauthorized('used', 'This link has already been used. Ask fo
  */
 export function createCardkeepHandler(options: CardkeepHandlerOptions): CardkeepHandler {
   const { store } = options;
-  const identify = identifier(options);
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   if (basePath && !basePath.startsWith('/')) {
     throw new TypeError('cardkeep: basePath must start with "/".');
   }
+  /** The ways forward a link offers when it no longer works (docs/protocol.md, "Link state"). */
+  const ways = {
+    ...(options.sendLink ? { resend: `${basePath}/update/resend` } : {}),
+    ...(options.loginUrl ? { loginUrl: options.loginUrl } : {}),
+  };
+  const identify = identifier(options, ways);
+  const used = () =>
+    unauthorized('used', 'This link has already been used. Ask for a new one.', ways);
   const maxBodyBytes = options.maxBodyBytes ?? 8192;
   const clock = options.now ?? (() => new Date());
   const logger: CardkeepLogger | undefined =
@@ -181,11 +186,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
    * and the ways forward the merchant configured, so the widget and the update page can say
    * "already used" before the shopper types, and offer a new link or signing in.
    */
-  const linkInfo = (state: 'active' | 'used') => ({
-    state,
-    ...(options.sendLink ? { resend: `${basePath}/update/resend` } : {}),
-    ...(options.loginUrl ? { loginUrl: options.loginUrl } : {}),
-  });
+  const linkInfo = (state: 'active' | 'used') => ({ state, ...ways });
 
   /** Counts a hit in `bucket`; a 429 with Retry-After once over the limit. */
   async function limit(bucket: keyof typeof maxima, key: string): Promise<void> {

@@ -119,9 +119,15 @@ export function toHttpError(error: unknown): HttpError | null {
 export const serverError = (): HttpError =>
   new HttpError(500, 'server', 'Something went wrong on our side. Please try again.');
 
-/** 401 `unauthorized` with the reason the widget and the update page tell apart. */
-export const unauthorized = (reason: string, message: string): HttpError =>
-  new HttpError(401, 'unauthorized', message, { details: { reason } });
+/**
+ * 401 `unauthorized` with the reason the widget and the update page tell apart, and for a link
+ * that no longer works, the ways forward to offer (`resend`, `loginUrl`: docs/protocol.md).
+ */
+export const unauthorized = (
+  reason: string,
+  message: string,
+  ways: Readonly<Record<string, string>> = {},
+): HttpError => new HttpError(401, 'unauthorized', message, { details: { reason, ...ways } });
 
 /** 400 `bad_request`: the request is not what the protocol describes. */
 export const badRequest = (message: string): HttpError =>

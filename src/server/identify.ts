@@ -25,8 +25,15 @@ const LINK_PROBLEMS = {
   expired: 'The link has expired. Please ask for a new one.',
 };
 
+/**
+ * What a dead link's 401 offers the shopper (the handler's `sendLink` and `loginUrl`):
+ * `resend` only for a genuine link (its signature checks out but it expired), since a forged
+ * or cut-short one names nobody to send to; `loginUrl` for every dead link.
+ */
+export type LinkWays = { resend?: string; loginUrl?: string };
+
 /** The identify step of a handler; checks the secrets once, up front. */
-export function identifier(options: IdentifyOptions) {
+export function identifier(options: IdentifyOptions, ways: LinkWays = {}) {
   const { linkSecret, authenticate } = options;
   const secrets =
     linkSecret === undefined ? [] : typeof linkSecret === 'string' ? [linkSecret] : [...linkSecret];
@@ -48,8 +55,15 @@ export function identifier(options: IdentifyOptions) {
       result = verifyLinkToken(token, { secret, now: () => now });
       if (result.ok || result.problem !== 'bad_signature') break;
     }
-    if (!result.ok) throw unauthorized(result.problem, LINK_PROBLEMS[result.problem]);
-    if (!isId(result.claims.customerId)) throw unauthorized('malformed', 'The link is not valid.');
+    // verifyLinkToken checks the signature before the expiry: `expired` means genuine.
+    const signIn: LinkWays = ways.loginUrl === undefined ? {} : { loginUrl: ways.loginUrl };
+    if (!result.ok) {
+      const offered = result.problem === 'expired' ? ways : signIn;
+      throw unauthorized(result.problem, LINK_PROBLEMS[result.problem], offered);
+    }
+    if (!isId(result.claims.customerId)) {
+      throw unauthorized('malformed', 'The link is not valid.', signIn);
+    }
     return { customerId: result.claims.customerId, link: result.claims };
   };
 }

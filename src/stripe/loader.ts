@@ -9,6 +9,7 @@ import type {
   UpdateResult,
   VerifyInput,
 } from '../adapter/types.js';
+import { isAbort } from '../core/abort.js';
 import { CardkeepError } from '../core/errors.js';
 
 export type { Stripe, StripeError };
@@ -134,4 +135,54 @@ export async function runAuthentication({
   signal?.throwIfAborted();
   if (error) throw stripeFailure(error);
   return adapter.verify(input, signal ? { signal } : {});
+}
+
+/** Input of {@link confirmPayment}. */
+export interface PaymentConfirmationInput extends Omit<AuthenticationInput, 'action'> {
+  /** The update or replacement whose retried renewal the bank wants confirmed. */
+  result: UpdateResult & { action: AuthenticateAction };
+}
+
+/**
+ * Lets the shopper confirm a retried renewal payment with their bank (3-D Secure on the
+ * invoice's PaymentIntent), then asks the backend how it went. The card is saved whatever
+ * happens here, so nothing but an abort rejects: a window the shopper closed or a failed
+ * confirmation is the result with `payment.challenge: 'abandoned'` (the payment is still due),
+ * and a backend that cannot be asked afterwards leaves the payment `pending`.
+ */
+export async function confirmPayment({
+  result,
+  adapter,
+  signal,
+  stripe: stripeJs,
+}: PaymentConfirmationInput): Promise<UpdateResult> {
+  const { action, payment, ...card } = result;
+  const due = payment ?? { status: 'requires_action' as const };
+  const abandoned: UpdateResult = { ...card, payment: { ...due, challenge: 'abandoned' } };
+  let confirmed = false;
+  try {
+    if (!adapter.verify) return abandoned;
+    const paymentIntentId = intentIdOf(action.clientSecret, 'pi');
+    const stripe = await stripeJs.load(action.publishableKey);
+    signal?.throwIfAborted();
+    const { error } = await stripe.handleNextAction({ clientSecret: action.clientSecret });
+    signal?.throwIfAborted();
+    if (error) return abandoned;
+    confirmed = true;
+    const verified = await adapter.verify({ paymentIntentId }, signal ? { signal } : {});
+    // Asked again (the challenge was left unfinished): said as such, not looped.
+    const { action: again, payment: outcome = due, ...now } = verified;
+    const unfinished = again !== undefined || outcome.status === 'requires_action';
+    return {
+      ...now,
+      payment: { ...outcome, challenge: unfinished ? 'abandoned' : 'confirmed' },
+    };
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    // Stripe.js did not load or its window failed (nothing confirmed), or the shop did not
+    // answer after the shopper confirmed (the outcome comes later).
+    return confirmed
+      ? { ...card, payment: { ...due, status: 'pending', challenge: 'confirmed' } }
+      : abandoned;
+  }
 }

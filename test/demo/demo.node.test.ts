@@ -163,7 +163,7 @@ describe('the demo shop', () => {
       'Your ¥1,980 payment to Hinata Coffee Club didn’t go through',
     );
     const frame = await (await page.waitForSelector('iframe.email-frame'))!.contentFrame();
-    await frame.waitForFunction(() => document.body?.textContent?.includes('Hi Hanako Sato,'));
+    await frame.waitForFunction(() => document.body?.textContent?.includes('Hi Hanako,'));
     const href = await frame.$$eval(
       'a',
       (links) => links.find((a) => a.textContent?.trim() === 'Update my expiry date')?.href,

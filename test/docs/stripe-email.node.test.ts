@@ -98,7 +98,7 @@ describe('docs/stripe.md: the dunning e-mail example', () => {
     assert.equal(mail.to[0]!.address, 'hanako@example.jp');
     assert.equal(mail.from.name, 'Hinata Coffee Club');
     assert.match(mail.subject, /^【Hinata Coffee Club】お支払いを完了できませんでした/);
-    assert.ok(mail.text.includes('Hanako Sato 様'));
+    assert.ok(mail.text.includes('佐藤 様'), 'greets by family name');
     assert.ok(mail.text.includes('2019年からのご愛顧'));
     assert.ok(mail.text.includes('1,980'));
     const link = /https:\/\/shop\.example\/cardkeep\/update\?[^\s"<]+/.exec(mail.text)?.[0];

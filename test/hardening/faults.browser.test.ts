@@ -10,7 +10,7 @@ import type { CardkeepBanner } from '../../src/components/banner/banner.js';
 import type { CardkeepExpiryForm } from '../../src/components/expiry-form/expiry-form.js';
 import { HttpAdapter } from '../../src/adapter/http-adapter.js';
 import { en } from '../../src/i18n/en.js';
-import { ja } from '../../src/i18n/ja.js';
+import { ja } from '../../src/i18n/index.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import { YEAR as year, onTestCalendar } from '../support/clock.js';
 import { startServer, type Fault, type ServerOptions } from '../support/server.js';

@@ -23,7 +23,7 @@ const link = createUpdateLink('cus_1', {
 const input = (extra: Partial<DunningEmailInput> = {}): DunningEmailInput => ({
   lang: 'en',
   shop: { name: 'Kissa Tanuki', supportEmail: 'help@tanuki.example', color: '#b45309' },
-  customer: { name: 'Hanako Sato', since: 2019 },
+  customer: { greetingName: { en: 'Hanako', ja: '佐藤' }, since: 2019 },
   card: { brand: 'visa', last4: '4242', expMonth: 11, expYear: 2026 },
   link,
   amount: { value: 1980, currency: 'jpy' },
@@ -65,7 +65,7 @@ describe('renderDunningEmail', () => {
     assert.equal(mail.subject, 'Your ¥1,980 payment to Kissa Tanuki didn’t go through');
     const seen = visible(mail.html);
     for (const phrase of [
-      'Hi Hanako Sato,',
+      'Hi Hanako,',
       'with us since 2019',
       'Visa •••• 4242 (expires November 2026)',
       '¥1,980',
@@ -95,7 +95,7 @@ describe('renderDunningEmail', () => {
     assert.match(mail.subject, /^【Kissa Tanuki】お支払いを完了できませんでした/);
     const seen = visible(mail.html);
     for (const phrase of [
-      'Hanako Sato 様',
+      '佐藤 様',
       'いつもKissa Tanukiをご利用いただき、誠にありがとうございます。',
       '2019年からのご愛顧',
       'Visa •••• 4242（有効期限 2026年11月）',
@@ -192,11 +192,26 @@ describe('renderDunningEmail', () => {
   it('the text part says the same as the HTML, with the bare link and no markup', () => {
     const mail = renderDunningEmail(input({ reason: 'expired', amount: undefined }));
     assert.equal(mail.subject, 'Your card on file with Kissa Tanuki has expired');
-    assert.ok(mail.text.startsWith('Hi Hanako Sato,\n\n'));
+    assert.ok(mail.text.startsWith('Hi Hanako,\n\n'));
     assert.ok(mail.text.includes(`Update your expiry date here:\n${link}\n`));
     assert.ok(mail.text.includes('expired at the end of November 2026'));
     assert.doesNotMatch(mail.text, /<[a-z/]/i);
     assert.ok(visible(mail.html).includes('expired at the end of November 2026'));
+  });
+
+  it('greets with the name the backend gives for the language, and with none rather than the wrong one', () => {
+    const enOnly = { greetingName: { en: 'Hanako' }, since: 2019 };
+    const ja = visible(renderDunningEmail(input({ lang: 'ja', customer: enOnly })).html);
+    assert.ok(ja.includes('お客様'), 'a polite greeting without a name');
+    assert.ok(!ja.includes('Hanako'), 'never the romanised name in Japanese');
+    const en = visible(renderDunningEmail(input({ customer: enOnly })).html);
+    assert.ok(en.includes('Hi Hanako,'));
+    // One string greets in every language (the deprecated `name` too).
+    const one = visible(renderDunningEmail(input({ customer: { name: 'Sam' } })).html);
+    assert.ok(one.includes('Hi Sam,'));
+    assert.ok(
+      renderDunningEmail(input({ customer: { greetingName: 'Sam' } })).text.includes('Hi Sam,'),
+    );
   });
 
   it('without a name, a year, an amount or a support address it still reads naturally', () => {

@@ -603,6 +603,46 @@ describe('reference server with HttpAdapter', () => {
       });
     }
 
+    it('a dead link names the ways forward: a new link only for a genuine one', async (t) => {
+      const { endpoint } = await serve(t, {
+        ...noSession,
+        loginUrl: '/account/login',
+        publicOrigin: 'https://shop.example',
+        sendLink: () => undefined,
+      });
+      const ways = async (link: string) => {
+        const response = await fetch(`${endpoint}/card`, {
+          headers: { Authorization: `Bearer ${link}` },
+        });
+        const { reason, resend, loginUrl } = (await errorOf(response)) as Record<string, unknown>;
+        return { status: response.status, reason, resend, loginUrl };
+      };
+      const expired = token('cus_demo', 60, () => new Date(clock().getTime() - 3_600_000));
+      assert.deepEqual(await ways(expired), {
+        status: 401,
+        reason: 'expired',
+        resend: '/cardkeep/update/resend',
+        loginUrl: '/account/login',
+      });
+      const forged = token().slice(0, -2) + (token().endsWith('AA') ? 'BB' : 'AA');
+      assert.deepEqual(await ways(forged), {
+        status: 401,
+        reason: 'bad_signature',
+        resend: undefined,
+        loginUrl: '/account/login',
+      });
+    });
+
+    it('a dead link offers nothing the merchant did not configure', async (t) => {
+      const { endpoint } = await serve(t, noSession);
+      const expired = token('cus_demo', 60, () => new Date(clock().getTime() - 3_600_000));
+      const error = (await errorOf(
+        await fetch(`${endpoint}/card`, { headers: { Authorization: `Bearer ${expired}` } }),
+      )) as Record<string, unknown>;
+      assert.equal(error.reason, 'expired');
+      assert.equal('resend' in error || 'loginUrl' in error, false);
+    });
+
     it('401 links_disabled when the server has no link secret', async (t) => {
       const { endpoint } = await serve(t, { linkSecret: undefined });
       const response = await fetch(`${endpoint}/card`, {

@@ -56,6 +56,8 @@ export class FakeStripe {
   readonly confirmResults: Answer<SetupResult>[] = [];
   /** Answers for `handleNextAction`, in order; success once empty. */
   readonly nextActionResults: Answer<SetupResult>[] = [];
+  /** Answers for `retrieveSetupIntent`, in order; a succeeded SetupIntent once empty. */
+  readonly retrieveResults: Answer<SetupResult>[] = [];
   /** The node the Payment Element is mounted on, while it is. */
   mountedOn: HTMLElement | undefined;
 
@@ -137,6 +139,14 @@ export class FakeStripe {
         return Promise.resolve(
           this.confirmResults.shift() ?? {
             setupIntent: { id: idOf(this.#clientSecret), status: 'succeeded' },
+          },
+        );
+      },
+      retrieveSetupIntent: (clientSecret: string) => {
+        record('retrieveSetupIntent', clientSecret);
+        return Promise.resolve(
+          this.retrieveResults.shift() ?? {
+            setupIntent: { id: idOf(clientSecret), status: 'succeeded' },
           },
         );
       },

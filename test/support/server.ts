@@ -43,6 +43,11 @@ export interface ServerOptions {
    * `ck_session=<instance id>`), or `none` (only a link token works).
    */
   session?: 'always' | 'cookie' | 'none';
+  /**
+   * The ways forward a dead link offers: the handler mails fresh links (to a log the test can
+   * read back with `state()`) and/or names a sign-in page.
+   */
+  ways?: { sendLink?: boolean; loginUrl?: string };
   /** Rate limits of the handler; default: the real defaults. */
   rateLimit?: false | { customerWrites?: number; ipWrites?: number; ipReads?: number };
 }
@@ -73,6 +78,8 @@ export interface TestServer {
   endpoint: string;
   /** A fresh signed-link token for the instance's customer. */
   token: string;
+  /** A genuine link token for the same customer that expired an hour ago. */
+  expiredToken: string;
   /** Every request the backend received so far (fault-injected ones included). */
   log(): Promise<LoggedRequest[]>;
   /**
@@ -116,10 +123,11 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       body: JSON.stringify(options),
     }),
   );
-  const { id, endpoint, token } = (await response.json()) as {
+  const { id, endpoint, token, expiredToken } = (await response.json()) as {
     id: string;
     endpoint: string;
     token: string;
+    expiredToken: string;
   };
   const log = async () =>
     (await (await ok(await fetch(`${endpoint}/__log`))).json()) as LoggedRequest[];
@@ -127,6 +135,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     id,
     endpoint,
     token,
+    expiredToken,
     log,
     answered: async (route) => {
       const [method, path] = route.includes(' ') ? route.split(' ') : [undefined, route];

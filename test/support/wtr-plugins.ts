@@ -84,6 +84,15 @@ function create(options: ServerOptions): Instance {
       error: (message, fields) => serverLog.push(JSON.stringify({ message, ...fields })),
     },
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    ...(options.ways?.loginUrl === undefined ? {} : { loginUrl: options.ways.loginUrl }),
+    ...(options.ways?.sendLink
+      ? {
+          publicOrigin: 'http://127.0.0.1',
+          sendLink: (customerId: string, link: { url: string }) => {
+            serverLog.push(JSON.stringify({ message: 'sendLink', customerId, url: link.url }));
+          },
+        }
+      : {}),
     authenticate: (request) => {
       if (session === 'always') return CUSTOMER;
       if (session === 'none') return null;
@@ -201,7 +210,9 @@ async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const instance = create(options);
     const endpoint = `${BASE}/i/${instance.id}`;
     const token = createLinkToken(CUSTOMER, { secret: SECRET, ttl: '1h', now: clock });
-    return send(res, 200, { id: instance.id, endpoint, token });
+    const twoHoursAgo = () => new Date(clock().getTime() - 2 * 3_600_000);
+    const expiredToken = createLinkToken(CUSTOMER, { secret: SECRET, ttl: '1h', now: twoHoursAgo });
+    return send(res, 200, { id: instance.id, endpoint, token, expiredToken });
   }
   const match = /^\/__cardkeep\/i\/([0-9a-f-]{36})(\/.*)?$/.exec(url);
   const instance = match ? instances.get(match[1]!) : undefined;

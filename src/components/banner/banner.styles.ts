@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
-/** Styles of `<cardkeep-banner>`, over the shared base sheet. */
+/**
+ * Styles of `<cardkeep-banner>`, over the shared base sheet. `a.button`: "Sign in" on a dead
+ * link's notice is a way forward like "Send me a new link" beside it, so it looks like a button
+ * in the accent, never like the browser's default blue link; in a narrow box both stack at full
+ * width, as the notice's own buttons do.
+ */
 export const bannerStyles = css`
   :host(:state(quiet)) {
     display: none;
@@ -24,6 +29,26 @@ export const bannerStyles = css`
      would only repeat it and push the field down. On its own the form still shows it. */
   cardkeep-expiry-form::part(card) {
     display: none;
+  }
+  a.button {
+    display: inline-flex;
+    align-items: center;
+    min-height: 2.75rem;
+    padding: 0.5em 1.1em;
+    border: 1px solid var(--_accent);
+    border-radius: var(--_radius);
+    color: var(--_accent);
+    justify-content: center;
+    font-weight: 600;
+    text-decoration: none;
+  }
+  @container (max-width: 26rem) {
+    .row > form,
+    .row > a.button,
+    .row > form > button {
+      flex: 1 1 100%;
+      width: 100%;
+    }
   }
   /* The live region: read by screen readers, not shown (the thank-you shows the same words). */
   :host > .visually-hidden {

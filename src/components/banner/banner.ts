@@ -18,6 +18,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { greetingNameFor } from '../../i18n/messages.js';
 import { confirmation, describe, paymentSentence } from '../shared/confirmation.js';
+import { keepTogether } from '../shared/keep-together.js';
 import { bannerStyles } from './banner.styles.js';
 import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
@@ -50,12 +51,25 @@ const FOCUSABLE =
   'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
 
 /**
- * Where focus goes when the banner closes and its focused control disappears: the first
- * focusable element after the banner in its document (or shadow root), else the last one
- * before it, never `<body>`, so that a keyboard user goes on from where the banner was.
+ * Where focus goes when the banner closes and its focused control disappears: the element the
+ * merchant named (`focus-after-close`), else the first focusable element after the banner in
+ * its document (or shadow root), else the last one before it; never `<body>`, so that a
+ * keyboard user goes on from where the banner was.
  */
-function focusAround(host: HTMLElement): void {
+function focusAfterClose(host: HTMLElement, named: string | HTMLElement | undefined): void {
   const root = host.getRootNode() as Document | ShadowRoot;
+  const target = typeof named === 'string' ? root.getElementById(named.replace(/^#/, '')) : named;
+  if (target?.isConnected && (target.checkVisibility?.() ?? true)) {
+    // A heading or a region is a fine place to land: focusable by script, not by Tab.
+    if (!target.matches(FOCUSABLE) && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target.focus();
+    if (target.matches(':focus, :focus-within')) return;
+  }
+  focusAround(host, root);
+}
+
+/** The first focusable element after `host` in `root`, else the last one before it. */
+function focusAround(host: HTMLElement, root: Document | ShadowRoot): void {
   const candidates = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
     (el) =>
       !host.contains(el) &&
@@ -99,6 +113,11 @@ function snoozedUntil(cardId: string): number {
  *
  * @tagname cardkeep-banner
  *
+ * Focus after each way out: Cancel and Escape (and Cancel in the replacement form) go back to
+ * the notice, on the button that opened the form; Close on the thank-you and "Remind me later"
+ * hide the banner and move focus to `focus-after-close`, else to the next focusable element
+ * after the banner (else the last one before it).
+ *
  * @fires {CardkeepShownEvent} cardkeep-shown - A notice became visible (`notice`, `card`).
  * @fires {CardkeepOpenEvent} cardkeep-open - The shopper opened a form (`form`: `expiry` or `replace`).
  * @fires {CardkeepUpdatedEvent} cardkeep-updated - The card was fixed (`card`, `payment`), from either form.
@@ -138,6 +157,7 @@ export class CardkeepBanner extends CardkeepElement {
     warnDays: { type: Number, attribute: 'warn-days' },
     dismissible: { type: Boolean },
     fallbackUrl: { attribute: 'fallback-url' },
+    focusAfterClose: { attribute: 'focus-after-close' },
     view: { state: true },
     card: { state: true },
     notice: { state: true },
@@ -172,6 +192,13 @@ export class CardkeepBanner extends CardkeepElement {
   /** Your own card page, passed to the replacement form for when Stripe's form cannot load. */
   declare fallbackUrl: string | undefined;
 
+  /**
+   * Where focus goes when the banner closes (Close, "Remind me later"): the id of an element in
+   * the banner's document or shadow root (`#` optional), or the element. Default: the next
+   * focusable element after the banner.
+   */
+  declare focusAfterClose: string | HTMLElement | undefined;
+
   declare private view: BannerView;
   declare private card: CardSummary | null;
   declare private notice: CardkeepNotice;
@@ -180,6 +207,8 @@ export class CardkeepBanner extends CardkeepElement {
   declare private replaced: boolean;
   /** What a page opened from a link says instead of the form (view `link`). */
   declare private link: LinkNotice;
+  /** A dead link's ways forward, from its 401 (a card's read carries its own in `card.link`). */
+  #ways: LinkNotices.LinkWays = {};
   /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
   #extra: typeof LinkNotices | undefined;
 
@@ -233,7 +262,7 @@ export class CardkeepBanner extends CardkeepElement {
     void this.#onCancel();
   };
 
-  #onDismiss = () => {
+  #onDismiss = async () => {
     const card = this.card!;
     const until = this.now().getTime() + SNOOZE_MS;
     try {
@@ -243,6 +272,8 @@ export class CardkeepBanner extends CardkeepElement {
     }
     this.view = 'quiet';
     this.dispatchEvent(new CardkeepDismissedEvent(card.id, until));
+    await this.updateComplete;
+    focusAfterClose(this, this.focusAfterClose);
   };
 
   #onUpdated = async (event: CardkeepUpdatedEvent) => {
@@ -260,7 +291,7 @@ export class CardkeepBanner extends CardkeepElement {
   #onClose = async () => {
     this.view = 'quiet';
     await this.updateComplete;
-    focusAround(this);
+    focusAfterClose(this, this.focusAfterClose);
   };
 
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
@@ -280,7 +311,10 @@ export class CardkeepBanner extends CardkeepElement {
     if (loaded?.status === 'success') this.#decide(loaded.value);
     else if (loaded?.status === 'error' && this.linkToken !== null) {
       // A dead link says so on load (issue 14), rather than a quiet page.
-      const link = (await this.#loadExtra())?.linkNoticeOf(loaded.error.reason);
+      const { reason, resend, loginUrl } = loaded.error;
+      const link = (await this.#loadExtra())?.linkNoticeOf(reason);
+      // The 401 itself names the ways forward, as a read's `link` would.
+      this.#ways = { resend, loginUrl };
       this.card = null;
       if (link) this.link = link;
       this.view = link ? 'link' : 'quiet';
@@ -411,7 +445,7 @@ export class CardkeepBanner extends CardkeepElement {
     if (view === 'link' && this.#extra) {
       const lang = langOf(this);
       return this.#extra.linkNotice(lang, this.link, card, {
-        ...card?.link,
+        ...(card ? card.link : this.#ways),
         token: this.linkToken,
       });
     }
@@ -444,12 +478,16 @@ export class CardkeepBanner extends CardkeepElement {
           ? [t.paymentFailedTitle, t.paymentFailedBody]
           : [t.expiringTitle, t.expiringBody];
     const greeting = greetingNameFor(card.greetingName, t.locale);
+    const described = describe(t, card, this.now());
+    // "Visa •••• 4242" and the month never break across lines (keep-together.ts).
+    const message =
+      card.wallet && this.#extra
+        ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet })
+        : body(...described);
     return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
       <h2 part="title" id="title">${title}</h2>
       ${greeting ? html`<p part="greeting">${t.greeting(greeting)}</p>` : nothing}
-      <p part="message">
-        ${card.wallet && this.#extra ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet }) : body(...describe(t, card, this.now()))}
-      </p>
+      <p part="message">${keepTogether(message, described.slice(0, 2) as string[])}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
       ${this.#parts.state.status === 'error' ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
       ${this.#renderBody()}

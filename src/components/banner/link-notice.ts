@@ -8,6 +8,7 @@ import { linkMessages } from '../../i18n/link-messages.js';
 import type { Locale } from '../../i18n/messages.js';
 import { walletMessages, walletName } from '../../i18n/wallet-messages.js';
 import { cardLabel, proseMonth } from '../../i18n/messages.js';
+import { keepTogether } from '../shared/keep-together.js';
 
 /** What a page opened from a link says instead of the form: the link's fate, or "all fine". */
 export type LinkNotice = 'expired' | 'used' | 'invalid' | 'up_to_date';
@@ -41,14 +42,11 @@ export function linkNotice(
 ) {
   const m = linkMessages[lang];
   const fine = notice === 'up_to_date' && card;
+  const units = card
+    ? [cardLabel(card.brand, card.last4), proseMonth(lang, card.expMonth, card.expYear)]
+    : [];
   const [title, body] = fine
-    ? [
-        m.upToDateTitle,
-        m.upToDateBody(
-          cardLabel(card.brand, card.last4),
-          proseMonth(lang, card.expMonth, card.expYear),
-        ),
-      ]
+    ? [m.upToDateTitle, m.upToDateBody(units[0]!, units[1]!)]
     : notice === 'expired'
       ? [m.linkExpiredTitle, m.linkExpiredBody]
       : notice === 'used'
@@ -70,7 +68,7 @@ export function linkNotice(
   return html`<section part="base" class="stack ${fine ? 'done' : 'expired'}">
     <div class="stack" role=${fine ? 'status' : 'alert'}>
       <h2 part="title">${title}</h2>
-      <p part="message">${body}</p>
+      <p part="message">${keepTogether(body, units)}</p>
     </div>
     ${resend === nothing && signIn === nothing ? nothing : html`<div part="actions" class="row">${resend}${signIn}</div>`}
   </section>`;

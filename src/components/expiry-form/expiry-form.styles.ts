@@ -1,6 +1,11 @@
 import { css } from 'lit';
 
-/** Styles of `<cardkeep-expiry-form>`, over the shared base sheet. */
+/**
+ * Styles of `<cardkeep-expiry-form>`, over the shared base sheet. The field's parts sit 0.5em
+ * apart (the label and its hint closer); the live regions under the field (the entry's error,
+ * "Saving…") are always in the page but leave the flow while empty, so the space under Save is
+ * the same in every state and the next block starts one stack gap below whatever shows last.
+ */
 export const expiryFormStyles = css`
   label {
     display: block;
@@ -8,9 +13,6 @@ export const expiryFormStyles = css`
   }
   .hint {
     font-size: 0.9375em;
-  }
-  .field > .row {
-    margin-top: 0.5em;
   }
   input {
     font: inherit;
@@ -33,7 +35,14 @@ export const expiryFormStyles = css`
   input:disabled {
     opacity: 0.6;
   }
-  .error:not(:empty) {
+  .field > * + * {
     margin-top: 0.5em;
+  }
+  .field > label + .hint {
+    margin-top: 0;
+  }
+  .field > [data-empty] {
+    position: absolute;
+    margin: 0;
   }
 `;

@@ -16,6 +16,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
 import { confirmation } from '../shared/confirmation.js';
+import { keepTogether } from '../shared/keep-together.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
 import { attemptFor, saveExpiry } from './save-expiry.js';
 import type { SaveAttempt, SaveStep } from './save-expiry.js';
@@ -257,8 +258,11 @@ export class CardkeepExpiryForm extends CardkeepElement {
     this.dispatchEvent(new CardkeepOpenEvent('replace'));
   };
 
-  #onCancelReplace = () => {
+  /** Back to the declined save, focus on the "Use a different card" that opened the form. */
+  #onCancelReplace = async () => {
     this.replacing = false;
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>('[data-opens=replace]')?.focus();
   };
 
   /**
@@ -342,7 +346,12 @@ export class CardkeepExpiryForm extends CardkeepElement {
                 }
                 ${
                   error.code === 'card_declined'
-                    ? html`<button part="button" type="button" @click=${this.#onReplace}>
+                    ? html`<button
+                        part="button"
+                        type="button"
+                        data-opens="replace"
+                        @click=${this.#onReplace}
+                      >
                         ${t.useDifferentCard}
                       </button>`
                     : nothing
@@ -352,9 +361,25 @@ export class CardkeepExpiryForm extends CardkeepElement {
         }
       </div>`;
     }
-    return html`<div role="status" class="hint">
-      ${state.status !== 'pending' ? '' : state.step ? t.authenticating : t.saving}
-    </div>`;
+    return nothing;
+  }
+
+  /**
+   * "Saving…" under the field, where an entry's error shows: always in the page, so that screen
+   * readers announce its text, but taking no room while it is empty (see the styles).
+   */
+  #renderProgress() {
+    const { t } = this;
+    const state = this.#save.state;
+    const said =
+      state.status !== 'pending'
+        ? ''
+        : state.step === 'payment'
+          ? t.paymentConfirming
+          : state.step
+            ? t.authenticating
+            : t.saving;
+    return html`<div role="status" class="hint progress" ?data-empty=${!said}>${said}</div>`;
   }
 
   override render() {
@@ -376,10 +401,17 @@ export class CardkeepExpiryForm extends CardkeepElement {
     const showError = this.touched && !parsed.ok;
     const busy = this.#save.state.status === 'pending';
     const saves = !this.noSubmit && !!this.backend;
+    const problem = this.#clearedCardNumber
+      ? t.cardNumberNotNeeded
+      : showError && !parsed.ok
+        ? t.invalid[parsed.reason]
+        : '';
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
-      ${card ? html`<p part="card">${t.formTitle(cardLabel(card.brand, card.last4))}</p>` : nothing}
+      ${card ? html`<p part="card">${keepTogether(t.formTitle(cardLabel(card.brand, card.last4)), [cardLabel(card.brand, card.last4)])}</p>` : nothing}
       <div class="field">
-        <label part="label" for="input">${t.expiryLabel}</label>
+        <label part="label" for="input"
+          >${keepTogether(t.expiryLabel, [t.expiryPlaceholder])}</label
+        >
         <p part="hint" id="hint" class="hint">${t.formHint}</p>
         <div class="row">
           <input
@@ -413,15 +445,10 @@ export class CardkeepExpiryForm extends CardkeepElement {
               : nothing
           }
         </div>
-        <p part="error" id="error" class="error" aria-live="polite">
-          ${
-            this.#clearedCardNumber
-              ? t.cardNumberNotNeeded
-              : showError && !parsed.ok
-                ? t.invalid[parsed.reason]
-                : ''
-          }
+        <p part="error" id="error" class="error" aria-live="polite" ?data-empty=${!problem}>
+          ${problem}
         </p>
+        ${this.#renderProgress()}
       </div>
       ${this.#renderResult()}
     </form>`;

@@ -6,8 +6,12 @@ import { randomId } from '../../core/random-id.js';
 import { loadLazyParts } from '../../lazy.js';
 import type { AsyncCall } from '../shared/async-controller.js';
 
-/** The step a save can be in besides plain "saving". */
-export type SaveStep = 'authenticating';
+/**
+ * The step a save can be in besides plain "saving": the bank checks the card
+ * (`authenticating`), or the date is saved and the bank wants the retried payment confirmed
+ * (`payment`).
+ */
+export type SaveStep = 'authenticating' | 'payment';
 
 /**
  * One attempt at saving a date: "Try again" after a failure that may have landed (a timeout,
@@ -46,14 +50,17 @@ export async function saveExpiry(
     { cardId, month, year },
     { signal, idempotencyKey: key },
   );
-  if (result.action?.type !== 'authenticate') return result;
-  step('authenticating');
-  // Stripe.js comes with the replacement form's lazily loaded parts.
-  const { runAuthentication, pageStripeJs } = await loadLazyParts();
-  return runAuthentication({
-    action: result.action,
-    adapter: backend,
-    signal,
-    stripe: pageStripeJs(),
-  });
+  const { action } = result;
+  if (action?.type !== 'authenticate') return result;
+  if (action.intent !== 'payment') step('authenticating');
+  // Stripe.js comes with the replacement form's lazily loaded parts (and so do the words of a
+  // payment to confirm: the step is said once they are here).
+  const parts = await loadLazyParts();
+  // The page's Stripe.js: the expiry form has no loader of its own.
+  const stripe = parts.pageStripeJs();
+  if (action.intent !== 'payment') {
+    return parts.runAuthentication({ action, adapter: backend, signal, stripe });
+  }
+  step('payment');
+  return parts.confirmPayment({ result: { ...result, action }, adapter: backend, signal, stripe });
 }

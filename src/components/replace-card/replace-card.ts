@@ -8,13 +8,17 @@ import type { CardkeepAdapter, UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { enReplace } from '../../i18n/en-replace.js';
+import { addMessages } from '../../i18n/locales.js';
+import { lateMessages } from '../../i18n/late-messages.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
-import { StripeJs, runAuthentication, stripeFailure } from '../../stripe/loader.js';
+import { StripeJs, confirmPayment, runAuthentication, stripeFailure } from '../../stripe/loader.js';
 import { pageStripeJs } from '../../stripe/page-stripe.js';
+import { returnUrl, takeRedirectReturn } from '../../stripe/redirect-return.js';
+import type { RedirectReturn } from '../../stripe/redirect-return.js';
 import type { StripeError, StripeLoader } from '../../stripe/loader.js';
 import { AsyncController, IDLE } from '../shared/async-controller.js';
-import type { AsyncCall } from '../shared/async-controller.js';
+import type { AsyncCall, AsyncState } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { paymentSentence } from '../shared/confirmation.js';
@@ -35,11 +39,14 @@ export type ReplaceCardStatus =
  * The steps of opening (Stripe's frame after the setup session) and of a save (Stripe confirms
  * the card, the backend records it, the bank asks): a failure is said by the step it failed at.
  */
-type Step = 'frame' | 'confirming' | 'recording' | 'authenticating';
+type Step =
+  'frame' | 'confirming' | 'recording' | 'authenticating' | 'payment' | 'returned' | 'processing';
 
 /** What to tell the shopper about `error`, which happened at `step`. */
 function problemText(t: Messages, error: CardkeepError, step: Step | undefined): string {
   if (step === 'frame') return t.replaceLoadFailed;
+  if (step === 'processing') return t.replaceReturnProcessing;
+  if (step === 'returned' && error.code === 'card_declined') return t.replaceReturnFailed;
   if (step === 'authenticating') return t.authFailed;
   // Stripe refused the card or could not confirm it. Its text for a card or validation problem
   // is already in the shopper's language and says what to fix; it is shown as text.
@@ -115,6 +122,10 @@ export class CardkeepReplaceCard extends CardkeepElement {
   /** A SetupIntent Stripe confirmed whose replacement the backend has not yet recorded. */
   #confirmed: string | undefined;
   #wantsOpen = false;
+  /** The page was opened by Stripe's return from a redirect: finished instead of a new form. */
+  #returned: RedirectReturn | null = null;
+  /** The publishable key of the open session (for the return_url). */
+  #publishableKey = '';
   #shownStatus: ReplaceCardStatus | undefined;
   /**
    * The shopper's focus is ours: set when focus enters, cleared only when it moves to another
@@ -145,9 +156,14 @@ export class CardkeepReplaceCard extends CardkeepElement {
     const save = this.#saving.state;
     const session = this.#session.state;
     if (save.status === 'success') return 'success';
+    // Before the session: a return from the bank's page is saved without one.
+    if (save.status === 'pending') {
+      return save.step === 'authenticating' || save.step === 'payment'
+        ? 'authenticating'
+        : 'submitting';
+    }
     if (session.status === 'error') return 'load_failed';
     if (session.status !== 'success') return 'loading';
-    if (save.status === 'pending') return save.step === 'authenticating' ? save.step : 'submitting';
     return save.status === 'error' ? 'error' : 'ready';
   }
 
@@ -160,8 +176,13 @@ export class CardkeepReplaceCard extends CardkeepElement {
 
   override connectedCallback() {
     super.connectedCallback();
+    // A payment to confirm after the replacement is said in words that travel with this form.
+    addMessages(lateMessages);
     // Opens on the next update, once the page has had its chance to set `adapter`.
-    if (this.status !== 'success') this.#wantsOpen = true;
+    if (this.status !== 'success') {
+      this.#wantsOpen = true;
+      this.#returned ??= takeRedirectReturn();
+    }
     this.requestUpdate();
   }
 
@@ -201,6 +222,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
     await this.#session.run(async ({ signal, step }) => {
       const session = await backend.createSetupSession({ signal });
       step('frame');
+      this.#publishableKey = session.publishableKey;
       const stripe = await this.#stripeJs().load(session.publishableKey);
       signal.throwIfAborted();
       const frame = (this.#frame = mountStripeFrame(
@@ -228,7 +250,43 @@ export class CardkeepReplaceCard extends CardkeepElement {
       return;
     }
     const frame = session.value;
-    const saved = await this.#saving.run((call) => this.#replace(backend, frame, call));
+    this.#finish(await this.#saving.run((call) => this.#replace(backend, frame, call)));
+  }
+
+  /**
+   * Finishes a replacement Stripe confirmed through a redirect (the bank's page): asks Stripe.js
+   * how the SetupIntent ended, then records it as Save would. A failed or unfinished one is
+   * said, and "Try again" opens a new form.
+   */
+  async #resume(back: RedirectReturn, backend: CardkeepAdapter) {
+    const saved = await this.#saving.run(async (call) => {
+      call.step('returned');
+      const key =
+        back.publishableKey ??
+        (await backend.createSetupSession({ signal: call.signal })).publishableKey;
+      const stripe = await this.#stripeJs().load(key);
+      call.signal.throwIfAborted();
+      const { setupIntent, error } = await stripe.retrieveSetupIntent(back.clientSecret);
+      call.signal.throwIfAborted();
+      if (error) throw stripeFailure(error);
+      if (setupIntent.status === 'processing') call.step('processing');
+      if (setupIntent.status !== 'succeeded') {
+        throw new CardkeepError('card_declined', `The new card is ${setupIntent.status}`, {
+          retryable: false,
+        });
+      }
+      this.#confirmed = setupIntent.id;
+      return this.#replace(backend, undefined, call);
+    });
+    if (saved?.status === 'error') {
+      // No form to fix anything in: "Try again" starts over.
+      this.#session.reset(saved);
+      this.#saving.reset(IDLE);
+    } else this.#finish(saved);
+  }
+
+  /** After a save: the new card is announced, or a refused one needs a new session. */
+  #finish(saved: AsyncState<UpdateResult, Step> | undefined) {
     if (saved?.status === 'success') {
       this.#dropFrame();
       this.dispatchEvent(new CardkeepUpdatedEvent(saved.value));
@@ -248,11 +306,12 @@ export class CardkeepReplaceCard extends CardkeepElement {
   /** The steps of a save, each aborted with the form. */
   async #replace(
     backend: CardkeepAdapter,
-    { stripe, elements }: StripeFrame,
+    frame: StripeFrame | undefined,
     { signal, step }: AsyncCall<Step>,
   ): Promise<UpdateResult> {
     // Once Stripe confirmed, the SetupIntent is spent: a retry only tells the backend again.
-    if (!this.#confirmed) {
+    if (!this.#confirmed && frame) {
+      const { stripe, elements } = frame;
       step('confirming');
       const { error: invalid } = await elements.submit();
       const confirmed = invalid
@@ -260,7 +319,8 @@ export class CardkeepReplaceCard extends CardkeepElement {
         : await stripe.confirmSetup({
             elements,
             redirect: 'if_required',
-            confirmParams: { return_url: location.href },
+            // Only a method that needs the bank's page leaves this one (see #resume).
+            confirmParams: { return_url: returnUrl(this.#publishableKey) },
           });
       signal.throwIfAborted();
       const error = invalid ?? confirmed?.error;
@@ -268,19 +328,22 @@ export class CardkeepReplaceCard extends CardkeepElement {
       if (!confirmed?.setupIntent) throw new CardkeepError('server', 'Stripe confirmed nothing');
       this.#confirmed = confirmed.setupIntent.id;
     }
+    if (!this.#confirmed) throw new CardkeepError('server', 'No card to record');
     step('recording');
     const result = await backend.completeReplacement(
       { setupIntentId: this.#confirmed },
       { signal },
     );
-    if (result.action?.type !== 'authenticate') return result;
+    const { action } = result;
+    if (action?.type !== 'authenticate') return result;
+    const stripe = this.#stripeJs();
+    if (action.intent === 'payment') {
+      // The card is on file; the bank wants the retried renewal confirmed.
+      step('payment');
+      return confirmPayment({ result: { ...result, action }, adapter: backend, signal, stripe });
+    }
     step('authenticating');
-    return runAuthentication({
-      action: result.action,
-      adapter: backend,
-      signal,
-      stripe: this.#stripeJs(),
-    });
+    return runAuthentication({ action, adapter: backend, signal, stripe });
   }
 
   /** The element's own Stripe.js when it was given a loader, else the page's. */
@@ -293,9 +356,12 @@ export class CardkeepReplaceCard extends CardkeepElement {
 
   override willUpdate(changed: PropertyValues<this>) {
     super.willUpdate(changed);
-    if (this.#wantsOpen && this.isConnected && this.backend) {
+    const backend = this.backend;
+    if (this.#wantsOpen && this.isConnected && backend) {
       this.#wantsOpen = false;
-      void this.#open();
+      const back = this.#returned;
+      this.#returned = null;
+      void (back ? this.#resume(back, backend) : this.#open());
     }
   }
 
@@ -321,7 +387,9 @@ export class CardkeepReplaceCard extends CardkeepElement {
       : status === 'submitting'
         ? t.saving
         : status === 'authenticating'
-          ? t.authenticating
+          ? save.status === 'pending' && save.step === 'payment'
+            ? t.paymentConfirming
+            : t.authenticating
           : '';
   }
 

@@ -18,14 +18,19 @@ import type { MessageOverrides, Messages } from '../../i18n/messages.js';
  * hosts (so a form inside a `lang="ja"` banner speaks Japanese), else the document's.
  */
 export function langOf(node: Node): 'en' | 'ja' {
+  return /^ja\b/i.test(declaredLang(node)) ? 'ja' : 'en';
+}
+
+/** The nearest `lang` attribute's value as written (`ja-JP`), through shadow roots; '' if none. */
+function declaredLang(node: Node): string {
   let current: Node | null = node;
   while (current) {
     if (current instanceof Element && current.hasAttribute('lang')) {
-      return /^ja\b/i.test(current.getAttribute('lang')!) ? 'ja' : 'en';
+      return current.getAttribute('lang')!;
     }
     current = current.parentNode ?? (current as ShadowRoot).host ?? null;
   }
-  return 'en';
+  return '';
 }
 
 /** Parses the `messages` attribute; a merchant's typo must not break the widget. */
@@ -197,6 +202,20 @@ export class CardkeepElement extends LitElement {
       done = await super.getUpdateComplete();
     }
     return done;
+  }
+
+  /**
+   * Gives what we rendered the page's `lang` again. `all: initial` on the host (base.styles.ts)
+   * also resets the language CSS inherits, and without it Chromium applies no Japanese line
+   * breaking (`word-break: auto-phrase`) and may pick Chinese glyphs for Japanese text.
+   */
+  protected override update(changed: PropertyValues<this>) {
+    super.update(changed);
+    const lang = declaredLang(this);
+    for (const child of this.renderRoot.children) {
+      if (!lang) child.removeAttribute('lang');
+      else if (child.getAttribute('lang') !== lang) child.setAttribute('lang', lang);
+    }
   }
 
   /** Messages an element brings along for the languages that come without them (en-replace). */

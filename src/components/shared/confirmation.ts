@@ -4,6 +4,7 @@ import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { isExpired } from '../../core/calendar.js';
 import { cardLabel } from '../../i18n/messages.js';
 import type { Messages } from '../../i18n/messages.js';
+import { keepTogether } from './keep-together.js';
 
 /**
  * An amount in the currency's smallest unit (Stripe's convention) as the shopper reads it:
@@ -46,13 +47,29 @@ export function describe(
  * when none was retried.
  */
 export function paymentSentence(t: Messages, payment: PaymentOutcome | undefined): string {
-  if (payment?.status === 'failed') return t.paymentStillFailed;
-  if (payment?.status !== 'succeeded') return '';
-  const amount =
-    payment.amount !== undefined && payment.currency
-      ? formatAmount(payment.amount, payment.currency, t.locale)
-      : undefined;
+  if (!payment) return '';
+  const { status, challenge } = payment;
+  const amount = paidAmount(t, payment);
+  // After the bank's window (3-D Secure on the payment), whose words came with it.
+  if (challenge === 'abandoned' || (challenge && status === 'requires_action')) {
+    return t.paymentNotConfirmed(amount);
+  }
+  if (status === 'failed') return t.paymentStillFailed;
+  if (challenge && status === 'pending') return t.paymentProcessing;
+  if (challenge && status === 'succeeded') return t.paymentConfirmed(amount);
+  if (status !== 'succeeded') return '';
   return amount ? t.paymentSucceeded(amount, payment.description) : t.paymentWentThrough;
+}
+
+/** The payment is still due after the retry: the shopper may want another card. */
+const paymentDue = (payment: PaymentOutcome | undefined): boolean =>
+  payment?.status === 'failed' || payment?.challenge === 'abandoned';
+
+/** The amount of a retried payment as shown ("1,980円"); undefined when the backend gave none. */
+function paidAmount(t: Messages, payment: PaymentOutcome | undefined): string | undefined {
+  return payment?.amount !== undefined && payment.currency
+    ? formatAmount(payment.amount, payment.currency, t.locale)
+    : undefined;
 }
 
 /**
@@ -67,17 +84,22 @@ export function confirmation(
   offerReplace: () => void,
   replaced = false,
 ): TemplateResult {
-  const failed = payment?.status === 'failed';
+  const failed = paymentDue(payment);
   const paid = paymentSentence(t, payment);
+  const label = cardLabel(card.brand, card.last4);
+  const month = t.expiryMonth(card.expMonth, card.expYear);
+  // The card, the month and the amount each stay on one line (keep-together.ts).
   return html`<h2 part="title">${t.updatedTitle}</h2>
     <p part="message">
-      ${replaced ? t.replaced(cardLabel(card.brand, card.last4)) : t.updatedBody(cardLabel(card.brand, card.last4), t.expiryMonth(card.expMonth, card.expYear))}
+      ${keepTogether(replaced ? t.replaced(label) : t.updatedBody(label, month), [label, month])}
     </p>
-    ${paid ? html`<p part="payment" class=${failed ? 'error' : nothing}>${paid}</p>` : nothing}
+    ${paid ? html`<p part="payment" class=${failed ? 'error' : nothing}>${keepTogether(paid, [paidAmount(t, payment)])}</p>` : nothing}
     ${
       failed
         ? html`<div class="row">
-            <button part="button" @click=${offerReplace}>${t.useDifferentCard}</button>
+            <button part="button" data-opens="replace" @click=${offerReplace}>
+              ${t.useDifferentCard}
+            </button>
           </div>`
         : nothing
     }`;

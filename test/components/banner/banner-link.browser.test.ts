@@ -215,6 +215,44 @@ describe('<cardkeep-banner> with a link, against the reference server', () => {
     });
   });
 
+  it('offers a new link and signing in for an expired link, on load', async () => {
+    const server = await startServer({
+      seed: 'expired',
+      session: 'none',
+      ways: { sendLink: true, loginUrl: '/account/login' },
+    });
+    await withLink(server.expiredToken, async () => {
+      const el = mount(server.endpoint);
+      await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'the notice shows');
+      expect(text(el)).to.contain('This link has expired');
+      expect(el.shadowRoot!.querySelector('cardkeep-expiry-form')).to.equal(null);
+      const form = el.shadowRoot!.querySelector('form')!;
+      expect(form.method).to.equal('post');
+      expect(new URL(form.action).pathname).to.equal(`${server.endpoint}/update/resend`);
+      const fields = Object.fromEntries(new FormData(form) as unknown as [string, string][]);
+      expect(fields).to.deep.equal({ cardkeep_token: server.expiredToken, lang: 'en' });
+      expect(buttonNames(el)).to.deep.equal(['Send me a new link']);
+      expect(el.shadowRoot!.querySelector('a')!.getAttribute('href')).to.equal('/account/login');
+      await expect(el).to.be.accessible();
+    });
+  });
+
+  it('offers only signing in for a forged link', async () => {
+    const server = await startServer({
+      seed: 'expired',
+      session: 'none',
+      ways: { sendLink: true, loginUrl: '/account/login' },
+    });
+    const forged = server.token.slice(0, -2) + (server.token.endsWith('AA') ? 'BB' : 'AA');
+    await withLink(forged, async () => {
+      const el = mount(server.endpoint);
+      await waitUntil(() => el.shadowRoot!.querySelector('[role=alert]'), 'the notice shows');
+      expect(text(el)).to.contain('This link isn’t valid');
+      expect(el.shadowRoot!.querySelector('form')).to.equal(null);
+      expect(el.shadowRoot!.querySelector('a')!.getAttribute('href')).to.equal('/account/login');
+    });
+  });
+
   it('says the card is up to date when the link is opened again after a save', async () => {
     const server = await startServer({ seed: 'expired', session: 'none' });
     await withLink(server.token, async () => {

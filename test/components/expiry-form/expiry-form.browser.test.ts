@@ -13,6 +13,7 @@ import { setStripeLoader } from '../../../src/stripe/page-stripe.js';
 import type { UpdateResult } from '../../../src/adapter/types.js';
 import { YEAR as year, onTestCalendar } from '../../support/clock.js';
 import { FakeAdapter, card } from '../../support/fake-adapter.js';
+import { deferred } from '../../support/fake-stripe-js.js';
 
 const yy = String(year + 2).slice(2);
 
@@ -380,6 +381,90 @@ describe('<cardkeep-expiry-form>', () => {
     await waitUntil(() => parts(el).result);
     expect(parts(el).result!.textContent).to.contain('Your bank couldn’t confirm the card.');
     expect(adapter.callsOf('verify')).to.have.length(0);
+  });
+
+  /** The retried renewal's PaymentIntent, waiting for the shopper to confirm it. */
+  const paymentAction = {
+    type: 'authenticate',
+    intent: 'payment',
+    clientSecret: 'pi_7_secret_y',
+    publishableKey: 'pk_test_1',
+  } as const;
+  const due = { status: 'requires_action', amount: 1980, currency: 'jpy' } as const;
+
+  /** Stripe.js whose bank window is held until the test settles `answer`. */
+  function heldChallenge() {
+    const answer = deferred<{ error?: { type: string; message: string } }>();
+    const asked: unknown[] = [];
+    setStripeLoader(
+      async () =>
+        ({
+          handleNextAction: (options: unknown) => {
+            asked.push(options);
+            return answer.promise;
+          },
+        }) as never,
+    );
+    return { answer, asked };
+  }
+
+  it('says each step of a payment the bank wants confirmed, then that it went through', async () => {
+    const { answer, asked } = heldChallenge();
+    const { el, adapter } = await form();
+    const updates: CardkeepUpdatedEvent[] = [];
+    el.addEventListener('cardkeep-updated', (event) => updates.push(event));
+    await type(el, `12${yy}\n`);
+    (await adapter.next<UpdateResult>('updateExpiry')).resolve(
+      saved({ status: 'payment_failed', action: paymentAction, payment: due }),
+    );
+    // The date is saved; the live region says what comes next before the bank's window opens.
+    await waitUntil(() => asked.length === 1);
+    await el.updateComplete;
+    expect(parts(el).status!.textContent).to.contain(
+      'Saved. Now your bank wants you to confirm the payment',
+    );
+    expect(asked).to.deep.equal([{ clientSecret: 'pi_7_secret_y' }]);
+    answer.resolve({});
+    const verify = await adapter.next<UpdateResult>('verify');
+    expect(verify.input).to.deep.equal({ paymentIntentId: 'pi_7' });
+    verify.resolve(saved({ payment: { status: 'succeeded', amount: 1980, currency: 'jpy' } }));
+    await waitUntil(() => parts(el).result);
+    await el.updateComplete;
+    expect(parts(el).result!.textContent).to.contain(
+      'Payment confirmed: your payment of ¥1,980 went through.',
+    );
+    expect(parts(el).result!.getAttribute('role')).to.equal('status');
+    expect(el.shadowRoot!.activeElement).to.equal(parts(el).result);
+    expect(updates[0]!.payment).to.deep.equal({
+      status: 'succeeded',
+      amount: 1980,
+      currency: 'jpy',
+      challenge: 'confirmed',
+    });
+  });
+
+  it('says the payment is still due when the shopper closes the bank’s window (in Japanese too)', async () => {
+    const { answer } = heldChallenge();
+    const { el, adapter } = await form(new FakeAdapter(), 'ja');
+    await type(el, `12${yy}\n`);
+    (await adapter.next<UpdateResult>('updateExpiry')).resolve(
+      saved({ status: 'payment_failed', action: paymentAction, payment: due }),
+    );
+    await waitUntil(() => parts(el).status?.textContent?.includes('カード会社の確認が必要です'));
+    answer.resolve({
+      error: {
+        type: 'invalid_request_error',
+        message: 'We are unable to authenticate your payment method.',
+      },
+    });
+    await waitUntil(() => parts(el).result);
+    await el.updateComplete;
+    const shown = parts(el).result!.textContent!;
+    expect(shown).to.contain('お支払いの確認が完了しませんでした');
+    expect(shown).to.contain('1,980円のお支払いはまだ完了していません');
+    // Nothing was confirmed, so the backend is not asked; another card is offered.
+    expect(adapter.callsOf('verify')).to.have.length(0);
+    expect(parts(el).result!.querySelector('button')!.textContent).to.contain('別のカードを使う');
   });
 
   it('loads the card to show when used stand-alone', async () => {

@@ -154,7 +154,10 @@ describe('<cardkeep-replace-card>', () => {
       unknown
     >;
     expect(confirmOptions.redirect).to.equal('if_required');
-    expect(confirmOptions.confirmParams).to.deep.equal({ return_url: location.href });
+    // A bank that needs its own page brings the shopper back here, with the key to read it.
+    const back = new URL(location.href);
+    back.searchParams.set('cardkeep_pk', fake.loads[0]!);
+    expect(confirmOptions.confirmParams).to.deep.equal({ return_url: back.href });
 
     confirm.resolve({ setupIntent: { id: 'seti_new1', status: 'succeeded' } });
     const complete = await adapter.next<UpdateResult>('completeReplacement');
@@ -489,6 +492,75 @@ describe('<cardkeep-replace-card>', () => {
     } finally {
       style.remove();
     }
+  });
+
+  describe('back from the bank’s page (a redirect)', () => {
+    const here = location.href;
+    afterEach(() => history.replaceState(null, '', here));
+
+    /** The page as Stripe sends the shopper back to it, with `status` as redirect_status. */
+    function returnFrom(status: string, key = `pk_test_${++keyCounter}`) {
+      const url = new URL(here);
+      url.searchParams.set('cardkeep_pk', key);
+      url.searchParams.set('setup_intent', 'seti_back1');
+      url.searchParams.set('setup_intent_client_secret', 'seti_back1_secret_zz');
+      url.searchParams.set('redirect_status', status);
+      history.replaceState(null, '', url.href);
+      return key;
+    }
+
+    it('finishes the replacement Stripe confirmed, and clears the address so a reload does not', async () => {
+      const key = returnFrom('succeeded');
+      const fake = new FakeStripe();
+      fake.retrieveResults.push({ setupIntent: { id: 'seti_back1', status: 'succeeded' } });
+      const updated = new Promise<CardkeepUpdatedEvent>((resolve) =>
+        document.addEventListener('cardkeep-updated', (e) => resolve(e as CardkeepUpdatedEvent), {
+          once: true,
+        }),
+      );
+      const { el, adapter } = await open({ loader: fake.loader });
+      expect(location.search).to.equal(new URL(here).search);
+      const complete = await adapter.next<UpdateResult>('completeReplacement');
+      expect(complete.input).to.deep.equal({ setupIntentId: 'seti_back1' });
+      expect(fake.loads).to.deep.equal([key]);
+      expect(fake.calls[0]).to.deep.equal({
+        method: 'retrieveSetupIntent',
+        args: ['seti_back1_secret_zz'],
+      });
+      expect(adapter.callsOf('createSetupSession'), 'no new form').to.have.length(0);
+      complete.resolve(newCard);
+      expect((await updated).card.last4).to.equal('4444');
+      await until(el, 'success');
+      expect(textOf(el, 'status')).to.contain('Your new Mastercard •••• 4444 is saved.');
+    });
+
+    it('says a card the bank did not confirm was not saved, and offers a new form', async () => {
+      returnFrom('failed');
+      const fake = new FakeStripe();
+      fake.retrieveResults.push({
+        setupIntent: { id: 'seti_back1', status: 'requires_payment_method' },
+      });
+      const { el, adapter } = await open({ loader: fake.loader, lang: 'ja' });
+      await until(el, 'load_failed');
+      expect(textOf(el, 'error')).to.contain('新しいカードの確認ができなかったため');
+      expect(adapter.callsOf('completeReplacement')).to.have.length(0);
+      button(el, 'もう一度試す').click();
+      (await adapter.next<SetupSession>('createSetupSession')).resolve(freshSession());
+      await until(el, 'ready');
+    });
+
+    it('says a card still being confirmed is not saved yet', async () => {
+      returnFrom('processing');
+      const fake = new FakeStripe();
+      fake.retrieveResults.push({ setupIntent: { id: 'seti_back1', status: 'processing' } });
+      const { el, adapter } = await open({ loader: fake.loader });
+      await until(el, 'load_failed');
+      expect(textOf(el, 'error')).to.equal(
+        'Your bank is still confirming the new card, so it isn’t saved yet. Please try again in a few minutes.',
+      );
+      expect(adapter.callsOf('completeReplacement')).to.have.length(0);
+      await expect(el).to.be.accessible();
+    });
   });
 
   describe('inside another element’s shadow root', () => {
