@@ -24,26 +24,27 @@ const FILE_BUDGETS_GZIP = {
   // and "Send me a new link" styled as buttons that stack in a narrow box (the even spacing
   // under Save: +~100 B on the form's chunk).
   // Issue 16 (+~140 B): the thank-you's words after the bank's window (3-D Secure on the
-  // retried payment) and the hook that adds those words when Stripe's helpers load.
-  'cardkeep-ui-': 16_200,
-  // Issue 16 (+~40 B): the step of a payment the bank wants confirmed.
+  // retried payment), the hook that adds those words when Stripe's helpers load, and the
+  // banner opening the replacement on a return from the bank's page.
+  'cardkeep-ui-': 16_220,
+  // Issue 16 (+~70 B): the steps of a card check followed by a payment the bank wants confirmed.
   // h-time (issue 12): the Stripe.js loader scoped to its element or the page (StripeJs and
-  // page-stripe.ts) costs ~10 B here (the page's Stripe.js handed to 3-D Secure) and ~25 B in
-  // the replacement chunk.
-  'cardkeep-expiry-form-': 4_030,
+  // page-stripe.ts): ~15 B here (the page's Stripe.js handed to 3-D Secure), ~30 B in the
+  // replacement chunk (measured 4,052 and 6,473 after merging main).
+  'cardkeep-expiry-form-': 4_060,
   'cardkeep-ja-': 1_880,
   // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
   // from the bank's page, with their words in both languages (kept out of the first paint and
   // of the Japanese chunk).
-  'cardkeep-replace-card-': 6_450,
+  'cardkeep-replace-card-': 6_480,
   'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_710],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_740],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_740,
+    22_790,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -230,7 +230,8 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
       {
         client_secret: fake.object(siId)!.client_secret,
         payment_method: 'pm_card_visa',
-        return_url: `${url}/`,
+        // Back to this page should the bank need its own, with the key to read the outcome.
+        return_url: `${url}/?cardkeep_pk=${fake.publishableKey}`,
         use_stripe_sdk: 'true',
       },
     ]);

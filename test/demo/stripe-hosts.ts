@@ -19,6 +19,8 @@ const STRIPE_JS: Record<string, [file: string, type: string]> = {
   '/endive/payment-frame.html': ['payment-frame.html', 'text/html; charset=utf-8'],
   '/endive/payment-frame.js': ['payment-frame.js', 'text/javascript; charset=utf-8'],
   '/endive/payment-frame.css': ['payment-frame.css', 'text/css; charset=utf-8'],
+  '/endive/challenge.html': ['challenge.html', 'text/html; charset=utf-8'],
+  '/endive/challenge.js': ['challenge.js', 'text/javascript; charset=utf-8'],
 };
 
 /** Headers of the fake's answers that go on to the page. */
@@ -39,6 +41,15 @@ async function answer(request: HTTPRequest, visit: Visit, fake: FakeStripe): Pro
   const url = new URL(request.url());
   if (url.hostname === 'js.stripe.com') {
     visit.answered.add(request.url());
+    if (url.pathname === '/endive/3ds' && request.method() === 'POST') {
+      // The bank telling Stripe how the shopper answered the challenge (challenge.js).
+      const answer = new URLSearchParams(request.postData() ?? '');
+      const intent = answer.get('intent') ?? '';
+      const outcome = answer.get('outcome') === 'succeed' ? 'succeed' : 'fail';
+      if (intent.startsWith('pi_')) fake.completePaymentAuthentication(intent, outcome);
+      else fake.completeAuthentication(intent, outcome);
+      return request.respond({ status: 204, body: '' });
+    }
     const file = STRIPE_JS[url.pathname];
     if (!file) return request.respond({ status: 404, contentType: 'text/plain', body: '' });
     const body = await readFile(fileURLToPath(new URL(file[0], STANDIN)));

@@ -1312,7 +1312,11 @@ export class FakeStripe {
     if (decline === null && wantsAuthentication && !offSession) {
       // The shopper is present: the invoice's PaymentIntent waits for 3-D Secure in their
       // browser (Stripe.js handleNextAction with the invoice's confirmation secret). The pay
-      // call itself reports this as a card error with its own code.
+      // call itself reports this as a card error (402) with its own code, as Stripe does:
+      // `invoice_payment_intent_requires_action` is in Stripe's list of error codes ("This
+      // payment requires additional user action before it can be completed successfully.
+      // Payment can be completed using the PaymentIntent associated with the invoice."), and
+      // `invoices.pay` returns an invoice only once it is paid.
       intent.status = 'requires_action';
       intent.next_action = {
         type: 'use_stripe_sdk',

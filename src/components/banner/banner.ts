@@ -351,7 +351,9 @@ export class CardkeepBanner extends CardkeepElement {
     this.dispatchEvent(new CardkeepShownEvent(status, card));
     // The shopper came from the e-mail for exactly this: the field takes the focus — unless
     // the link was spent (Save would fail) or the card's expiry is its wallet's to change.
-    if (linked && card.link?.state === 'used' && this.#extra) {
+    // Back from the bank's page with a new card (a redirect): the replacement form finishes it.
+    if (/[?&]setup_intent=/.test(location.search)) void this.#onReplace();
+    else if (linked && card.link?.state === 'used' && this.#extra) {
       this.link = 'used';
       this.view = 'link';
     } else if (linked && !card.wallet) void this.#onExpiry();

@@ -409,9 +409,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
       ${card ? html`<p part="card">${keepTogether(t.formTitle(cardLabel(card.brand, card.last4)), [cardLabel(card.brand, card.last4)])}</p>` : nothing}
       <div class="field">
-        <label part="label" for="input"
-          >${keepTogether(t.expiryLabel, [t.expiryPlaceholder])}</label
-        >
+        <label part="label" for="input">${t.expiryLabel}</label>
         <p part="hint" id="hint" class="hint">${t.formHint}</p>
         <div class="row">
           <input

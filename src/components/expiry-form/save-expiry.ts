@@ -50,17 +50,21 @@ export async function saveExpiry(
     { cardId, month, year },
     { signal, idempotencyKey: key },
   );
-  const { action } = result;
-  if (action?.type !== 'authenticate') return result;
-  if (action.intent !== 'payment') step('authenticating');
-  // Stripe.js comes with the replacement form's lazily loaded parts (and so do the words of a
-  // payment to confirm: the step is said once they are here).
-  const parts = await loadLazyParts();
-  // The page's Stripe.js: the expiry form has no loader of its own.
-  const stripe = parts.pageStripeJs();
-  if (action.intent !== 'payment') {
-    return parts.runAuthentication({ action, adapter: backend, signal, stripe });
+  let current = result;
+  // The bank may check the card first (a SetupIntent), then want the retried payment confirmed.
+  if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
+    step('authenticating');
+    // Stripe.js comes with the replacement form's lazily loaded parts.
+    const { runAuthentication, pageStripeJs } = await loadLazyParts();
+    // The page's Stripe.js: the expiry form has no loader of its own.
+    const stripe = pageStripeJs();
+    current = await runAuthentication({ action: current.action, adapter: backend, signal, stripe });
   }
+  const { action } = current;
+  if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
+  // The words of a payment to confirm come with those parts too: the step is said once here.
+  const { confirmPayment, pageStripeJs } = await loadLazyParts();
   step('payment');
-  return parts.confirmPayment({ result: { ...result, action }, adapter: backend, signal, stripe });
+  const stripe = pageStripeJs();
+  return confirmPayment({ result: { ...current, action }, adapter: backend, signal, stripe });
 }

@@ -334,16 +334,23 @@ export class CardkeepReplaceCard extends CardkeepElement {
       { setupIntentId: this.#confirmed },
       { signal },
     );
-    const { action } = result;
-    if (action?.type !== 'authenticate') return result;
     const stripe = this.#stripeJs();
-    if (action.intent === 'payment') {
-      // The card is on file; the bank wants the retried renewal confirmed.
-      step('payment');
-      return confirmPayment({ result: { ...result, action }, adapter: backend, signal, stripe });
+    let current = result;
+    // The bank may check the card first, then want the retried renewal confirmed.
+    if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
+      step('authenticating');
+      current = await runAuthentication({
+        action: current.action,
+        adapter: backend,
+        signal,
+        stripe,
+      });
     }
-    step('authenticating');
-    return runAuthentication({ action, adapter: backend, signal, stripe });
+    const { action } = current;
+    if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
+    // The card is on file; the bank wants the retried renewal confirmed.
+    step('payment');
+    return confirmPayment({ result: { ...current, action }, adapter: backend, signal, stripe });
   }
 
   /** The element's own Stripe.js when it was given a loader, else the page's. */

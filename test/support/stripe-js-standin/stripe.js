@@ -11,8 +11,15 @@
 //   with the publishable key and the client secret (the `key` form field, no custom headers),
 //   as Stripe.js does: the shop's CSP must allow it (connect-src https://api.stripe.com).
 //
-// Not modelled: 3-D Secure (`handleNextAction` and a `requires_action` confirmation answer with
-// an error), wallets, other payment methods, appearance and locale of the frame.
+// - `handleNextAction` reads the intent (a SetupIntent or a PaymentIntent), shows the bank's
+//   challenge in a frame from js.stripe.com over the page (challenge.html: "Complete" or "Fail
+//   authentication", as Stripe's test page), then reads the intent again and resolves with it,
+//   or with its last error when the challenge failed or was cancelled — Stripe.js's documented
+//   contract (https://docs.stripe.com/js/payment_intents/handle_next_action).
+// - `retrieveSetupIntent(clientSecret)` reads a SetupIntent, for a return from a redirect.
+//
+// Not modelled: a `requires_action` answer to confirmSetup (an error here), wallets, other
+// payment methods, appearance and locale of the frame.
 (function () {
   'use strict';
 
@@ -32,6 +39,48 @@
     if (!match) throw new IntegrationError('Invalid value for clientSecret: not a SetupIntent.');
     return match[1];
   };
+
+  /** The intent a client secret belongs to, and where Stripe.js reads it. */
+  const intentOf = (clientSecret) => {
+    const match = /^((seti|pi)_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$/.exec(String(clientSecret));
+    if (!match) throw new IntegrationError('Invalid value for clientSecret.');
+    const payment = match[2] === 'pi';
+    return {
+      id: match[1],
+      path: `/${payment ? 'payment_intents' : 'setup_intents'}/${match[1]}`,
+      field: payment ? 'paymentIntent' : 'setupIntent',
+    };
+  };
+
+  /** The bank's challenge over the page, until the shopper answers it. */
+  function challenge(intent) {
+    return new Promise((resolve) => {
+      const frame = document.createElement('iframe');
+      frame.name = '__privateStripeChallengeStandin';
+      frame.title = '3D Secure authentication';
+      for (const [name, value] of Object.entries({
+        position: 'fixed',
+        inset: '10vh 10vw',
+        width: '80vw',
+        height: '80vh',
+        border: '0',
+        background: 'white',
+        zIndex: '2147483647',
+      })) {
+        frame.style[name] = value;
+      }
+      frame.src = `${FRAME_ORIGIN}/endive/challenge.html#intent=${intent}&origin=${encodeURIComponent(location.origin)}`;
+      const listener = (event) => {
+        if (event.origin !== FRAME_ORIGIN || event.source !== frame.contentWindow) return;
+        if (event.data?.type !== 'challenge-done') return;
+        window.removeEventListener('message', listener);
+        frame.remove();
+        resolve();
+      };
+      window.addEventListener('message', listener);
+      document.body.append(frame);
+    });
+  }
 
   /** A call to Stripe's API as Stripe.js makes it: a form post or GET, key in the body/query. */
   async function api(key, method, path, params) {
@@ -196,8 +245,35 @@
         }
         return { setupIntent: object };
       },
-      async handleNextAction() {
-        return { error: unsupported() };
+      async handleNextAction({ clientSecret } = {}) {
+        const { id, path, field } = intentOf(clientSecret);
+        const before = await api(key, 'GET', path, { client_secret: clientSecret });
+        if (before.error) return { error: before.error };
+        if (before.object.status !== 'requires_action') {
+          throw new IntegrationError(
+            `handleNextAction: the intent is ${before.object.status}, not requires_action.`,
+          );
+        }
+        await challenge(id);
+        const after = await api(key, 'GET', path, { client_secret: clientSecret });
+        if (after.error) return { error: after.error };
+        const intent = after.object;
+        const failure = intent.last_payment_error ?? intent.last_setup_error;
+        if (intent.status === 'requires_payment_method' && failure) {
+          return {
+            error: {
+              ...failure,
+              [field === 'paymentIntent' ? 'payment_intent' : 'setup_intent']: intent,
+            },
+          };
+        }
+        return { [field]: intent };
+      },
+      async retrieveSetupIntent(clientSecret) {
+        const { object, error } = await api(key, 'GET', `/setup_intents/${idOf(clientSecret)}`, {
+          client_secret: clientSecret,
+        });
+        return error ? { error } : { setupIntent: object };
       },
     };
   }

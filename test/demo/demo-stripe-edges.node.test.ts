@@ -1,0 +1,199 @@
+// The demo shop in Stripe mode at Stripe's edges, end to end: the real demo server, the real
+// `stripe` library, the fake Stripe on loopback and the Stripe.js stand-in (its bank challenge
+// and its reading of a SetupIntent, see test/support/stripe-js-standin/), in the system
+// Chromium. A 3-D Secure retry of the failed renewal (confirmed, and closed by the shopper), a
+// card saved from a wallet, and the return from a bank's page after a redirect.
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import Stripe from 'stripe';
+import type { Browser, Frame, Page } from 'puppeteer-core';
+import type { DemoServer } from '../../demo/server.mjs';
+import { FakeStripe } from '../support/fake-stripe.js';
+import type { TestCardName } from '../support/fake-stripe.js';
+import { clock } from '../support/clock.js';
+import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
+import {
+  assertClean,
+  launchChromium,
+  newVisit,
+  open,
+  textOf,
+  updateExpiry,
+  waitForText,
+} from './shopper.js';
+import type { Visit } from './shopper.js';
+import { answerStripeHosts } from './stripe-hosts.js';
+
+let browser: Browser;
+let fake: FakeStripe | undefined;
+let demo: DemoServer | undefined;
+const visits: Visit[] = [];
+
+/** A shopper's browser profile whose requests to Stripe's hosts the test answers. */
+async function visit(): Promise<Visit> {
+  const entry = await newVisit(browser);
+  visits.push(entry);
+  await answerStripeHosts(entry, fake!);
+  return entry;
+}
+
+/**
+ * A customer whose `card` expired last month and whose renewal of 1,980 yen failed on it; the
+ * demo started for them.
+ */
+async function failedRenewal(card: TestCardName, options: { wallet?: 'apple_pay' } = {}) {
+  fake = await FakeStripe.start({ now: clock });
+  const now = clock();
+  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const customer = fake.addCustomer({ name: 'Mia Weber', created: Date.UTC(2022, 1) / 1000 });
+  const old = fake.addPaymentMethod(card, {
+    customer: customer.id,
+    default: true,
+    exp_month: lastMonth.getUTCMonth() + 1,
+    exp_year: lastMonth.getUTCFullYear(),
+    ...options,
+  });
+  const { invoice } = fake.addSubscription({
+    customer: customer.id,
+    status: 'past_due',
+    latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
+  });
+  demo = await startFakeStripeDemo(fake, customer.id);
+  return { customerId: customer.id, old, invoiceId: String(invoice!.id), url: demo.url };
+}
+
+/** The bank's challenge frame (the stand-in's, from js.stripe.com), once it is on the page. */
+async function challenge(page: Page): Promise<Frame> {
+  const frame = await page.waitForFrame(
+    (f) => f.url().startsWith('https://js.stripe.com/endive/challenge.html'),
+    { timeout: 0 },
+  );
+  await frame.waitForSelector('button[data-outcome]', { timeout: 0 });
+  return frame;
+}
+
+/** Answers the bank's challenge as the shopper does, then waits until its frame is gone. */
+async function answer(page: Page, outcome: 'succeed' | 'fail') {
+  const frame = await challenge(page);
+  await frame.click(`button[data-outcome="${outcome}"]`);
+  await page.waitForFunction(() => !document.querySelector('iframe[name*="Challenge"]'), {
+    timeout: 0,
+  });
+}
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+afterEach(async () => {
+  try {
+    for (const entry of visits.splice(0)) await assertClean(entry);
+  } finally {
+    await demo?.close();
+    await fake?.close();
+    demo = fake = undefined;
+  }
+});
+
+describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)', () => {
+  it('a card that needs 3-D Secure: the bank checks the card, then the shopper confirms the retried payment', async () => {
+    const { invoiceId, url } = await failedRenewal('pm_card_authenticationRequired');
+    const { page } = await visit();
+    await open(page, `${url}/`);
+    await waitForText(page, 'cardkeep-banner', 'We couldn’t take your last payment');
+    await updateExpiry(page, '0331', '03 / 31');
+    // The card check first (the demo verifies a new date), then the payment.
+    await answer(page, 'succeed');
+    await waitForText(page, 'cardkeep-banner', 'Now your bank wants you to confirm the payment');
+    await answer(page, 'succeed');
+    await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
+    await waitForText(
+      page,
+      'cardkeep-banner',
+      'Payment confirmed: your payment of ¥1,980 went through.',
+    );
+    assert.equal(fake!.object(invoiceId)!.status, 'paid');
+    // The on-session pay call, once: the confirmation finished the same PaymentIntent.
+    const pays = fake!.requests.filter((r) => r.path === `/v1/invoices/${invoiceId}/pay`);
+    assert.deepEqual(
+      pays.map((r) => r.params.off_session),
+      ['false'],
+    );
+  });
+
+  it('the shopper closes the bank’s window for the payment: the date is saved, the payment still due', async () => {
+    const { customerId, invoiceId, url } = await failedRenewal('pm_card_authenticationRequired');
+    const { page } = await visit();
+    await open(page, `${url}/?lang=ja`);
+    await waitForText(page, 'cardkeep-banner', '前回のお支払いを完了できませんでした');
+    await updateExpiry(page, '0331', '03 / 31');
+    await answer(page, 'succeed');
+    await answer(page, 'fail');
+    await waitForText(page, 'cardkeep-banner', 'お支払いの確認が完了しませんでした');
+    await waitForText(page, 'cardkeep-banner', '1,980円のお支払いはまだ完了していません');
+    const card = defaultCard(fake!, customerId).card;
+    assert.deepEqual([card.exp_month, card.exp_year], [3, 2031], 'the new date is saved');
+    assert.equal(fake!.object(invoiceId)!.status, 'open', 'the payment is still due');
+  });
+
+  it('a card saved from Apple Pay: no expiry field, the replacement is offered', async () => {
+    const { url } = await failedRenewal('pm_card_visa', { wallet: 'apple_pay' });
+    const { page } = await visit();
+    await open(page, `${url}/`);
+    await waitForText(page, 'cardkeep-banner', 'is saved from Apple Pay');
+    const buttons = await page.$$eval('cardkeep-banner', (els) =>
+      [...els[0]!.shadowRoot!.querySelectorAll('button')].map((b) => b.textContent!.trim()),
+    );
+    assert.ok(!buttons.includes('Update expiry date'), `no expiry form: ${buttons.join(', ')}`);
+    assert.ok(buttons.includes('Use a different card'), `the replacement: ${buttons.join(', ')}`);
+  });
+
+  it('back from the bank’s page after a redirect: the new card is recorded, and a reload does not run it again', async () => {
+    const { customerId, old, invoiceId, url } = await failedRenewal('pm_card_mastercard');
+    // What the replacement form started before Stripe sent the shopper to their bank: a
+    // card-only SetupIntent, confirmed there with a new card.
+    const stripe = new Stripe(fake!.secretKey, fake!.clientConfig());
+    const intent = await stripe.setupIntents.create({
+      customer: customerId,
+      usage: 'off_session',
+      allowed_payment_method_types: ['card'],
+      metadata: { cardkeep: 'replace_card' },
+    });
+    const confirmed = await fake!.confirmSetupAsBrowser(intent.client_secret!, 'pm_card_visa');
+    assert.equal(confirmed.status, 'succeeded');
+    const back = new URL(`${url}/`);
+    back.searchParams.set('cardkeep_pk', fake!.publishableKey);
+    back.searchParams.set('setup_intent', intent.id);
+    back.searchParams.set('setup_intent_client_secret', intent.client_secret!);
+    back.searchParams.set('redirect_status', 'succeeded');
+
+    const { page } = await visit();
+    await open(page, back.href);
+    await waitForText(page, 'cardkeep-banner', 'Your new Visa •••• 4242 is saved.');
+    await waitForText(page, 'cardkeep-banner', 'Your payment of ¥1,980 went through.');
+    assert.equal(new URL(page.url()).search, '', 'Stripe’s parameters are gone from the address');
+    assert.notEqual(defaultCard(fake!, customerId).id, old.id);
+    assert.equal(fake!.object(invoiceId)!.status, 'paid');
+
+    const replaced = fake!.requests.filter((r) => r.path === `/v1/customers/${customerId}`);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForNetworkIdle({ idleTime: 150 });
+    assert.equal(
+      fake!.requests.filter((r) => r.path === `/v1/customers/${customerId}`).length >
+        replaced.length,
+      true,
+      'the page read the card again',
+    );
+    assert.equal(
+      fake!.requests.filter((r) => r.method === 'POST' && r.path === `/v1/customers/${customerId}`)
+        .length,
+      1,
+      'the replacement was recorded once',
+    );
+    assert.ok(!(await textOf(page, 'body')).includes('setup_intent'));
+  });
+});
