@@ -22,9 +22,18 @@ export function startInstance(options: {
   from?: 'src' | 'dist';
   /** More handler options, as JSON (rate limits, link secret). */
   handler?: Record<string, unknown>;
+  /** The instance's calendar (default: the machine's). */
+  now?: () => Date;
 }): Promise<Instance>;
 
 export function startCluster(
   server: typeof CardkeepServer,
-  options: { redisUrl: string; instances?: number; customers?: number; from?: 'src' | 'dist' },
+  options: {
+    redisUrl: string;
+    instances?: number;
+    customers?: number;
+    from?: 'src' | 'dist';
+    /** The store's and the instances' calendar (default: the machine's). */
+    now?: () => Date;
+  },
 ): Promise<LoadTarget & { urls: string[] }>;

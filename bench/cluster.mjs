@@ -98,10 +98,19 @@ function remoteStore(url, CardkeepError) {
  * Starts one instance in a child process: `createCardkeepHandler` over the remote store and
  * `createRedisState({ url: redisUrl })` (without `redisUrl`: the default in-memory state, for
  * comparison). `from: 'src'` runs the TypeScript sources (tests), `'dist'` the build (bench).
- * `handler` holds extra handler options (JSON: rate limits, link secret).
+ * `handler` holds extra handler options (JSON: rate limits, link secret). With `now`, the
+ * instance's handler and Redis state run on that calendar: the child cannot be handed a
+ * function, so it gets the calendar's distance from the machine's clock and keeps it.
  */
-export async function startInstance({ storeUrl, redisUrl, from = 'dist', handler = {} }) {
-  const config = JSON.stringify({ storeUrl, redisUrl, from, handler });
+export async function startInstance({
+  storeUrl,
+  redisUrl,
+  from = 'dist',
+  handler = {},
+  now = undefined,
+}) {
+  const offsetMs = now ? now().getTime() - Date.now() : 0;
+  const config = JSON.stringify({ storeUrl, redisUrl, from, handler, offsetMs });
   const child = spawn(
     process.execPath,
     [...(from === 'src' ? ['--import', 'tsx'] : []), import.meta.filename, '--instance', config],
@@ -130,13 +139,13 @@ export async function startInstance({ storeUrl, redisUrl, from = 'dist', handler
  * The load test's target (see bench/load.mjs) spread over `instances` processes on one Redis:
  * `urls` lists every instance's write URL and runLoad sends each request to one at random.
  */
-export async function startCluster(server, { redisUrl, instances = 2, customers, from }) {
+export async function startCluster(server, { redisUrl, instances = 2, customers, from, now }) {
   const { seedLoadStore } = await import('./load.mjs');
-  const seeded = seedLoadStore(server, { customers });
+  const seeded = seedLoadStore(server, { customers, ...(now ? { now } : {}) });
   const host = await serveStore(seeded.store);
   const started = await Promise.all(
     Array.from({ length: instances }, () =>
-      startInstance({ storeUrl: host.url, redisUrl, from, handler: { rateLimit: false } }),
+      startInstance({ storeUrl: host.url, redisUrl, from, handler: { rateLimit: false }, now }),
     ),
   );
   return {
@@ -154,13 +163,14 @@ export async function startCluster(server, { redisUrl, instances = 2, customers,
 
 if (process.argv[2] === '--instance') {
   // The child: one handler instance, printing `{ base }` once it listens.
-  const { storeUrl, redisUrl, from, handler } = JSON.parse(process.argv[3]);
+  const { storeUrl, redisUrl, from, handler, offsetMs } = JSON.parse(process.argv[3]);
+  const now = () => new Date(Date.now() + offsetMs);
   const entry = (name) =>
     pathToFileURL(join(root, from === 'src' ? `src/server/${name}.ts` : `dist/server/${name}.js`))
       .href;
   const server = await import(entry('index'));
   const state = redisUrl
-    ? await (await import(entry('redis'))).createRedisState({ url: redisUrl })
+    ? await (await import(entry('redis'))).createRedisState({ url: redisUrl }, { now })
     : undefined;
   const http = server.createNodeServer(
     server.createCardkeepHandler({
@@ -168,6 +178,7 @@ if (process.argv[2] === '--instance') {
       ...(state ? { state } : {}),
       authenticate: (request) => request.headers.get('x-customer'),
       logger: false,
+      now,
       ...handler,
     }),
   );

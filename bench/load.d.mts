@@ -31,12 +31,12 @@ export interface LoadReport {
 
 export function seedLoadStore(
   server: typeof CardkeepServer,
-  options?: { customers?: number; onApplied?: (key: string) => void },
+  options?: { customers?: number; onApplied?: (key: string) => void; now?: () => Date },
 ): { store: CardkeepServer.MemoryStore; ids: string[]; verify(): Promise<unknown> };
 
 export function startLoadServer(
   server: typeof CardkeepServer,
-  options?: { customers?: number; maxIdempotencyKeys?: number },
+  options?: { customers?: number; maxIdempotencyKeys?: number; now?: () => Date },
 ): Promise<LoadTarget>;
 
 export function runLoad(
@@ -48,5 +48,7 @@ export function runLoad(
     sampleEveryMs?: number;
     /** Keep going past durationMs until this many writes were acknowledged (≤ 1 min more). */
     minWrites?: number;
+    /** The target's calendar (default: the machine's). */
+    now?: () => Date;
   },
 ): Promise<LoadReport>;

@@ -34,10 +34,14 @@ const cardIdOf = (customer) => `pm_load_${customer.slice('cus_load_'.length)}`;
  * `verify()` returns that record and every card. Shared by one server and by a cluster
  * (bench/cluster.mjs), whose instances all write to this one store.
  */
-export function seedLoadStore(server, { customers = 200, onApplied = undefined } = {}) {
-  const year = new Date().getFullYear();
+export function seedLoadStore(
+  server,
+  { customers = 200, onApplied = undefined, now = () => new Date() } = {},
+) {
+  const year = now().getFullYear();
   const ids = Array.from({ length: customers }, (_, i) => `cus_load_${i}`);
   const store = new server.MemoryStore({
+    now,
     customers: ids.map((id) => ({
       id,
       card: { id: cardIdOf(id), brand: 'visa', last4: '4242', expMonth: 1, expYear: year - 1 },
@@ -82,12 +86,15 @@ export async function startLoadServer(
     maxIdempotencyKeys = 20_000,
     // Called with each applied write's key instead of keeping them here (see the child).
     onApplied = undefined,
+    // The store's and the handler's clock (tests put them on their calendar).
+    now = () => new Date(),
   } = {},
 ) {
   const { createCardkeepHandler, createNodeServer } = server;
-  const { store, ids, verify } = seedLoadStore(server, { customers, onApplied });
+  const { store, ids, verify } = seedLoadStore(server, { customers, onApplied, now });
   const handler = createCardkeepHandler({
     store,
+    now,
     authenticate: (request) => request.headers.get('x-customer'),
     rateLimit: false,
     logger: false,
@@ -175,12 +182,14 @@ export async function runLoad(
      * more): on a busy machine a fixed time may not reach every customer.
      */
     minWrites = 0,
+    /** The calendar the target runs on: the expiry dates sent are ahead of its today. */
+    now = () => new Date(),
   } = {},
 ) {
   const { ids } = target;
   // Several instances (bench/cluster.mjs): each request, a retry included, goes to any of them.
   const urls = target.urls ?? [target.url];
-  const year = new Date().getFullYear();
+  const year = now().getFullYear();
   const acked = new Set();
   const payments = new Map(); // customer → succeeded charges seen
   const problems = [];

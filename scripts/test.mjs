@@ -30,13 +30,16 @@ const FILE_BUDGETS_GZIP = {
   // from the UI chunk to the expiry form's (docs/performance.md).
   'cardkeep-ui-': 15_450,
   // Issue 16 (+~70 B): the steps of a card check followed by a payment the bank wants confirmed.
-  'cardkeep-expiry-form-': 5_070,
+  // h-time (issue 12): the Stripe.js loader scoped to its element or the page (StripeJs and
+  // page-stripe.ts): ~15 B here (the page's Stripe.js handed to 3-D Secure), ~30 B in the
+  // replacement chunk (measured 4,052 and 6,473 after merging main).
+  'cardkeep-expiry-form-': 5_100,
   'cardkeep-ja-': 1_880,
   // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
   // from the bank's page, with their words in both languages (kept out of the first paint and
   // of the Japanese chunk).
   // Issue 17: +~10 B for importing the thank-you from the expiry form's chunk.
-  'cardkeep-replace-card-': 6_450,
+  'cardkeep-replace-card-': 6_490,
   'cardkeep-link-notice-': 1_730,
 };
 const PAGE_BUDGETS_GZIP = {
@@ -44,7 +47,7 @@ const PAGE_BUDGETS_GZIP = {
   'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_960],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    23_010,
+    23_050,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -18,4 +18,5 @@ export { CardkeepElement } from './components/shared/cardkeep-element.js';
 export * from './events/index.js';
 export { en, ja, cardLabel, mergeMessages } from './i18n/index.js';
 export type { Locale, MessageOverrides, Messages } from './i18n/index.js';
-export { setStripeLoader, type StripeLoader } from './stripe/loader.js';
+export type { StripeLoader } from './stripe/loader.js';
+export { setStripeLoader } from './stripe/page-stripe.js';

@@ -7,6 +7,7 @@ import { lateMessages } from './i18n/late-messages.js';
 
 export { CardkeepReplaceCard };
 export { confirmPayment, runAuthentication } from './stripe/loader.js';
+export { pageStripeJs } from './stripe/page-stripe.js';
 
 defineOnce([['cardkeep-replace-card', CardkeepReplaceCard]]);
 // The words of a renewal payment the bank wants confirmed come with the code that confirms it.

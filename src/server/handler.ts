@@ -4,6 +4,9 @@
 // idempotency → customer rate limit → the store, one write at a time per customer. Whatever
 // fails throws an HttpError (http-error.ts). Shared state (spent links, idempotency, the lock,
 // limits) sits behind CardkeepState. docs/protocol.md describes the wire format.
+//
+// Over 300 lines on purpose: ~110 are the documented options and types merchants configure;
+// the rest is the one request pipeline above, whose steps share the handler's options.
 import type { ErrorBody } from '../protocol/wire.js';
 import { createAssetResponder } from './assets.js';
 import { readJsonBody } from './body.js';

@@ -16,6 +16,9 @@
 //
 // The `redis` package (node-redis) is an optional peer dependency, loaded only when a URL is
 // given; any client with node-redis's `sendCommand(args, options)` works.
+//
+// Over 300 lines on purpose: one class behind the CardkeepState interface whose methods share
+// the client, its deadlines and the Lua scripts (~70 lines), each script beside its one caller.
 
 import { createHash, randomBytes } from 'node:crypto';
 import {

@@ -4,8 +4,9 @@
 // loads the library itself (lazily) when the merchant gives a secret key instead of a client.
 //
 // Longer than our ~300-line guide on purpose: one class whose flows share the client, the
-// options and the summary, with their building blocks as private methods. The flows are here; what they share (keys, reading billing, error mapping) is in
-// stripe-support.ts, and the instant renewal retry in stripe-renewal.ts.
+// options and the summary, with their building blocks as private methods. The flows are here;
+// what they share (keys, reading billing, error mapping) is in stripe-support.ts, and the
+// instant renewal retry in stripe-renewal.ts.
 import type Stripe from 'stripe';
 import type { CardSummary, SetupSession, UpdateResult, VerifyInput } from '../protocol/wire.js';
 import { CardkeepError } from '../core/errors.js';

@@ -17,14 +17,6 @@ export type { Stripe, StripeError };
 /** Resolves to a Stripe object for a publishable key (the shape of `loadStripe` itself). */
 export type StripeLoader = (publishableKey: string) => Promise<Stripe | null>;
 
-/** Options of {@link loadStripeOnce}. */
-export interface LoadStripeOptions {
-  /** Use this loader instead of the one set with {@link setStripeLoader} or Stripe's own. */
-  loader?: StripeLoader | undefined;
-  /** Give up after this many milliseconds (default 20 000): a blackholed network never errors. */
-  timeout?: number | undefined;
-}
-
 // The package has no exports map and its .d.mts files use extensionless imports, so under
 // NodeNext the `pure` entry can only be reached by its file name, and its types come out as
 // `any`: they are restated here.
@@ -34,59 +26,52 @@ const loadStripe: StripeLoader = pureLoadStripe;
 const stripeLoader: StripeLoader = (key) =>
   window.Stripe ? Promise.resolve(window.Stripe(key)) : loadStripe(key);
 
-let injected: StripeLoader | undefined;
-/** One promise per loader and key, so every element on the page shares one Stripe object. */
-const cache = new Map<StripeLoader, Map<string, Promise<Stripe>>>();
-
 /**
- * Replaces how Stripe.js is loaded, page-wide: for tests, and for pages that already load
- * Stripe themselves (`setStripeLoader(async () => myStripe)`). Without an argument, restores
- * the default. Clears every cached Stripe object.
+ * Stripe.js through one loader, with its own cache: one Stripe object per publishable key,
+ * loaded on the first call only. No state outside the instance: the page-wide one lives in
+ * page-stripe.ts, an element given its own `stripeLoader` keeps its own.
  */
-export function setStripeLoader(loader?: StripeLoader): void {
-  injected = loader;
-  cache.clear();
-}
+export class StripeJs {
+  readonly #byKey = new Map<string, Promise<Stripe>>();
 
-/**
- * The Stripe object for `publishableKey`, loading Stripe.js on the first call only. Rejects
- * with a `CardkeepError` (`network` when the script cannot load — offline, blocked, CSP —
- * `timeout` when it takes too long); a failure is forgotten, so the next call really retries.
- */
-export function loadStripeOnce(
-  publishableKey: string,
-  { loader, timeout = 20_000 }: LoadStripeOptions = {},
-): Promise<Stripe> {
-  const load = loader ?? injected ?? stripeLoader;
-  let byKey = cache.get(load);
-  if (!byKey) cache.set(load, (byKey = new Map()));
-  let promise = byKey.get(publishableKey);
-  if (!promise) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    promise = Promise.race([
-      // A loader that throws synchronously is a failed load like any other.
-      Promise.resolve().then(() => load(publishableKey)),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new CardkeepError('timeout', 'Stripe.js took too long to load')),
-          timeout,
-        );
-      }),
-    ])
-      .then((stripe) => {
-        if (!stripe) throw new Error('Stripe.js is not available here');
-        return stripe;
-      })
-      .catch((error: unknown) => {
-        if (byKey.get(publishableKey) === promise) byKey.delete(publishableKey);
-        throw error instanceof CardkeepError
-          ? error
-          : new CardkeepError('network', 'Stripe.js failed to load', { cause: error });
-      })
-      .finally(() => clearTimeout(timer));
-    byKey.set(publishableKey, promise);
+  /** `loader` defaults to Stripe's own (or the page's `window.Stripe`). */
+  constructor(readonly loader: StripeLoader = stripeLoader) {}
+
+  /**
+   * The Stripe object for `publishableKey`. Rejects with a `CardkeepError` (`network` when the
+   * script cannot load — offline, blocked, CSP — `timeout` after `timeout` ms: a blackholed
+   * network never errors); a failure is forgotten, so the next call really retries.
+   */
+  load(publishableKey: string, timeout = 20_000): Promise<Stripe> {
+    const byKey = this.#byKey;
+    let promise = byKey.get(publishableKey);
+    if (!promise) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      promise = Promise.race([
+        // A loader that throws synchronously is a failed load like any other.
+        Promise.resolve().then(() => this.loader(publishableKey)),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new CardkeepError('timeout', 'Stripe.js took too long to load')),
+            timeout,
+          );
+        }),
+      ])
+        .then((stripe) => {
+          if (!stripe) throw new Error('Stripe.js is not available here');
+          return stripe;
+        })
+        .catch((error: unknown) => {
+          if (byKey.get(publishableKey) === promise) byKey.delete(publishableKey);
+          throw error instanceof CardkeepError
+            ? error
+            : new CardkeepError('network', 'Stripe.js failed to load', { cause: error });
+        })
+        .finally(() => clearTimeout(timer));
+      byKey.set(publishableKey, promise);
+    }
+    return promise;
   }
-  return promise;
 }
 
 /**
@@ -122,8 +107,8 @@ export interface AuthenticationInput {
   adapter: CardkeepAdapter;
   /** Aborts the backend call; Stripe's own dialog cannot be aborted. */
   signal?: AbortSignal | undefined;
-  /** See {@link LoadStripeOptions.loader}. */
-  loader?: StripeLoader | undefined;
+  /** Where Stripe.js comes from: the element's own, or the page's (page-stripe.ts). */
+  stripe: StripeJs;
 }
 
 /**
@@ -136,7 +121,7 @@ export async function runAuthentication({
   action,
   adapter,
   signal,
-  loader,
+  stripe: stripeJs,
 }: AuthenticationInput): Promise<UpdateResult> {
   // A renewal that needs 3-D Secure names the invoice's PaymentIntent; a card check a SetupIntent.
   const input: VerifyInput =
@@ -144,7 +129,7 @@ export async function runAuthentication({
       ? { paymentIntentId: intentIdOf(action.clientSecret, 'pi') }
       : { setupIntentId: intentIdOf(action.clientSecret, 'seti') };
   if (!adapter.verify) throw new CardkeepError('server', 'The adapter cannot verify');
-  const stripe = await loadStripeOnce(action.publishableKey, { loader });
+  const stripe = await stripeJs.load(action.publishableKey);
   signal?.throwIfAborted();
   const { error } = await stripe.handleNextAction({ clientSecret: action.clientSecret });
   signal?.throwIfAborted();
@@ -169,7 +154,7 @@ export async function confirmPayment({
   result,
   adapter,
   signal,
-  loader,
+  stripe: stripeJs,
 }: PaymentConfirmationInput): Promise<UpdateResult> {
   const { action, payment, ...card } = result;
   const due = payment ?? { status: 'requires_action' as const };
@@ -178,7 +163,7 @@ export async function confirmPayment({
   try {
     if (!adapter.verify) return abandoned;
     const paymentIntentId = intentIdOf(action.clientSecret, 'pi');
-    const stripe = await loadStripeOnce(action.publishableKey, { loader });
+    const stripe = await stripeJs.load(action.publishableKey);
     signal?.throwIfAborted();
     const { error } = await stripe.handleNextAction({ clientSecret: action.clientSecret });
     signal?.throwIfAborted();

@@ -74,6 +74,8 @@ describe('cardStatus', () => {
   });
 
   it('works with both optional arguments left out', () => {
+    // The documented default is the machine's clock, so this test alone reads it: a year ahead
+    // is valid at any moment, the turn of a year during the test included.
     const nextYear = new Date().getFullYear() + 1;
     assert.equal(cardStatus(card(1, 2000)), 'expired');
     assert.equal(cardStatus(card(12, nextYear)), 'ok');
@@ -123,6 +125,7 @@ describe('cardStatus', () => {
   });
 
   it('uses the current time for an invalid now', () => {
+    // The default again: the machine's clock, with a date valid at any moment (see above).
     const nextYear = new Date().getFullYear() + 1;
     for (const now of [new Date(Number.NaN), null, 'now', {}]) {
       assert.equal(cardStatus(card(1, 2000), now as Date), 'expired');

@@ -4,15 +4,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createClient } from 'redis';
-import { startRedis, type TestRedis } from '../../bench/redis-server.mjs';
+import { startRedis, type TestRedis } from '../support/redis-server.js';
 import { startDemoServer, type DemoServer } from '../../demo/server.mjs';
+import { YEAR, clock } from '../support/clock.js';
 
 describe('the demo on Redis', () => {
   let redis: TestRedis;
   let demo: DemoServer;
   before(async () => {
     redis = await startRedis();
-    demo = await startDemoServer({ port: 0, redisUrl: redis.url, log: () => {} });
+    demo = await startDemoServer({ port: 0, redisUrl: redis.url, log: () => {}, now: clock });
   });
   after(async () => {
     await demo?.close();
@@ -28,7 +29,7 @@ describe('the demo on Redis', () => {
       fetch(`${demo.url}/cardkeep/card/expiry`, {
         method: 'POST',
         headers: { ...headers, 'idempotency-key': key },
-        body: JSON.stringify({ cardId: card.id, month: 5, year: new Date().getFullYear() + 2 }),
+        body: JSON.stringify({ cardId: card.id, month: 5, year: YEAR + 2 }),
       });
     const first = await save('demo-save-1');
     assert.equal(first.status, 200);

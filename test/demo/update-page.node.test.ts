@@ -12,6 +12,7 @@ import type { DemoServer } from '../../demo/server.mjs';
 import { en as enMessages, ja as jaMessages } from '../../src/i18n/index.js';
 import { linkMessages } from '../../src/i18n/link-messages.js';
 import { createLinkToken } from '../../src/server/signed-link.js';
+import { clock } from '../support/clock.js';
 import { assertClean, launchChromium, newVisit, textOf, waitForText } from './shopper.js';
 import type { Visit } from './shopper.js';
 
@@ -74,13 +75,13 @@ function expiredLink(lang = '') {
   const token = createLinkToken(demo.customerId, {
     secret: SECRET,
     ttl: 60,
-    now: () => new Date(Date.now() - 61 * 60 * 1000),
+    now: () => new Date(clock().getTime() - 61 * 60 * 1000),
   });
   return `${demo.url}/cardkeep/update?cardkeep_token=${token}${lang}`;
 }
 
 before(async () => {
-  demo = await startDemoServer({ port: 0, linkSecret: SECRET, log: () => {} });
+  demo = await startDemoServer({ port: 0, linkSecret: SECRET, log: () => {}, now: clock });
   browser = await launchChromium();
 });
 

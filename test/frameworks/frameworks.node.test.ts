@@ -29,10 +29,20 @@ import {
   updateExpiry,
   waitForText,
 } from '../demo/shopper.js';
+import { YEAR, clock } from '../support/clock.js';
 
 const CUSTOMER = 'cus_demo';
 const WEBHOOK_SECRET = 'whsec_frameworks_test_secret';
 const stripe = new Stripe('sk_test_frameworks', { maxNetworkRetries: 0 });
+// The stores, the bare reference server and the browser run on the test calendar. The examples'
+// handlers are the docs' code as written, with no clock to set, so they read the machine's: the
+// dates typed here are far enough ahead (December of YEAR + 4) to be valid for them too, on the
+// test calendar and on any machine date before then.
+/** The expiry year the shopper types. */
+const NEW_YEAR = YEAR + 4;
+/** The demo store on the test calendar. */
+const demoStore = (...[card, options = {}]: Parameters<typeof CardkeepServer.MemoryStore.demo>) =>
+  MemoryStore.demo(card, { ...options, now: clock });
 
 /** What the examples' `createApp` takes. */
 interface AppOptions {
@@ -235,11 +245,10 @@ async function answers(origin: string) {
   const result: Record<string, unknown> = {};
   for (const probe of PROBES)
     result[probe.name] = await answerOf(await fetch(base + probe.path, probe.init));
-  const year = new Date().getFullYear() + 3;
   const write = {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', 'Idempotency-Key': 'key-1' },
-    body: JSON.stringify({ cardId: 'pm_demo_visa4242', month: 6, year }),
+    body: JSON.stringify({ cardId: 'pm_demo_visa4242', month: 6, year: NEW_YEAR }),
   };
   result['a write'] = await answerOf(await fetch(`${base}/card/expiry`, write));
   result['its replay'] = await answerOf(await fetch(`${base}/card/expiry`, write));
@@ -261,10 +270,11 @@ before(async () => {
     JSON.parse(readFileSync('dist/browser-files.json', 'utf8')) as { files: { file: string }[] }
   ).files.map(({ file }) => file);
   const bare = createNodeServer({
-    store: MemoryStore.demo('payment_failed'),
+    store: demoStore('payment_failed'),
     authenticate: () => CUSTOMER,
     basePath: '/cardkeep',
     logger: false,
+    now: clock,
   });
   const server = await listenOn(bare);
   reference = await answers(server.origin);
@@ -312,9 +322,11 @@ describe("README's Integrate section", () => {
     const source = [
       "import express from 'express';",
       "import { MemoryStore } from 'cardkeep/server';",
-      code.replace(storeLine, "const store = MemoryStore.demo('payment_failed');\n"),
+      code.replace(storeLine, "const store = MemoryStore.demo('payment_failed', { now });\n"),
     ].join('\n');
     const prelude = [
+      // The store's clock: the test calendar, as every other store here.
+      `const now = () => new Date(Date.now() + ${clock().getTime() - Date.now()});`,
       'const app = express();',
       'app.use(express.json());',
       "const authenticate = () => 'cus_demo';",
@@ -343,7 +355,7 @@ describe("README's Integrate section", () => {
     const visit = await newVisit(browser);
     await visit.page.goto(`${server.origin}/account`, { waitUntil: 'load' });
     await waitForText(visit.page, 'cardkeep-banner', 'We couldn’t take your last payment');
-    const yy = String((new Date().getFullYear() + 4) % 100).padStart(2, '0');
+    const yy = String(NEW_YEAR % 100).padStart(2, '0');
     await updateExpiry(visit.page, `12${yy}`, `12 / ${yy}`);
     await waitForText(visit.page, 'cardkeep-banner', `now valid through December 20${yy}`);
     await assertClean(visit);
@@ -356,7 +368,7 @@ for (const framework of FRAMEWORKS) {
       { describe, it },
       {
         create: async ({ card, declineRenewal = false }: ContractSetup) => {
-          const app = await startApp(framework, MemoryStore.demo(card, { declineRenewal }));
+          const app = await startApp(framework, demoStore(card, { declineRenewal }));
           return new HttpAdapter({ endpoint: `${app.origin}/cardkeep`, retryDelay: 1 });
         },
         declinesRenewal: true,
@@ -366,14 +378,14 @@ for (const framework of FRAMEWORKS) {
     );
 
     it('answers exactly as the bare Node server does: errors, 413, 415, replays', async () => {
-      const app = await startApp(framework, MemoryStore.demo('payment_failed'));
+      const app = await startApp(framework, demoStore('payment_failed'));
       const got = await answers(app.origin);
       // The rate-limit and log lines aside, nothing may depend on what runs in front.
       assert.deepEqual(got, reference);
     });
 
     it('serves the script tag and every file it loads later, compressed, with ETag and 304', async () => {
-      const app = await startApp(framework, MemoryStore.demo('ok'));
+      const app = await startApp(framework, demoStore('ok'));
       for (const name of files) {
         const identity = readFileSync(join('dist', name));
         const url = `${app.origin}/cardkeep/${name}`;
@@ -410,7 +422,7 @@ for (const framework of FRAMEWORKS) {
     });
 
     it('verifies a Stripe webhook on its raw bytes', async () => {
-      const app = await startApp(framework, MemoryStore.demo('ok'));
+      const app = await startApp(framework, demoStore('ok'));
       // Pretty-printed, as Stripe sends it: a parsed and re-serialised body would not verify.
       const payload = JSON.stringify(
         {
@@ -443,7 +455,7 @@ for (const framework of FRAMEWORKS) {
     });
 
     it('lets a shopper fix their card through the script tag', async () => {
-      const store = MemoryStore.demo('payment_failed');
+      const store = demoStore('payment_failed');
       const page = `<!doctype html><html lang="en"><head><title>Account</title>
 <link rel="icon" href="data:,">
 <script src="/cardkeep/cardkeep.min.js" defer></script></head>
@@ -453,7 +465,7 @@ for (const framework of FRAMEWORKS) {
       await visit.page.goto(`${app.origin}/account`, { waitUntil: 'load' });
       await settled(visit.page);
       await waitForText(visit.page, 'cardkeep-banner', 'We couldn’t take your last payment');
-      const yy = String((new Date().getFullYear() + 4) % 100).padStart(2, '0');
+      const yy = String(NEW_YEAR % 100).padStart(2, '0');
       await updateExpiry(visit.page, `12${yy}`, `12 / ${yy}`);
       await waitForText(visit.page, 'cardkeep-banner', `now valid through December 20${yy}`);
       const card = await store.getCard(CUSTOMER);

@@ -13,6 +13,7 @@ import {
   toNodeListener,
   type CardkeepHandlerOptions,
 } from '../../src/server/index.js';
+import { YEAR, clock } from '../support/clock.js';
 
 const servers: Server[] = [];
 after(() =>
@@ -36,16 +37,16 @@ async function listen(listener: RequestListener): Promise<string> {
 
 const handler = (options: Partial<CardkeepHandlerOptions> = {}) =>
   createCardkeepHandler({
-    store: MemoryStore.demo('ok'),
+    store: MemoryStore.demo('ok', { now: clock }),
     authenticate: () => 'cus_demo',
     basePath: '/cardkeep',
     logger: false,
     rateLimit: false,
+    now: clock,
     ...options,
   });
 
-const expiry = (year = new Date().getFullYear() + 3) =>
-  JSON.stringify({ cardId: 'pm_demo_visa4242', month: 7, year });
+const expiry = (year = YEAR + 3) => JSON.stringify({ cardId: 'pm_demo_visa4242', month: 7, year });
 
 describe('toNodeListener behind body parsers and mounts', () => {
   it('uses a body express.text() or express.raw() already read', async () => {

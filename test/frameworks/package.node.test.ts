@@ -18,6 +18,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'puppeteer-core';
 import type * as CardkeepServer from '../../src/server/index.js';
 import { assertClean, launchChromium, newVisit, waitForText } from '../demo/shopper.js';
+import { clock } from '../support/clock.js';
 
 const run = promisify(execFile);
 const project = resolve('.');
@@ -203,10 +204,11 @@ createStripeWebhookHandler({
       )) as typeof CardkeepServer;
       const listener = toNodeListener(
         createCardkeepHandler({
-          store: MemoryStore.demo('payment_failed'),
+          store: MemoryStore.demo('payment_failed', { now: clock }),
           authenticate: () => 'cus_demo',
           basePath: '/cardkeep',
           logger: false,
+          now: clock,
         }),
       );
       server = createServer((req, res) =>

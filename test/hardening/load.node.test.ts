@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { startCluster } from '../../bench/cluster.mjs';
 import { runLoad, startLoadServer, type LoadReport } from '../../bench/load.mjs';
 import * as server from '../../src/server/index.js';
+import { clock } from '../support/clock.js';
 import { startRedis } from '../support/redis-server.js';
 
 /** What must hold after any run: every write answered, applied once, renewals charged once. */
@@ -24,13 +25,18 @@ function assertCorrect(report: LoadReport, customers: number) {
 describe('the reference server under concurrent updates', () => {
   it('loses no update, applies none twice, charges each renewal once', async () => {
     // Few customers, many workers: most writes queue behind another write of the same customer.
-    const target = await startLoadServer(server, { customers: 8, maxIdempotencyKeys: 500 });
+    const target = await startLoadServer(server, {
+      customers: 8,
+      maxIdempotencyKeys: 500,
+      now: clock,
+    });
     try {
       const report = await runLoad(target, {
         durationMs: 1500,
         workers: 24,
         duplicateRatio: 0.3,
         sampleEveryMs: 60_000,
+        now: clock,
       });
       assertCorrect(report, 8);
     } finally {
@@ -42,7 +48,12 @@ describe('the reference server under concurrent updates', () => {
     // Each request, and each racing retry, goes to either instance: only the shared state keeps
     // a retry from applying twice and two writes of one customer from interleaving.
     const redis = await startRedis();
-    const target = await startCluster(server, { redisUrl: redis.url, customers: 8, from: 'src' });
+    const target = await startCluster(server, {
+      redisUrl: redis.url,
+      customers: 8,
+      from: 'src',
+      now: clock,
+    });
     try {
       // Three processes and Redis share the machine with the rest of the suite: run until
       // enough writes went through to reach every customer, not for a fixed time only.
@@ -51,6 +62,7 @@ describe('the reference server under concurrent updates', () => {
         workers: 24,
         duplicateRatio: 0.3,
         sampleEveryMs: 60_000,
+        now: clock,
         minWrites: 80,
       });
       assertCorrect(report, 8);

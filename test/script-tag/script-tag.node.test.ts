@@ -22,6 +22,7 @@ import {
   toNodeListener,
   type MemoryCustomer,
 } from '../../src/server/index.js';
+import { clock } from '../support/clock.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const dist = join(root, 'dist');
@@ -38,7 +39,7 @@ const tampered = new Set<string>();
 let seen: string[] = [];
 
 function backend(customer: MemoryCustomer) {
-  const store = new MemoryStore({ customers: [customer] });
+  const store = new MemoryStore({ customers: [customer], now: clock });
   listener = toNodeListener(
     createCardkeepHandler({
       store,
@@ -46,6 +47,7 @@ function backend(customer: MemoryCustomer) {
       basePath: '/cardkeep',
       rateLimit: false,
       logger: false,
+      now: clock,
     }),
   );
 }
@@ -169,7 +171,7 @@ const gzip = (file: string) => gzipSync(readFileSync(join(dist, file)), { level:
 
 describe('the script tag loads only what the page needs', () => {
   it('card fine: the first file asks for the card and stops; refresh() still works', async () => {
-    backend(demoCustomer('ok'));
+    backend(demoCustomer('ok', clock()));
     const { tab, errors, close } = await open('/same.html');
     try {
       await tab.waitForNetworkIdle({ idleTime: 200 });
@@ -190,7 +192,7 @@ describe('the script tag loads only what the page needs', () => {
   });
 
   it('notice: the elements come, the card is asked once, English never fetches Japanese', async () => {
-    backend(demoCustomer('expired'));
+    backend(demoCustomer('expired', clock()));
     const { tab, errors, close } = await open('/same.html');
     try {
       await waitForText(tab, en.expiredTitle);
@@ -237,7 +239,7 @@ describe('the script tag loads only what the page needs', () => {
   });
 
   it('a stand-alone expiry form: its chunk comes at once and takes over the card asked for it', async () => {
-    backend(demoCustomer('expired'));
+    backend(demoCustomer('expired', clock()));
     const { tab, errors, close } = await open('/same.html?element=cardkeep-expiry-form');
     try {
       await waitForText(tab, '4242');
@@ -272,7 +274,7 @@ describe('the script tag loads only what the page needs', () => {
   });
 
   it('Japanese page: Japanese is fetched with the elements and English never shows', async () => {
-    backend(demoCustomer('expired'));
+    backend(demoCustomer('expired', clock()));
     const { tab, errors, close } = await open('/same.html?lang=ja');
     try {
       await waitForText(tab, ja.expiredTitle);
@@ -285,7 +287,7 @@ describe('the script tag loads only what the page needs', () => {
   });
 
   it('from another origin: the chunks are pinned by an import map; an altered chunk does not run', async () => {
-    backend(demoCustomer('expired'));
+    backend(demoCustomer('expired', clock()));
     const fine = await open('/cdn.html');
     try {
       await waitForText(fine.tab, en.expiredTitle);

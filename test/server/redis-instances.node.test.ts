@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { serveStore, startInstance, type Instance } from '../../bench/cluster.mjs';
 import { seedLoadStore } from '../../bench/load.mjs';
 import * as server from '../../src/server/index.js';
+import { YEAR, clock } from '../support/clock.js';
 import { startRedis, type TestRedis } from '../support/redis-server.js';
 
 const SECRET = 'test-secret-0123456789-abcdefghijklmnop';
@@ -70,11 +71,10 @@ async function send(
   };
 }
 
-const year = new Date().getFullYear();
 const expiry = (customer: string, month = 4) => ({
   cardId: `pm_load_${customer.slice('cus_load_'.length)}`,
   month,
-  year: year + 2,
+  year: YEAR + 2,
 });
 
 describe('two instances over one Redis', () => {
@@ -88,7 +88,7 @@ describe('two instances over one Redis', () => {
 
   before(async () => {
     redis = await startRedis();
-    store = seedLoadStore(server, { customers: 40 });
+    store = seedLoadStore(server, { customers: 40, now: clock });
     host = await serveStore(store.store);
     const handler = {
       linkSecret: SECRET,
@@ -96,7 +96,13 @@ describe('two instances over one Redis', () => {
     };
     [a, b] = await Promise.all(
       [0, 1].map(() =>
-        startInstance({ storeUrl: host.url, redisUrl: redis.url, from: 'src', handler }),
+        startInstance({
+          storeUrl: host.url,
+          redisUrl: redis.url,
+          from: 'src',
+          handler,
+          now: clock,
+        }),
       ),
     );
   });
@@ -107,7 +113,7 @@ describe('two instances over one Redis', () => {
   });
 
   it('lets one of many concurrent saves with one link win; the others are told it was used', async () => {
-    const token = server.createLinkToken('cus_load_0', { secret: SECRET });
+    const token = server.createLinkToken('cus_load_0', { secret: SECRET, now: clock });
     const answers = await Promise.all(
       Array.from({ length: 5 }, (_, i) =>
         send((i % 2 ? a : b).url, {

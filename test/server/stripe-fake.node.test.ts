@@ -1,20 +1,17 @@
 // The fake Stripe server itself, through the real `stripe` library: the store's tests are only
 // worth something if the fake refuses what Stripe refuses, in Stripe's shapes.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { FakeStripe, parseStripeForm } from '../support/fake-stripe.js';
+import { parseStripeForm, type FakeStripe } from '../support/fake-stripe.js';
+import { fakeStripePerTest } from '../support/fake-stripe-fixture.js';
 
 let fake: FakeStripe;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  fake = await FakeStripe.start({ now: () => new Date('2026-11-25T12:00:00Z') });
-  stripe = new Stripe(fake.secretKey, fake.clientConfig());
-});
-
-afterEach(async () => {
-  await fake.close();
+fakeStripePerTest({ now: () => new Date('2026-11-25T12:00:00Z') }, (started, client) => {
+  fake = started;
+  stripe = client;
 });
 
 async function stripeError(

@@ -2,12 +2,13 @@
 // shopper present, 3-D Secure handed to the browser and finished by verify, and every outcome
 // of the pay call that is not a card error told to the shopper for what it is.
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import Stripe from 'stripe';
+import { describe, it } from 'node:test';
+import type Stripe from 'stripe';
 import { CardkeepError } from '../../src/core/errors.js';
 import { ProtocolError } from '../../src/protocol/protocol-error.js';
 import { StripeStore } from '../../src/server/stripe-store.js';
-import { FakeStripe, type TestCardName } from '../support/fake-stripe.js';
+import type { FakeStripe, TestCardName } from '../support/fake-stripe.js';
+import { fakeStripePerTest } from '../support/fake-stripe-fixture.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const PK = 'pk_test_cardkeep';
@@ -15,13 +16,9 @@ const PK = 'pk_test_cardkeep';
 let fake: FakeStripe;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  fake = await FakeStripe.start({ now: () => NOW, publishableKey: PK });
-  stripe = new Stripe(fake.secretKey, fake.clientConfig());
-});
-
-afterEach(async () => {
-  await fake.close();
+fakeStripePerTest({ now: () => NOW, publishableKey: PK }, (started, client) => {
+  fake = started;
+  stripe = client;
 });
 
 const store = () => new StripeStore({ stripe, publishableKey: PK, now: () => NOW });

@@ -2,7 +2,7 @@
 // Each flow's test asserts what the shopper gets back and the exact calls Stripe received.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Stripe from 'stripe';
 import { CardkeepError } from '../../src/core/errors.js';
 import { ProtocolError } from '../../src/server/protocol-error.js';
@@ -13,7 +13,8 @@ import {
   type StripeStoreCommonOptions,
 } from '../../src/server/stripe-store.js';
 import { ensureDemoCustomer } from '../../demo/stripe-customer.mjs';
-import { FakeStripe, type RecordedRequest } from '../support/fake-stripe.js';
+import type { FakeStripe, RecordedRequest } from '../support/fake-stripe.js';
+import { fakeStripePerTest } from '../support/fake-stripe-fixture.js';
 
 const NOW = new Date('2026-11-25T12:00:00Z');
 const PK = 'pk_test_cardkeep';
@@ -21,13 +22,9 @@ const PK = 'pk_test_cardkeep';
 let fake: FakeStripe;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  fake = await FakeStripe.start({ now: () => NOW, publishableKey: PK });
-  stripe = new Stripe(fake.secretKey, fake.clientConfig());
-});
-
-afterEach(async () => {
-  await fake.close();
+fakeStripePerTest({ now: () => NOW, publishableKey: PK }, (started, client) => {
+  fake = started;
+  stripe = client;
 });
 
 /** The Stripe idempotency key the store derives (documented in docs/stripe.md). */

@@ -1,8 +1,8 @@
 // The Stripe webhook endpoint: signatures checked on the raw body by the real `stripe` library,
 // events signed the way Stripe signs them (the fake's signer, not Stripe's own test helper).
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
-import Stripe from 'stripe';
+import { describe, it } from 'node:test';
+import type Stripe from 'stripe';
 import { createUpdateLink, verifyLinkToken } from '../../src/server/signed-link.js';
 import {
   createStripeWebhookHandler,
@@ -10,7 +10,8 @@ import {
   type PaymentFailedContext,
   type StripeWebhookOptions,
 } from '../../src/server/stripe-webhooks.js';
-import { FakeStripe } from '../support/fake-stripe.js';
+import type { FakeStripe } from '../support/fake-stripe.js';
+import { fakeStripePerTest } from '../support/fake-stripe-fixture.js';
 
 const WHSEC = 'whsec_test_cardkeep_0123456789';
 const LINK_SECRET = 'a-link-secret-of-at-least-32-characters!';
@@ -18,13 +19,10 @@ const LINK_SECRET = 'a-link-secret-of-at-least-32-characters!';
 let fake: FakeStripe;
 let stripe: Stripe;
 
-beforeEach(async () => {
-  fake = await FakeStripe.start();
-  stripe = new Stripe(fake.secretKey, fake.clientConfig());
-});
-
-afterEach(async () => {
-  await fake.close();
+// On the machine's clock: the `stripe` library checks a signature's age against it.
+fakeStripePerTest({}, (started, client) => {
+  fake = started;
+  stripe = client;
 });
 
 function post(payload: string, signature: string | null): Request {

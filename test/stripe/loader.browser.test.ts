@@ -3,7 +3,8 @@ import { expect } from '@open-wc/testing';
 import type { StripeConstructor } from '@stripe/stripe-js';
 import type { CardkeepAdapter, UpdateResult } from '../../src/adapter/types.js';
 import { CardkeepError } from '../../src/core/errors.js';
-import { loadStripeOnce, runAuthentication, setStripeLoader } from '../../src/stripe/loader.js';
+import { StripeJs, runAuthentication } from '../../src/stripe/loader.js';
+import { pageStripeJs, setStripeLoader } from '../../src/stripe/page-stripe.js';
 import type { StripeLoader } from '../../src/stripe/loader.js';
 import { FakeStripe, deferred, stripeError } from '../support/fake-stripe-js.js';
 
@@ -43,17 +44,15 @@ function verifyingAdapter(verified: string[]): CardkeepAdapter {
   };
 }
 
-describe('loadStripeOnce', () => {
+describe('StripeJs', () => {
   afterEach(() => setStripeLoader());
 
   it('loads Stripe.js once per publishable key, however many elements ask', async () => {
     const fake = new FakeStripe();
-    const [a, b] = await Promise.all([
-      loadStripeOnce('pk_test_a', { loader: fake.loader }),
-      loadStripeOnce('pk_test_a', { loader: fake.loader }),
-    ]);
-    const c = await loadStripeOnce('pk_test_a', { loader: fake.loader });
-    await loadStripeOnce('pk_test_b', { loader: fake.loader });
+    const stripeJs = new StripeJs(fake.loader);
+    const [a, b] = await Promise.all([stripeJs.load('pk_test_a'), stripeJs.load('pk_test_a')]);
+    const c = await stripeJs.load('pk_test_a');
+    await stripeJs.load('pk_test_b');
     expect(a).to.equal(b);
     expect(a).to.equal(c);
     expect(fake.loads).to.deep.equal(['pk_test_a', 'pk_test_b']);
@@ -64,13 +63,12 @@ describe('loadStripeOnce', () => {
     let attempts = 0;
     const flaky: StripeLoader = (key) =>
       ++attempts === 1 ? Promise.reject(new Error('Failed to load Stripe.js')) : fake.loader(key);
-    const error = await rejection(loadStripeOnce('pk_test_flaky', { loader: flaky }));
+    const stripeJs = new StripeJs(flaky);
+    const error = await rejection(stripeJs.load('pk_test_flaky'));
     expect(error).to.be.instanceOf(CardkeepError);
     expect((error as CardkeepError).code).to.equal('network');
     expect((error as CardkeepError).retryable).to.equal(true);
-    expect(await loadStripeOnce('pk_test_flaky', { loader: flaky })).to.equal(
-      await fake.loader('pk_test_flaky'),
-    );
+    expect(await stripeJs.load('pk_test_flaky')).to.equal(await fake.loader('pk_test_flaky'));
     expect(attempts).to.equal(2);
   });
 
@@ -78,32 +76,30 @@ describe('loadStripeOnce', () => {
     const hanging = deferred<null>();
     let attempts = 0;
     const loader: StripeLoader = () => (++attempts, hanging.promise);
-    const error = await rejection(loadStripeOnce('pk_test_slow', { loader, timeout: 20 }));
+    const stripeJs = new StripeJs(loader);
+    const error = await rejection(stripeJs.load('pk_test_slow', 20));
     expect((error as CardkeepError).code).to.equal('timeout');
-    await rejection(loadStripeOnce('pk_test_slow', { loader, timeout: 20 }));
+    await rejection(stripeJs.load('pk_test_slow', 20));
     expect(attempts).to.equal(2);
   });
 
   it('treats a loader that finds no Stripe (null) or throws as a failed load', async () => {
-    const none = await rejection(loadStripeOnce('pk_test_null', { loader: async () => null }));
+    const none = await rejection(new StripeJs(async () => null).load('pk_test_null'));
     expect((none as CardkeepError).code).to.equal('network');
-    const thrown = await rejection(
-      loadStripeOnce('pk_test_throw', {
-        loader: () => {
-          throw new Error('blocked');
-        },
-      }),
-    );
+    const blocked = new StripeJs(() => {
+      throw new Error('blocked');
+    });
+    const thrown = await rejection(blocked.load('pk_test_throw'));
     expect((thrown as CardkeepError).code).to.equal('network');
   });
 
   it('uses the page-wide loader a merchant set, and the default again once it is cleared', async () => {
     const fake = new FakeStripe();
     setStripeLoader(fake.loader);
-    await loadStripeOnce('pk_test_page');
+    await pageStripeJs().load('pk_test_page');
     expect(fake.loads).to.deep.equal(['pk_test_page']);
     setStripeLoader();
-    const error = await rejection(loadStripeOnce('pk_test_page', { timeout: 5_000 }));
+    const error = await rejection(pageStripeJs().load('pk_test_page', 5_000));
     expect((error as CardkeepError).code).to.equal('network');
     expect(fake.loads).to.deep.equal(['pk_test_page']);
   });
@@ -121,7 +117,7 @@ describe('loadStripeOnce', () => {
     const before = stripeScripts().length;
     window.Stripe = constructor as unknown as StripeConstructor;
     try {
-      const stripe = await loadStripeOnce('pk_test_window');
+      const stripe = await new StripeJs().load('pk_test_window');
       expect(typeof stripe.confirmSetup).to.equal('function');
       expect(keys).to.deep.equal(['pk_test_window']);
       expect(stripeScripts().length).to.equal(before);
@@ -132,10 +128,11 @@ describe('loadStripeOnce', () => {
 
   it('runs the real loadStripe, which fails offline with a network error, and retries it', async () => {
     // The test browser resolves no outside host: exactly what a shopper offline sees.
-    const first = await rejection(loadStripeOnce('pk_test_real', { timeout: 8_000 }));
+    const stripeJs = new StripeJs();
+    const first = await rejection(stripeJs.load('pk_test_real', 8_000));
     expect((first as CardkeepError).code).to.equal('network');
     expect(stripeScripts().length, 'Stripe.js was requested').to.be.greaterThan(0);
-    const second = await rejection(loadStripeOnce('pk_test_real', { timeout: 8_000 }));
+    const second = await rejection(stripeJs.load('pk_test_real', 8_000));
     expect((second as CardkeepError).code).to.equal('network');
   });
 });
@@ -153,7 +150,7 @@ describe('runAuthentication', () => {
     const result = await runAuthentication({
       action,
       adapter: verifyingAdapter(verified),
-      loader: fake.loader,
+      stripe: new StripeJs(fake.loader),
     });
     expect(fake.methods).to.deep.equal(['handleNextAction']);
     expect(fake.calls[0]!.args[0]).to.deep.equal({ clientSecret: action.clientSecret });
@@ -169,7 +166,7 @@ describe('runAuthentication', () => {
     await runAuthentication({
       action: payment,
       adapter: verifyingAdapter(verified),
-      loader: fake.loader,
+      stripe: new StripeJs(fake.loader),
     });
     expect(fake.methods).to.deep.equal(['handleNextAction']);
     expect(fake.calls[0]!.args[0]).to.deep.equal({ clientSecret: payment.clientSecret });
@@ -184,7 +181,7 @@ describe('runAuthentication', () => {
         runAuthentication({
           action: { ...action, clientSecret: bad },
           adapter: verifyingAdapter(verified),
-          loader: fake.loader,
+          stripe: new StripeJs(fake.loader),
         }),
       );
       expect(error, bad).to.be.instanceOf(CardkeepError);
@@ -206,7 +203,11 @@ describe('runAuthentication', () => {
     });
     const verified: string[] = [];
     const error = await rejection(
-      runAuthentication({ action, adapter: verifyingAdapter(verified), loader: fake.loader }),
+      runAuthentication({
+        action,
+        adapter: verifyingAdapter(verified),
+        stripe: new StripeJs(fake.loader),
+      }),
     );
     expect((error as CardkeepError).code).to.equal('card_declined');
     expect(verified).to.deep.equal([]);
@@ -216,7 +217,11 @@ describe('runAuthentication', () => {
     const fake = new FakeStripe();
     fake.nextActionResults.push({ error: stripeError('api_connection_error', 'Network error') });
     const error = await rejection(
-      runAuthentication({ action, adapter: verifyingAdapter([]), loader: fake.loader }),
+      runAuthentication({
+        action,
+        adapter: verifyingAdapter([]),
+        stripe: new StripeJs(fake.loader),
+      }),
     );
     expect((error as CardkeepError).code).to.equal('network');
   });
@@ -231,7 +236,7 @@ describe('runAuthentication', () => {
       runAuthentication({
         action,
         adapter: verifyingAdapter(verified),
-        loader: fake.loader,
+        stripe: new StripeJs(fake.loader),
         signal: controller.signal,
       }),
     );
@@ -246,7 +251,7 @@ describe('runAuthentication', () => {
     const adapter = verifyingAdapter([]);
     delete adapter.verify;
     const error = await rejection(
-      runAuthentication({ action, adapter, loader: new FakeStripe().loader }),
+      runAuthentication({ action, adapter, stripe: new StripeJs(new FakeStripe().loader) }),
     );
     expect((error as CardkeepError).code).to.equal('server');
   });

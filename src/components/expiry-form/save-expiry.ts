@@ -55,13 +55,16 @@ export async function saveExpiry(
   if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
     step('authenticating');
     // Stripe.js comes with the replacement form's lazily loaded parts.
-    const { runAuthentication } = await loadLazyParts();
-    current = await runAuthentication({ action: current.action, adapter: backend, signal });
+    const { runAuthentication, pageStripeJs } = await loadLazyParts();
+    // The page's Stripe.js: the expiry form has no loader of its own.
+    const stripe = pageStripeJs();
+    current = await runAuthentication({ action: current.action, adapter: backend, signal, stripe });
   }
   const { action } = current;
   if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
   // The words of a payment to confirm come with those parts too: the step is said once here.
-  const { confirmPayment } = await loadLazyParts();
+  const { confirmPayment, pageStripeJs } = await loadLazyParts();
   step('payment');
-  return confirmPayment({ result: { ...current, action }, adapter: backend, signal });
+  const stripe = pageStripeJs();
+  return confirmPayment({ result: { ...current, action }, adapter: backend, signal, stripe });
 }

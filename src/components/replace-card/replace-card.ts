@@ -12,12 +12,8 @@ import { addMessages } from '../../i18n/locales.js';
 import { lateMessages } from '../../i18n/late-messages.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
-import {
-  confirmPayment,
-  loadStripeOnce,
-  runAuthentication,
-  stripeFailure,
-} from '../../stripe/loader.js';
+import { StripeJs, confirmPayment, runAuthentication, stripeFailure } from '../../stripe/loader.js';
+import { pageStripeJs } from '../../stripe/page-stripe.js';
 import { returnUrl, takeRedirectReturn } from '../../stripe/redirect-return.js';
 import type { RedirectReturn } from '../../stripe/redirect-return.js';
 import type { StripeError, StripeLoader } from '../../stripe/loader.js';
@@ -137,6 +133,8 @@ export class CardkeepReplaceCard extends CardkeepElement {
    * saving, the form on success) drops focus to nowhere, which must not count as leaving.
    */
   #hasFocus = false;
+  /** Stripe.js through this element's own `stripeLoader`, with its own cache. */
+  #ownStripe: StripeJs | undefined;
 
   /** Your own card page, linked when the secure form cannot load. Only http(s) URLs are used. */
   declare fallbackUrl: string | undefined;
@@ -225,7 +223,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
       const session = await backend.createSetupSession({ signal });
       step('frame');
       this.#publishableKey = session.publishableKey;
-      const stripe = await loadStripeOnce(session.publishableKey, { loader: this.stripeLoader });
+      const stripe = await this.#stripeJs().load(session.publishableKey);
       signal.throwIfAborted();
       const frame = (this.#frame = mountStripeFrame(
         this,
@@ -266,7 +264,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
       const key =
         back.publishableKey ??
         (await backend.createSetupSession({ signal: call.signal })).publishableKey;
-      const stripe = await loadStripeOnce(key, { loader: this.stripeLoader });
+      const stripe = await this.#stripeJs().load(key);
       call.signal.throwIfAborted();
       const { setupIntent, error } = await stripe.retrieveSetupIntent(back.clientSecret);
       call.signal.throwIfAborted();
@@ -336,7 +334,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
       { setupIntentId: this.#confirmed },
       { signal },
     );
-    const loader = this.stripeLoader;
+    const stripe = this.#stripeJs();
     let current = result;
     // The bank may check the card first, then want the retried renewal confirmed.
     if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
@@ -345,14 +343,22 @@ export class CardkeepReplaceCard extends CardkeepElement {
         action: current.action,
         adapter: backend,
         signal,
-        loader,
+        stripe,
       });
     }
     const { action } = current;
     if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
     // The card is on file; the bank wants the retried renewal confirmed.
     step('payment');
-    return confirmPayment({ result: { ...current, action }, adapter: backend, signal, loader });
+    return confirmPayment({ result: { ...current, action }, adapter: backend, signal, stripe });
+  }
+
+  /** The element's own Stripe.js when it was given a loader, else the page's. */
+  #stripeJs(): StripeJs {
+    const loader = this.stripeLoader;
+    if (!loader) return pageStripeJs();
+    if (this.#ownStripe?.loader !== loader) this.#ownStripe = new StripeJs(loader);
+    return this.#ownStripe;
   }
 
   override willUpdate(changed: PropertyValues<this>) {

@@ -6,6 +6,9 @@
 // Mail scanners open links with HEAD and repeated GETs and no cookies: nothing here spends a
 // link but a successful save. Tokens never reach a log line: only paths are logged, and
 // failures of `sendLink` are logged by name and message.
+//
+// Over 300 lines on purpose: one factory whose routes share the handler's dependencies, the
+// form reader and the link rules; the HTML is in render.ts, the words in i18n/.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { isExpired } from '../../core/calendar.js';

@@ -9,7 +9,7 @@ import { CardkeepError } from '../../../src/core/errors.js';
 import type { CardkeepErrorEvent } from '../../../src/events/error.js';
 import type { CardkeepOpenEvent } from '../../../src/events/open.js';
 import type { CardkeepUpdatedEvent } from '../../../src/events/updated.js';
-import { setStripeLoader } from '../../../src/stripe/loader.js';
+import { setStripeLoader } from '../../../src/stripe/page-stripe.js';
 import type { UpdateResult } from '../../../src/adapter/types.js';
 import { YEAR as year, onTestCalendar } from '../../support/clock.js';
 import { FakeAdapter, card } from '../../support/fake-adapter.js';

@@ -8,7 +8,7 @@ import type { ReplaceCardStatus } from '../../../src/components/replace-card/rep
 import { CardkeepError } from '../../../src/core/errors.js';
 import type { CardkeepErrorEvent } from '../../../src/events/error.js';
 import type { CardkeepUpdatedEvent } from '../../../src/events/updated.js';
-import { setStripeLoader } from '../../../src/stripe/loader.js';
+import { setStripeLoader } from '../../../src/stripe/page-stripe.js';
 import type { StripeLoader } from '../../../src/stripe/loader.js';
 import { FakeAdapter } from '../../support/fake-adapter.js';
 import { FakeStripe, deferred, stripeError } from '../../support/fake-stripe-js.js';
@@ -623,6 +623,48 @@ describe('<cardkeep-replace-card>', () => {
       (await adapter.next<SetupSession>('createSetupSession')).resolve(freshSession());
       await until(el, 'ready');
       expect(mounts()).to.have.length(1);
+    });
+  });
+
+  describe('where Stripe.js comes from', () => {
+    /** A form for `adapter`, with `loader` of its own or (undefined) the page's. */
+    const form = (adapter: FakeAdapter, loader: StripeLoader | undefined) =>
+      fixture<CardkeepReplaceCard>(
+        html`<div>
+          <cardkeep-replace-card
+            .adapter=${adapter}
+            .stripeLoader=${loader}
+          ></cardkeep-replace-card>
+        </div>`,
+      ).then((div) => div.querySelector('cardkeep-replace-card')!);
+
+    it('two forms with loaders of their own each load their own Stripe, even for one key', async () => {
+      const key = freshSession();
+      const forms = [new FakeStripe(), new FakeStripe()].map(async (fake) => {
+        const adapter = new FakeAdapter();
+        const el = await form(adapter, fake.loader);
+        (await adapter.next<SetupSession>('createSetupSession')).resolve(key);
+        await until(el, 'ready');
+        return fake;
+      });
+      for (const fake of await Promise.all(forms)) {
+        expect(fake.loads).to.deep.equal([key.publishableKey]);
+        expect(fake.methods, 'its frame is mounted with its own Stripe').to.include('elements');
+      }
+    });
+
+    it('forms without a loader share the page’s: Stripe.js loads once for the page', async () => {
+      const fake = new FakeStripe();
+      setStripeLoader(fake.loader);
+      const key = freshSession();
+      for (let i = 0; i < 2; i++) {
+        const adapter = new FakeAdapter();
+        const el = await form(adapter, undefined);
+        (await adapter.next<SetupSession>('createSetupSession')).resolve(key);
+        await until(el, 'ready');
+      }
+      expect(fake.loads).to.deep.equal([key.publishableKey]);
+      expect(fake.methods.filter((m) => m === 'elements')).to.have.length(2);
     });
   });
 
