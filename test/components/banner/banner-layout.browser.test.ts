@@ -12,7 +12,8 @@ import { forgetLinkToken } from '../../../src/adapter/link-token.js';
 import type { CardSummary, UpdateResult } from '../../../src/adapter/types.js';
 import { CardkeepError } from '../../../src/core/errors.js';
 import { YEAR as year, testClock } from '../../support/clock.js';
-import { FakeAdapter, card } from '../../support/fake-adapter.js';
+import { bannerAnswering } from '../../support/banner.js';
+import { card } from '../../support/fake-adapter.js';
 
 const clock = testClock();
 const yy = String(year + 3).slice(2);
@@ -25,23 +26,8 @@ const buttonNamed = (root: ShadowRoot, name: string) =>
   [...root.querySelectorAll('button')].find((b) => b.textContent!.trim() === name)!;
 
 /** A banner in a `lang` wrapper whose getCard is answered with `answer` (rejected if an error). */
-async function banner(answer: CardSummary | CardkeepError, lang = 'en') {
-  const adapter = new FakeAdapter();
-  const wrapper = document.createElement('div');
-  wrapper.lang = lang;
-  document.body.append(wrapper);
-  mounted.push(wrapper);
-  wrapper.innerHTML = '<cardkeep-banner></cardkeep-banner>';
-  const el = wrapper.firstElementChild as CardkeepBanner;
-  el.adapter = adapter;
-  el.now = clock;
-  const call = await adapter.next('getCard');
-  if (answer instanceof CardkeepError) call.reject(answer);
-  else call.resolve(answer);
-  await waitUntil(() => shadow(el).querySelector('h2'), 'the banner shows');
-  await el.updateComplete;
-  return { el, adapter };
-}
+const banner = (answer: CardSummary | CardkeepError, lang = 'en') =>
+  bannerAnswering(answer, { lang, mounted });
 
 /** Opens the expiry form from the notice and waits for its field to have the focus. */
 async function openForm(el: CardkeepBanner, lang: string) {

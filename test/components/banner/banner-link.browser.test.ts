@@ -10,6 +10,7 @@ import { forgetLinkToken } from '../../../src/adapter/link-token.js';
 import type { CardSummary } from '../../../src/adapter/types.js';
 import { CardkeepError } from '../../../src/core/errors.js';
 import { YEAR as year, onTestCalendar, testClock } from '../../support/clock.js';
+import { bannerAnswering } from '../../support/banner.js';
 import { FakeAdapter, card } from '../../support/fake-adapter.js';
 import { startServer } from '../../support/server.js';
 
@@ -38,23 +39,8 @@ async function withLink(token: string, body: () => Promise<void>) {
 }
 
 /** A banner whose getCard is answered with `answer` (or rejected with it, for an error). */
-async function banner(answer: CardSummary | null | CardkeepError, lang = 'en') {
-  const adapter = new FakeAdapter();
-  const wrapper = document.createElement('div');
-  wrapper.lang = lang;
-  document.body.append(wrapper);
-  mounted.push(wrapper);
-  wrapper.innerHTML = '<cardkeep-banner></cardkeep-banner>';
-  const el = wrapper.firstElementChild as CardkeepBanner;
-  el.adapter = adapter;
-  el.now = clock;
-  const call = await adapter.next('getCard');
-  if (answer instanceof CardkeepError) call.reject(answer);
-  else call.resolve(answer);
-  await waitUntil(() => visible(el) && el.shadowRoot!.querySelector('h2'), 'the notice shows');
-  await el.updateComplete;
-  return el;
-}
+const banner = async (answer: CardSummary | null | CardkeepError, lang = 'en') =>
+  (await bannerAnswering(answer, { lang, mounted })).el;
 
 const dead = (reason: string) =>
   new CardkeepError('unauthorized', `401 unauthorized`, { status: 401, reason });
