@@ -195,6 +195,7 @@ export function expiredCard(now = new Date()) {
     expYear: last.y,
     status: 'payment_failed',
     customerName: 'Hanako Sato',
+    greetingName: { en: 'Hanako', ja: '佐藤' },
     customerSince: 2019,
   };
 }

@@ -14,27 +14,46 @@
 
   const BRANDS = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express' };
   const label = (card) => `${BRANDS[card.brand] ?? card.brand} •••• ${card.last4}`;
-  const expiry = (card) =>
-    `${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`;
+  const MONTHS = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' });
+  const month = (card) =>
+    `${MONTHS.format(new Date(Date.UTC(2000, card.expMonth - 1, 1)))} ${card.expYear}`;
 
   function status(card, now = new Date()) {
     if (card.status === 'payment_failed') return 'payment_failed';
     const firstDayAfter = new Date(card.expYear, card.expMonth, 1);
     return now >= firstDayAfter ? 'expired' : 'ok';
   }
+  const expired = (card, now = new Date()) => now >= new Date(card.expYear, card.expMonth, 1);
 
+  // The same words as Cardkeep's English (src/i18n/en-core.ts); [c] and [e] are the card and
+  // its month, which (as Cardkeep's keepTogether does) never break across lines.
   const TEXT = {
     expired: {
       title: 'Your card has expired',
-      body: (c, e) =>
-        `Your ${c} expired at the end of ${e}. If your bank sent you a new card with the same number, just enter its new expiry date.`,
+      body: () =>
+        'Your [c] expired in [e]. If your bank sent you a new one with the same number, just enter its new expiry date.',
     },
     payment_failed: {
       title: 'We couldn’t take your last payment',
-      body: (c, e) =>
-        `The charge to your ${c} (expires ${e}) didn’t go through. If your bank sent you a renewed card, enter its new expiry date and we’ll try again.`,
+      body: (card) =>
+        expired(card)
+          ? 'We couldn’t charge your [c]: it expired in [e]. Enter the new card’s expiry date and we’ll try again.'
+          : 'We couldn’t charge your [c]. If your bank sent you a renewed card, enter its new expiry date and we’ll try again.',
     },
   };
+
+  /** A paragraph whose [c] and [e] become unbreakable spans. */
+  function message(text, card) {
+    const node = element('p', { part: 'message' });
+    for (const piece of text.split(/(\[[ce]\])/)) {
+      if (piece === '[c]' || piece === '[e]') {
+        node.append(
+          element('span', { class: 'nowrap' }, piece === '[c]' ? label(card) : month(card)),
+        );
+      } else if (piece) node.append(piece);
+    }
+    return node;
+  }
 
   function element(tag, attributes, text) {
     const node = document.createElement(tag);
@@ -68,16 +87,19 @@
       const kind = card ? status(card) : 'ok';
       if (kind === 'ok') return;
       const text = TEXT[kind];
+      const lang = 'en';
       const section = element('section', {
         part: 'base',
         'aria-labelledby': 'title',
         class: `stack ${kind}`,
+        lang,
       });
       section.append(element('h2', { part: 'title', id: 'title' }, text.title));
-      if (card.customerName) {
-        section.append(element('p', { part: 'greeting' }, `Hi ${card.customerName},`));
-      }
-      section.append(element('p', { part: 'message' }, text.body(label(card), expiry(card))));
+      // Only a name the backend gives for greeting (never the full name), as Cardkeep does.
+      const greeting =
+        typeof card.greetingName === 'string' ? card.greetingName : card.greetingName?.en;
+      if (greeting) section.append(element('p', { part: 'greeting' }, `Hi ${greeting},`));
+      section.append(message(text.body(card), card));
       if (card.customerSince) {
         section.append(
           element(
@@ -89,11 +111,19 @@
       }
       const actions = element('div', { part: 'actions', class: 'row' });
       actions.append(
-        element('button', { part: 'button primary', class: 'primary' }, 'Update expiry date'),
-        element('button', { part: 'button' }, 'Use a different card'),
+        element(
+          'button',
+          { part: 'button primary', class: 'primary', 'data-opens': 'expiry' },
+          'Update expiry date',
+        ),
+        element('button', { 'data-opens': 'replace', part: 'button' }, 'Use a different card'),
       );
       section.append(actions);
-      this.#root.append(section);
+      // The live region the thank-you will fill, in the page before it (as Cardkeep's).
+      this.#root.append(
+        section,
+        element('div', { class: 'visually-hidden', role: 'status', lang }),
+      );
     }
   }
 
