@@ -7,11 +7,11 @@
 // Over 300 lines on purpose: the documented input types (~45), the facts in both languages and
 // the mail-client markup (tables, Outlook's VML button, dark mode) belong to one e-mail.
 import { cardLabel, greetingNameFor } from '../i18n/messages.js';
+import { formatAmount } from '../i18n/money.js';
 import type { GreetingName } from '../protocol/wire.js';
 import {
   escapeHtml,
   emailAddress,
-  formatMoney,
   hexColor,
   html,
   httpUrl,
@@ -257,7 +257,7 @@ export function renderDunningEmail(input: DunningEmailInput): DunningEmail {
       timeZone: 'UTC',
     }).format(new Date(Date.UTC(card.expYear, card.expMonth - 1, 1))),
     amount: input.amount
-      ? formatMoney(input.amount.value, String(input.amount.currency), locale)
+      ? formatAmount(input.amount.value, String(input.amount.currency), locale)
       : undefined,
     until,
     support: emailAddress(input.shop.supportEmail),

@@ -68,23 +68,6 @@ export function textOn(background: string): '#ffffff' | '#111111' {
   return 1.05 / (l + 0.05) >= (l + 0.05) / 0.0556 ? '#ffffff' : '#111111';
 }
 
-/**
- * An amount in the currency's smallest unit (Stripe's convention) as a reader expects it:
- * 1980 JPY is ¥1,980 and 1999 USD is $19.99. Undefined for a currency Intl does not know.
- */
-export function formatMoney(amount: number, currency: string, locale: string): string | undefined {
-  if (!Number.isFinite(amount)) return undefined;
-  try {
-    const format = new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency: currency.toUpperCase(),
-    });
-    return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-  } catch {
-    return undefined;
-  }
-}
-
 /** An absolute http(s) URL as text, or a TypeError: a `javascript:` link never reaches a page. */
 export function httpUrl(value: unknown, what: string): string {
   let url: URL;

@@ -99,7 +99,7 @@ describe('renderDunningEmail', () => {
       'いつもKissa Tanukiをご利用いただき、誠にありがとうございます。',
       '2019年からのご愛顧',
       'Visa •••• 4242（有効期限 2026年11月）',
-      '1,980',
+      '1,980円のお支払い', // as a Japanese shop writes yen, as the widget does (not ￥1,980)
       '有効期限を更新する',
       '12月7日(月) 18:00 JSTまで、1回のみご利用いただけます。',
       'help@tanuki.example までご連絡いただくか',

@@ -4,31 +4,12 @@ import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { cardLabel } from '../../i18n/messages.js';
+import { formatAmount } from '../../i18n/money.js';
 import type { Messages } from '../../i18n/messages.js';
 import { keepTogether } from './keep-together.js';
 
 /** Its English strings, for the elements that show it (their `ownMessages`). */
 export { enThanks } from '../../i18n/en-thanks.js';
-
-/**
- * An amount in the currency's smallest unit (Stripe's convention) as the shopper reads it:
- * 198000 JPY is ¥198,000 and 1999 USD is $19.99. Intl knows which currencies have no minor
- * unit. Undefined when the currency code is not one Intl knows.
- */
-export function formatAmount(amount: number, currency: string, locale: string): string | undefined {
-  try {
-    const code = currency.toUpperCase();
-    // A Japanese shop writes yen as 1,980円, not ￥1,980 (Intl's symbol form).
-    const format = new Intl.NumberFormat(locale, {
-      style: 'currency',
-      currency: code,
-      ...(locale === 'ja' && code === 'JPY' ? { currencyDisplay: 'name' } : {}),
-    });
-    return format.format(amount / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * How a retried renewal went, in one sentence ("Your payment of ¥1,980 went through."); empty

@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { cardLabel, greetingNameFor } from '../../i18n/messages.js';
 import type { Locale } from '../../i18n/messages.js';
-import { formatMoney, hexColor, html, textOn, unsafeRaw } from '../html.js';
+import { formatAmount } from '../../i18n/money.js';
+import { hexColor, html, textOn, unsafeRaw } from '../html.js';
 import type { SafeHtml } from '../html.js';
 import { wordsFor } from './words.js';
 
@@ -172,7 +173,7 @@ function paymentLine(payment: PaymentOutcome | undefined, locale: Locale): SafeH
   if (payment.status === 'failed') return html`<p class="error">${messages.paymentStillFailed}</p>`;
   const amount =
     payment.amount !== undefined && payment.currency
-      ? formatMoney(payment.amount, payment.currency, messages.locale)
+      ? formatAmount(payment.amount, payment.currency, messages.locale)
       : undefined;
   return html`<p>
     ${amount ? messages.paymentSucceeded(amount, payment.description) : messages.paymentWentThrough}
