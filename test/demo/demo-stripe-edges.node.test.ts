@@ -4,45 +4,23 @@
 // Chromium. A 3-D Secure retry of the failed renewal (confirmed, and closed by the shopper), a
 // card saved from a wallet, and the return from a bank's page after a redirect.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Stripe from 'stripe';
-import type { Browser, Frame, Page } from 'puppeteer-core';
-import type { DemoServer } from '../../demo/server.mjs';
-import { FakeStripe } from '../support/fake-stripe.js';
+import type { Frame, Page } from 'puppeteer-core';
 import type { TestCardName } from '../support/fake-stripe.js';
 import { clock } from '../support/clock.js';
-import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
-import {
-  assertClean,
-  launchChromium,
-  newVisit,
-  open,
-  textOf,
-  updateExpiry,
-  waitForText,
-} from './shopper.js';
-import type { Visit } from './shopper.js';
-import { answerStripeHosts } from './stripe-hosts.js';
+import { defaultCard, stripeDemoSession } from './stripe-demo.js';
+import { open, textOf, updateExpiry, waitForText } from './shopper.js';
 
-let browser: Browser;
-let fake: FakeStripe | undefined;
-let demo: DemoServer | undefined;
-const visits: Visit[] = [];
-
-/** A shopper's browser profile whose requests to Stripe's hosts the test answers. */
-async function visit(): Promise<Visit> {
-  const entry = await newVisit(browser);
-  visits.push(entry);
-  await answerStripeHosts(entry, fake!);
-  return entry;
-}
+const session = stripeDemoSession({ answerStripeHosts: true });
+const { visit } = session;
 
 /**
  * A customer whose `card` expired last month and whose renewal of 1,980 yen failed on it; the
  * demo started for them.
  */
 async function failedRenewal(card: TestCardName, options: { wallet?: 'apple_pay' } = {}) {
-  fake = await FakeStripe.start({ now: clock });
+  const fake = await session.startFake();
   const now = clock();
   const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
   const customer = fake.addCustomer({ name: 'Mia Weber', created: Date.UTC(2022, 1) / 1000 });
@@ -58,7 +36,7 @@ async function failedRenewal(card: TestCardName, options: { wallet?: 'apple_pay'
     status: 'past_due',
     latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
   });
-  demo = await startFakeStripeDemo(fake, customer.id);
+  const demo = await session.startDemo(customer.id);
   return { customerId: customer.id, old, invoiceId: String(invoice!.id), url: demo.url };
 }
 
@@ -81,24 +59,6 @@ async function answer(page: Page, outcome: 'succeed' | 'fail') {
   });
 }
 
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  try {
-    for (const entry of visits.splice(0)) await assertClean(entry);
-  } finally {
-    await demo?.close();
-    await fake?.close();
-    demo = fake = undefined;
-  }
-});
-
 describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)', () => {
   it('a card that needs 3-D Secure: the bank checks the card, then the shopper confirms the retried payment', async () => {
     const { invoiceId, url } = await failedRenewal('pm_card_authenticationRequired');
@@ -116,9 +76,9 @@ describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)
       'cardkeep-banner',
       'Payment confirmed: your payment of ¥1,980 went through.',
     );
-    assert.equal(fake!.object(invoiceId)!.status, 'paid');
+    assert.equal(session.fake.object(invoiceId)!.status, 'paid');
     // The on-session pay call, once: the confirmation finished the same PaymentIntent.
-    const pays = fake!.requests.filter((r) => r.path === `/v1/invoices/${invoiceId}/pay`);
+    const pays = session.fake.requests.filter((r) => r.path === `/v1/invoices/${invoiceId}/pay`);
     assert.deepEqual(
       pays.map((r) => r.params.off_session),
       ['false'],
@@ -135,9 +95,9 @@ describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)
     await answer(page, 'fail');
     await waitForText(page, 'cardkeep-banner', 'お支払いの確認が完了しませんでした');
     await waitForText(page, 'cardkeep-banner', '1,980円のお支払いはまだ完了していません');
-    const card = defaultCard(fake!, customerId).card;
+    const card = defaultCard(session.fake, customerId).card;
     assert.deepEqual([card.exp_month, card.exp_year], [3, 2031], 'the new date is saved');
-    assert.equal(fake!.object(invoiceId)!.status, 'open', 'the payment is still due');
+    assert.equal(session.fake.object(invoiceId)!.status, 'open', 'the payment is still due');
   });
 
   it('a card saved from Apple Pay: no expiry field, the replacement is offered', async () => {
@@ -156,17 +116,20 @@ describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)
     const { customerId, old, invoiceId, url } = await failedRenewal('pm_card_mastercard');
     // What the replacement form started before Stripe sent the shopper to their bank: a
     // card-only SetupIntent, confirmed there with a new card.
-    const stripe = new Stripe(fake!.secretKey, fake!.clientConfig());
+    const stripe = new Stripe(session.fake.secretKey, session.fake.clientConfig());
     const intent = await stripe.setupIntents.create({
       customer: customerId,
       usage: 'off_session',
       allowed_payment_method_types: ['card'],
       metadata: { cardkeep: 'replace_card' },
     });
-    const confirmed = await fake!.confirmSetupAsBrowser(intent.client_secret!, 'pm_card_visa');
+    const confirmed = await session.fake.confirmSetupAsBrowser(
+      intent.client_secret!,
+      'pm_card_visa',
+    );
     assert.equal(confirmed.status, 'succeeded');
     const back = new URL(`${url}/`);
-    back.searchParams.set('cardkeep_pk', fake!.publishableKey);
+    back.searchParams.set('cardkeep_pk', session.fake.publishableKey);
     back.searchParams.set('setup_intent', intent.id);
     back.searchParams.set('setup_intent_client_secret', intent.client_secret!);
     back.searchParams.set('redirect_status', 'succeeded');
@@ -176,21 +139,22 @@ describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)
     await waitForText(page, 'cardkeep-banner', 'Your new Visa •••• 4242 is saved.');
     await waitForText(page, 'cardkeep-banner', 'Your payment of ¥1,980 went through.');
     assert.equal(new URL(page.url()).search, '', 'Stripe’s parameters are gone from the address');
-    assert.notEqual(defaultCard(fake!, customerId).id, old.id);
-    assert.equal(fake!.object(invoiceId)!.status, 'paid');
+    assert.notEqual(defaultCard(session.fake, customerId).id, old.id);
+    assert.equal(session.fake.object(invoiceId)!.status, 'paid');
 
-    const replaced = fake!.requests.filter((r) => r.path === `/v1/customers/${customerId}`);
+    const replaced = session.fake.requests.filter((r) => r.path === `/v1/customers/${customerId}`);
     await page.reload({ waitUntil: 'load' });
     await page.waitForNetworkIdle({ idleTime: 150 });
     assert.equal(
-      fake!.requests.filter((r) => r.path === `/v1/customers/${customerId}`).length >
+      session.fake.requests.filter((r) => r.path === `/v1/customers/${customerId}`).length >
         replaced.length,
       true,
       'the page read the card again',
     );
     assert.equal(
-      fake!.requests.filter((r) => r.method === 'POST' && r.path === `/v1/customers/${customerId}`)
-        .length,
+      session.fake.requests.filter(
+        (r) => r.method === 'POST' && r.path === `/v1/customers/${customerId}`,
+      ).length,
       1,
       'the replacement was recorded once',
     );

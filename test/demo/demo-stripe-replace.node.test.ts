@@ -7,54 +7,30 @@
 // ./stripe-hosts.ts), api.stripe.com by forwarding to the fake. So the demo's CSP, the loader of
 // @stripe/stripe-js and the browser's origin rules are all the real ones.
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser, Frame, Page } from 'puppeteer-core';
-import type { DemoServer } from '../../demo/server.mjs';
-import { FakeStripe } from '../support/fake-stripe.js';
+import { describe, it } from 'node:test';
+import type { Frame, Page } from 'puppeteer-core';
 import { clock } from '../support/clock.js';
-import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
-import {
-  assertClean,
-  bannerShown,
-  launchChromium,
-  newVisit,
-  open,
-  settled,
-  textOf,
-  waitForText,
-} from './shopper.js';
-import type { Visit } from './shopper.js';
-import { answerStripeHosts } from './stripe-hosts.js';
+import { defaultCard, stripeDemoSession } from './stripe-demo.js';
+import { bannerShown, open, settled, textOf, waitForText } from './shopper.js';
 
 /** The replacement form's chunk (its name ends in a content hash). */
 const CHUNK = /^\/cardkeep-replace-card-[\w-]+\.min\.js$/;
 const REPLACE = 'cardkeep-banner >>> cardkeep-replace-card';
 
-let browser: Browser;
-let fake: FakeStripe | undefined;
-let demo: DemoServer | undefined;
-const visits: Visit[] = [];
+const session = stripeDemoSession({ answerStripeHosts: true });
+const { visit } = session;
 
-async function startStripeDemo(customerId?: string): Promise<DemoServer> {
-  demo = await startFakeStripeDemo(fake!, customerId);
-  return demo;
-}
-
-/** A shopper's browser profile whose requests to Stripe's hosts the test answers. */
-async function visit(): Promise<Visit> {
-  const entry = await newVisit(browser);
-  visits.push(entry);
-  await answerStripeHosts(entry, fake!);
-  return entry;
-}
+const startStripeDemo = session.startDemo;
 
 /** Every call that reached the fake: which key made it, and the parameters of writes. */
 function calls() {
-  return fake!.requests.map((r) => `${r.method} ${r.path} ${r.auth} ${r.status}`);
+  return session.fake.requests.map((r) => `${r.method} ${r.path} ${r.auth} ${r.status}`);
 }
 
 function params(method: string, path: string) {
-  return fake!.requests.filter((r) => r.method === method && r.path === path).map((r) => r.params);
+  return session.fake.requests
+    .filter((r) => r.method === method && r.path === path)
+    .map((r) => r.params);
 }
 
 /**
@@ -133,27 +109,9 @@ function assertLoadedOnDemand(requests: string[], mark: number) {
   );
 }
 
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  try {
-    for (const entry of visits.splice(0)) await assertClean(entry);
-  } finally {
-    await demo?.close();
-    await fake?.close();
-    demo = fake = undefined;
-  }
-});
-
 describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake Stripe)', () => {
   it('after a failed renewal the shopper saves a new card in Stripe’s frame; Stripe gets it as the default and the invoice is paid', async () => {
-    fake = await FakeStripe.start({ now: clock });
+    const fake = await session.startFake();
     const now = clock();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     const customer = fake.addCustomer({ name: 'Sam Carter', created: Date.UTC(2020, 5) / 1000 });
@@ -196,7 +154,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await waitForText(page, 'cardkeep-banner', 'Your payment of $19.99 went through.');
     assert.equal(await textOf(page, '#card-on-file'), `VISA •••• 4242 — 12 / ${yy}`);
 
-    const card = defaultCard(fake!, customer.id);
+    const card = defaultCard(session.fake, customer.id);
     assert.notEqual(card.id, old.id);
     assert.deepEqual(
       [card.card.brand, card.card.last4, card.customer],
@@ -262,9 +220,9 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
   });
 
   it('a declined card shows Stripe’s message and keeps the form; the shopper then saves a good card', async () => {
-    fake = await FakeStripe.start({ now: clock });
+    const fake = await session.startFake();
     const { url, customerId } = await startStripeDemo();
-    const old = defaultCard(fake!, customerId);
+    const old = defaultCard(session.fake, customerId);
     fake.clearRequests();
 
     const { page, requests, problems } = await visit();
@@ -281,7 +239,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
       children: el.children.length,
     }));
     assert.deepEqual(alert, { text: 'Your card was declined.', children: 0 }, 'shown as text');
-    assert.equal(defaultCard(fake!, customerId).id, old.id, 'the old card stays on file');
+    assert.equal(defaultCard(session.fake, customerId).id, old.id, 'the old card stays on file');
     // Stripe answers a decline with 402, which Chromium logs for any failed fetch (real Stripe.js
     // included): the one console error this flow has, and not the shop's.
     assert.deepEqual(problems.splice(0), [
@@ -297,7 +255,7 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await waitForText(page, 'cardkeep-banner', 'Thank you — your card is up to date');
     await waitForText(page, 'cardkeep-banner', 'Your new Visa •••• 4242 is saved.');
 
-    const card = defaultCard(fake!, customerId);
+    const card = defaultCard(session.fake, customerId);
     assert.notEqual(card.id, old.id);
     assert.equal(card.card.last4, '4242');
     const siId = fake.requests.find((r) => r.path.endsWith('/confirm'))!.path.split('/')[3]!;

@@ -5,66 +5,25 @@
 // page never asks js.stripe.com for anything (the shared checks in ./shopper.ts), and the fake
 // sees exactly the PaymentMethod update and the verifying SetupIntent (and the retried invoice).
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
-import type { Browser } from 'puppeteer-core';
-import type { DemoServer } from '../../demo/server.mjs';
-import { FakeStripe } from '../support/fake-stripe.js';
+import { describe, it } from 'node:test';
 import { clock } from '../support/clock.js';
-import { defaultCard, startStripeDemo as startFakeStripeDemo } from './stripe-demo.js';
-import {
-  assertClean,
-  bannerShown,
-  launchChromium,
-  newVisit,
-  open,
-  settled,
-  updateExpiry,
-  waitForText,
-} from './shopper.js';
-import type { Visit } from './shopper.js';
+import { defaultCard, stripeDemoSession } from './stripe-demo.js';
+import { bannerShown, open, settled, updateExpiry, waitForText } from './shopper.js';
 
-let browser: Browser;
-let fake: FakeStripe | undefined;
-let demo: DemoServer | undefined;
-let visits: Visit[] = [];
-
-async function startStripeDemo(customerId?: string): Promise<DemoServer> {
-  demo = await startFakeStripeDemo(fake!, customerId);
-  return demo;
-}
-
-async function visit(): Promise<Visit> {
-  const entry = await newVisit(browser);
-  visits.push(entry);
-  return entry;
-}
+// Without the Stripe.js stand-in: the expiry-only path must never ask Stripe's hosts.
+const session = stripeDemoSession();
+const { visit, startDemo: startStripeDemo } = session;
 
 /** The writes the shop's server made to Stripe, with their parameters. */
 function writes() {
-  return fake!.requests
+  return session.fake.requests
     .filter((r) => r.method === 'POST')
     .map((r) => ({ path: r.path, params: r.params, auth: r.auth }));
 }
 
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-afterEach(async () => {
-  for (const entry of visits) await assertClean(entry);
-  visits = [];
-  await demo?.close();
-  await fake?.close();
-  demo = fake = undefined;
-});
-
 describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
   it('the demo shopper fixes the card expiring this month: Stripe gets the new expiry and verifies it, no Stripe.js', async () => {
-    fake = await FakeStripe.start({ now: clock });
+    const fake = await session.startFake();
     const { url, customerId } = await startStripeDemo();
     const card = defaultCard(fake!, customerId);
     const now = clock();
@@ -124,7 +83,7 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
   });
 
   it('a failed renewal: after the update Stripe retries the invoice and the page says it went through', async () => {
-    fake = await FakeStripe.start({ now: clock });
+    const fake = await session.startFake();
     const now = clock();
     const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     const customer = fake.addCustomer({

@@ -1,9 +1,14 @@
-// What the two Stripe-mode demo tests share: the demo server started against a fake Stripe,
-// and the customer's default card as the fake holds it.
+// What the Stripe-mode demo tests share: the demo server started against a fake Stripe, the
+// customer's default card as the fake holds it, and each file's browser and per-test cleanup.
+import { after, afterEach, before } from 'node:test';
+import type { Browser } from 'puppeteer-core';
 import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
 import { clock } from '../support/clock.js';
-import type { FakeStripe } from '../support/fake-stripe.js';
+import { FakeStripe } from '../support/fake-stripe.js';
+import { assertClean, launchChromium, newVisit } from './shopper.js';
+import type { Visit } from './shopper.js';
+import { answerStripeHosts } from './stripe-hosts.js';
 
 /**
  * The demo in Stripe mode against `fake`, on the test calendar (start the fake with
@@ -33,5 +38,60 @@ export function defaultCard(fake: FakeStripe, customerId: string) {
     id: string;
     customer: string;
     card: { brand: string; last4: string; exp_month: number; exp_year: number };
+  };
+}
+
+/** What {@link stripeDemoSession} gives a test file. */
+export interface StripeDemoSession {
+  /** Starts this test's fake Stripe, on the test calendar. */
+  startFake(): Promise<FakeStripe>;
+  /** Starts the demo against this test's fake (`customerId` skips the demo shopper). */
+  startDemo(customerId?: string): Promise<DemoServer>;
+  /** A fresh shopper's browser profile, checked clean after the test. */
+  visit(): Promise<Visit>;
+  /** This test's fake Stripe (after `startFake`). */
+  readonly fake: FakeStripe;
+}
+
+/**
+ * The hooks every Stripe-mode demo test file needs: one Chromium for the file; per test a fake
+ * Stripe, the demo and the shopper's visits, each visit checked clean (./shopper.ts) and the
+ * servers closed after the test whatever happened. `answerStripeHosts`: the visits' requests
+ * to Stripe's hosts are answered by the Stripe.js stand-in and the fake (./stripe-hosts.ts);
+ * without it they must never be made.
+ */
+export function stripeDemoSession({ answerStripeHosts: answer = false } = {}): StripeDemoSession {
+  let browser: Browser | undefined;
+  let fake: FakeStripe | undefined;
+  let demo: DemoServer | undefined;
+  const visits: Visit[] = [];
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  afterEach(async () => {
+    try {
+      for (const entry of visits.splice(0)) await assertClean(entry);
+    } finally {
+      await demo?.close();
+      await fake?.close();
+      demo = fake = undefined;
+    }
+  });
+  return {
+    startFake: async () => (fake = await FakeStripe.start({ now: clock })),
+    startDemo: async (customerId) => (demo = await startStripeDemo(fake!, customerId)),
+    async visit() {
+      const entry = await newVisit(browser!);
+      visits.push(entry);
+      if (answer) await answerStripeHosts(entry, fake!);
+      return entry;
+    },
+    get fake() {
+      if (!fake) throw new Error('stripeDemoSession: startFake() first');
+      return fake;
+    },
   };
 }
