@@ -6,7 +6,7 @@ import { addMessages } from './i18n/locales.js';
 import { lateMessages } from './i18n/late-messages.js';
 
 export { CardkeepReplaceCard };
-export { confirmPayment, runAuthentication } from './stripe/loader.js';
+export { finishBankSteps } from './stripe/loader.js';
 export { pageStripeJs } from './stripe/page-stripe.js';
 
 defineOnce([['cardkeep-replace-card', CardkeepReplaceCard]]);

@@ -137,6 +137,35 @@ export async function runAuthentication({
   return adapter.verify(input, signal ? { signal } : {});
 }
 
+/** Input of {@link finishBankSteps}. */
+export interface BankStepsInput extends Omit<AuthenticationInput, 'action'> {
+  /** What the update or replacement returned, with or without an `action`. */
+  result: UpdateResult;
+  /** Says which step starts: the card check, then the payment's confirmation. */
+  step: (step: 'authenticating' | 'payment') => void;
+}
+
+/**
+ * What the bank may ask after a save, in order: a check of the card (3-D Secure on a
+ * SetupIntent, {@link runAuthentication}), then the retried renewal confirmed (on the
+ * invoice's PaymentIntent, {@link confirmPayment}). Returns `result` as is when it asks nothing.
+ */
+export async function finishBankSteps({
+  result,
+  step,
+  ...input
+}: BankStepsInput): Promise<UpdateResult> {
+  let current = result;
+  if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
+    step('authenticating');
+    current = await runAuthentication({ ...input, action: current.action });
+  }
+  const { action } = current;
+  if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
+  step('payment');
+  return confirmPayment({ ...input, result: { ...current, action } });
+}
+
 /** Input of {@link confirmPayment}. */
 export interface PaymentConfirmationInput extends Omit<AuthenticationInput, 'action'> {
   /** The update or replacement whose retried renewal the bank wants confirmed. */

@@ -50,21 +50,12 @@ export async function saveExpiry(
     { cardId, month, year },
     { signal, idempotencyKey: key },
   );
-  let current = result;
-  // The bank may check the card first (a SetupIntent), then want the retried payment confirmed.
-  if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
-    step('authenticating');
-    // Stripe.js comes with the replacement form's lazily loaded parts.
-    const { runAuthentication, pageStripeJs } = await loadLazyParts();
-    // The page's Stripe.js: the expiry form has no loader of its own.
-    const stripe = pageStripeJs();
-    current = await runAuthentication({ action: current.action, adapter: backend, signal, stripe });
-  }
-  const { action } = current;
-  if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
-  // The words of a payment to confirm come with those parts too: the step is said once here.
-  const { confirmPayment, pageStripeJs } = await loadLazyParts();
-  step('payment');
+  if (result.action?.type !== 'authenticate') return result;
+  // A card check is said before Stripe.js arrives (with the replacement form's lazily loaded
+  // parts); a payment to confirm only once its words have come with those parts.
+  if (result.action.intent !== 'payment') step('authenticating');
+  const { finishBankSteps, pageStripeJs } = await loadLazyParts();
+  // The page's Stripe.js: the expiry form has no loader of its own.
   const stripe = pageStripeJs();
-  return confirmPayment({ result: { ...current, action }, adapter: backend, signal, stripe });
+  return finishBankSteps({ result, adapter: backend, signal, step, stripe });
 }

@@ -12,7 +12,7 @@ import { addMessages } from '../../i18n/locales.js';
 import { lateMessages } from '../../i18n/late-messages.js';
 import type { Messages } from '../../i18n/messages.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
-import { StripeJs, confirmPayment, runAuthentication, stripeFailure } from '../../stripe/loader.js';
+import { StripeJs, finishBankSteps, stripeFailure } from '../../stripe/loader.js';
 import { pageStripeJs } from '../../stripe/page-stripe.js';
 import { returnUrl, takeRedirectReturn } from '../../stripe/redirect-return.js';
 import type { RedirectReturn } from '../../stripe/redirect-return.js';
@@ -334,23 +334,8 @@ export class CardkeepReplaceCard extends CardkeepElement {
       { setupIntentId: this.#confirmed },
       { signal },
     );
-    const stripe = this.#stripeJs();
-    let current = result;
     // The bank may check the card first, then want the retried renewal confirmed.
-    if (current.action?.type === 'authenticate' && current.action.intent !== 'payment') {
-      step('authenticating');
-      current = await runAuthentication({
-        action: current.action,
-        adapter: backend,
-        signal,
-        stripe,
-      });
-    }
-    const { action } = current;
-    if (action?.type !== 'authenticate' || action.intent !== 'payment') return current;
-    // The card is on file; the bank wants the retried renewal confirmed.
-    step('payment');
-    return confirmPayment({ result: { ...current, action }, adapter: backend, signal, stripe });
+    return finishBankSteps({ result, adapter: backend, signal, step, stripe: this.#stripeJs() });
   }
 
   /** The element's own Stripe.js when it was given a loader, else the page's. */
