@@ -449,9 +449,9 @@ export class CardkeepBanner extends CardkeepElement {
   /** What the thank-you says, for the live region: the outcome first. */
   #outcome(card: CardSummary) {
     const { t } = this;
-    const label = describe(t, card)[0];
+    const [label, month] = describe(t, card, this.now());
     return html`<p>${t.updatedTitle}</p>
-      <p>${this.replaced ? t.replaced(label) : t.updatedBody(label, describe(t, card)[1])}</p>
+      <p>${this.replaced ? t.replaced(label) : t.updatedBody(label, month)}</p>
       <p>${this.#thanks?.paymentSentence(t, this.payment)}</p>`;
   }
 

@@ -9,7 +9,7 @@ import type { Messages } from '../../i18n/messages.js';
 export function describe(
   t: Pick<Messages, 'expiryMonth'>,
   card: { brand: string; last4: string; expMonth: number; expYear: number },
-  now: Date = new Date(),
+  now: Date,
 ) {
   return [
     cardLabel(card.brand, card.last4),
