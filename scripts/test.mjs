@@ -40,7 +40,9 @@ const FILE_BUDGETS_GZIP = {
   // of the Japanese chunk).
   // Issue 17: +~10 B for importing the thank-you from the expiry form's chunk.
   'cardkeep-replace-card-': 6_490,
-  'cardkeep-link-notice-': 1_730,
+  // It imports from the UI chunk by its hashed name, so any change there moves it by a few
+  // bytes (1,727–1,731 B measured this session): the budget leaves room for that, no more.
+  'cardkeep-link-notice-': 1_735,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
