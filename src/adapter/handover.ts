@@ -39,3 +39,16 @@ export function takeHandedOver(
     response.then(resolve, reject);
   });
 }
+
+/**
+ * The handed-over response for this request, left in place (see takeHandedOver); `drop` takes
+ * it away once its reader is done with it.
+ */
+export function peekHandedOver(key: string): Promise<Response> | undefined {
+  return waiting.get(key);
+}
+
+/** Forgets the handed-over response for this request: the next call goes to the network. */
+export function dropHandedOver(key: string): void {
+  waiting.delete(key);
+}

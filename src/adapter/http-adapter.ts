@@ -1,18 +1,19 @@
-// The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch. Ships in the
-// script-tag bundle, so it stays small and dependency-free. About 300 lines: ~110 check what
-// the server sent (readCard and friends), since the browser trusts no answer's shape.
+// The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch, small and
+// dependency-free. The elements reach it through ./page-adapter.ts, which imports it on first
+// need (the script tag paints a notice without it). What the server sent is checked here and in
+// ./read-card.ts (the card), since the browser trusts no answer's shape.
 import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
 import { takeHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
+import { obj, readCard, readCardAnswer, readWays, shown, str } from './read-card.js';
+import type { Json } from './read-card.js';
 import type {
   CallOptions,
   CardkeepAdapter,
   CardSummary,
-  GreetingName,
   ExpiryUpdate,
-  LinkStatus,
   PaymentOutcome,
   SetupSession,
   UpdateResult,
@@ -41,69 +42,6 @@ export interface HttpAdapterOptions {
 
 /** The longest Retry-After the adapter waits out by itself; longer ones go to the widget. */
 const MAX_AUTO_WAIT_MS = 5000;
-
-type Json = Record<string, unknown>;
-const obj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): v is string => typeof v === 'string';
-const int = (v: unknown): v is number => Number.isInteger(v);
-
-/**
- * A server string made safe to show: control and format characters go (Unicode Cc and Cf: a
- * right-to-left override in a brand or name would reorder the card's digits and the date on
- * screen), and it is cut to `max` characters. Lit puts it into the page as text, never markup.
- */
-const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
-
-/** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
-function readCard(v: unknown): CardSummary | undefined {
-  if (!obj(v)) return undefined;
-  const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
-  const greetingName = readGreetingName(v.greetingName);
-  if (!str(id) || !str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
-  if (status !== 'ok' && status !== 'payment_failed') return undefined;
-  // Exactly four digits (docs/protocol.md): a backend bug must never put a card number on screen.
-  if (!/^[0-9]{4}$/.test(last4)) return undefined;
-  return {
-    id,
-    brand: shown(brand, 40),
-    last4,
-    expMonth,
-    expYear,
-    status,
-    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
-    ...(int(customerSince) ? { customerSince } : {}),
-    ...(str(v.wallet) ? { wallet: shown(v.wallet, 40) } : {}),
-    ...(greetingName === undefined ? {} : { greetingName }),
-  };
-}
-
-/** A greeting name, string or per-language record, made safe to show; undefined when unusable. */
-function readGreetingName(v: unknown): GreetingName | undefined {
-  if (str(v)) return shown(v, 100) || undefined;
-  if (!obj(v)) return undefined;
-  const names = Object.entries(v).filter(
-    (entry): entry is [string, string] => /^[A-Za-z0-9-]{1,35}$/.test(entry[0]) && str(entry[1]),
-  );
-  return names.length === 0
-    ? undefined
-    : Object.fromEntries(names.map(([language, name]) => [language, shown(name, 100)]));
-}
-
-/** A read's `link` (docs/protocol.md, "Link state"); undefined when absent or malformed. */
-function readLink(v: unknown): LinkStatus | undefined {
-  if (!obj(v) || (v.state !== 'active' && v.state !== 'used')) return undefined;
-  return { state: v.state, ...readWays(v) };
-}
-
-/** A link's ways forward, from a read's `link` or a dead link's 401 (docs/protocol.md). */
-function readWays(v: Record<string, unknown>): { resend?: string; loginUrl?: string } {
-  // Only http(s) or a path goes into an href or a form's action (never `javascript:`).
-  const url = (u: unknown): u is string => str(u) && /^(https?:\/\/|\/(?!\/))/.test(u);
-  return {
-    ...(url(v.resend) ? { resend: v.resend } : {}),
-    ...(url(v.loginUrl) ? { loginUrl: v.loginUrl } : {}),
-  };
-}
 
 /** The payment statuses of the protocol (PaymentStatus); a regex costs fewer bytes than a list. */
 const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
@@ -194,13 +132,7 @@ export class HttpAdapter implements CardkeepAdapter {
   }
 
   getCard(options?: CallOptions): Promise<CardSummary | null> {
-    return this.#call('GET', '/card', undefined, options, (data) => {
-      if (!obj(data)) return undefined;
-      if (data.card === null) return null;
-      const card = readCard(data.card);
-      const link = readLink(data.link);
-      return card && link ? { ...card, link } : card;
-    });
+    return this.#call('GET', '/card', undefined, options, readCardAnswer);
   }
 
   updateExpiry({ cardId, month, year }: ExpiryUpdate, options?: CallOptions) {

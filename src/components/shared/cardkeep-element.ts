@@ -2,7 +2,7 @@ import { LitElement } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardkeepAdapter } from '../../adapter/types.js';
-import { HttpAdapter } from '../../adapter/http-adapter.js';
+import { DeferredHttpAdapter } from '../../adapter/deferred-http.js';
 import { takeLinkToken } from '../../adapter/link-token.js';
 import { toCardkeepError } from '../../core/errors.js';
 import type { CardkeepError } from '../../core/errors.js';
@@ -118,7 +118,7 @@ export class CardkeepElement extends LitElement {
    */
   protected linkToken: string | null = null;
 
-  #http: HttpAdapter | undefined;
+  #http: DeferredHttpAdapter | undefined;
   #httpKey = '';
   /** Re-renders when a `lang` above us changes; watches only while we are connected. */
   #langObserver: MutationObserver | undefined;
@@ -149,7 +149,10 @@ export class CardkeepElement extends LitElement {
     this.#langObserver?.disconnect();
   }
 
-  /** The backend: the `adapter` property, else an HTTP adapter for `endpoint`, else none. */
+  /**
+   * The backend: the `adapter` property, else an HTTP adapter for `endpoint` (HttpAdapter,
+   * loaded when the handed-over card does not answer: ../../adapter/deferred-http.ts), else none.
+   */
   protected get backend(): CardkeepAdapter | undefined {
     if (this.adapter) return this.adapter;
     if (!this.endpoint) return undefined;
@@ -165,7 +168,7 @@ export class CardkeepElement extends LitElement {
     const key = JSON.stringify(options);
     if (key !== this.#httpKey || !this.#http) {
       this.#httpKey = key;
-      this.#http = new HttpAdapter(options);
+      this.#http = new DeferredHttpAdapter(options);
     }
     return this.#http;
   }

@@ -1,0 +1,120 @@
+// The elements' default backend: HttpAdapter, imported the first time it is needed. The script
+// tag's first file has usually asked `GET {endpoint}/card` already (./handover.ts); when that
+// answer is a card (or none) it is read here, so a notice paints without HttpAdapter, whose
+// writes, retries and error mapping come with the first chunk that needs them (in the script
+// tag, the expiry form's). Anything else — no handed-over answer, an error status, an odd body,
+// no answer in time — goes to HttpAdapter, just as if it had been asked first.
+import { abortError } from '../core/abort.js';
+import { CardkeepError } from '../core/errors.js';
+import { dropHandedOver, handoverKey, peekHandedOver } from './handover.js';
+import type { HttpAdapter, HttpAdapterOptions } from './http-adapter.js';
+import { takeLinkToken } from './link-token.js';
+import { readCardAnswer } from './read-card.js';
+import type {
+  CallOptions,
+  CardkeepAdapter,
+  CardSummary,
+  ExpiryUpdate,
+  UpdateResult,
+  VerifyInput,
+} from './types.js';
+
+/** The handed-over answer did not come in time: HttpAdapter asks afresh (its one retry). */
+const LATE = Symbol();
+
+/**
+ * Talks to the backend at `options.endpoint` as HttpAdapter does, loading HttpAdapter only for
+ * what the handed-over card does not answer. Rejects only with a `CardkeepError` (`network`
+ * when HttpAdapter cannot be loaded) or an AbortError.
+ */
+export class DeferredHttpAdapter implements CardkeepAdapter {
+  readonly #options: HttpAdapterOptions;
+  #full: Promise<HttpAdapter> | undefined;
+
+  /** A backend for `options.endpoint`; nothing is loaded or asked until a call. */
+  constructor(options: HttpAdapterOptions) {
+    this.#options = options;
+  }
+
+  async getCard(options?: CallOptions): Promise<CardSummary | null> {
+    const card = await this.#handedOver(options?.signal);
+    return card !== undefined ? card : (await this.#adapter()).getCard(options);
+  }
+
+  async updateExpiry(input: ExpiryUpdate, options?: CallOptions): Promise<UpdateResult> {
+    return (await this.#adapter()).updateExpiry(input, options);
+  }
+
+  async createSetupSession(options?: CallOptions) {
+    return (await this.#adapter()).createSetupSession(options);
+  }
+
+  async completeReplacement(input: { setupIntentId: string }, options?: CallOptions) {
+    return (await this.#adapter()).completeReplacement(input, options);
+  }
+
+  async verify(input: VerifyInput, options?: CallOptions): Promise<UpdateResult> {
+    return (await this.#adapter()).verify(input, options);
+  }
+
+  /** HttpAdapter, imported once (afresh after a failed import, which is a `network` error). */
+  #adapter(): Promise<HttpAdapter> {
+    return (this.#full ??= import('./http-adapter.js').then(
+      ({ HttpAdapter }) => new HttpAdapter(this.#options),
+      (cause: unknown) => {
+        this.#full = undefined;
+        throw new CardkeepError('network', 'Could not load the HTTP adapter.', { cause });
+      },
+    ));
+  }
+
+  /**
+   * The card of the handed-over `GET /card` answer when it is a 200 HttpAdapter would accept
+   * (the answer is then taken); undefined when there is none or it is anything else (left in
+   * place for HttpAdapter, which reads errors), or when it is later than HttpAdapter's timeout
+   * (then dropped: HttpAdapter asks again). Rejects with an AbortError when `signal` aborts.
+   */
+  async #handedOver(signal?: AbortSignal): Promise<CardSummary | null | undefined> {
+    const o = this.#options;
+    const token = o.token ?? takeLinkToken();
+    const key = handoverKey(
+      `${o.endpoint.replace(/\/+$/, '')}/card`,
+      o.credentials ?? 'same-origin',
+      token ? `Bearer ${token}` : '',
+    );
+    const waiting = peekHandedOver(key);
+    if (!waiting) return undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let abort = () => {};
+    const gaveUp = new Promise<typeof LATE>((resolve, reject) => {
+      abort = () => reject(abortError());
+      if (signal?.aborted) abort();
+      signal?.addEventListener('abort', abort);
+      timer = setTimeout(() => resolve(LATE), o.timeout ?? 10_000);
+    });
+    // A clone: the body stays unread for HttpAdapter when this is not a card after all.
+    const read = waiting.then(
+      async (response) => {
+        if (response.status !== 200) return undefined;
+        try {
+          return readCardAnswer(JSON.parse(await response.clone().text()));
+        } catch {
+          return undefined;
+        }
+      },
+      () => undefined,
+    );
+    try {
+      const card = await Promise.race([read, gaveUp]);
+      if (card === LATE) {
+        dropHandedOver(key);
+        return undefined;
+      }
+      if (card !== undefined) dropHandedOver(key);
+      return card;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', abort);
+    }
+  }
+}
