@@ -34,9 +34,12 @@ const nameOf = (chunk) => NAMES[chunk.facadeModuleId] ?? chunk.name;
 
 /** Modules that travel in the expiry form's chunk, besides what it imports itself. */
 const WITH_FORM = new Set(
-  ['src/lazy-form.ts', 'src/components/shared/confirmation.ts', 'src/adapter/http-adapter.ts'].map(
-    (file) => join(root, file),
-  ),
+  [
+    'src/lazy-form.ts',
+    'src/components/shared/confirmation.ts',
+    'src/components/banner/banner-forms.ts',
+    'src/adapter/http-adapter.ts',
+  ].map((file) => join(root, file)),
 );
 
 const sri = (code) => `sha384-${createHash('sha384').update(code).digest('base64')}`;

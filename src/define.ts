@@ -3,12 +3,16 @@
 // decline or 3-D Secure — so an app's bundler splits it (and Stripe's loader) into a chunk of
 // its own, as the script tag does. Japanese messages load the same way (src/i18n/locales.ts).
 import { CardkeepBanner } from './components/banner/banner.js';
+import * as bannerForms from './components/banner/banner-forms.js';
 import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
 import { defineOnce } from './components/shared/define-once.js';
-import { defineOnDemand } from './lazy.js';
+import { defineOnDemand, provideBannerForms } from './lazy.js';
 
 defineOnce([
   ['cardkeep-expiry-form', CardkeepExpiryForm],
   ['cardkeep-banner', CardkeepBanner],
 ]);
 defineOnDemand();
+// The banner's views of an open form come with the expiry form, which is registered here: the
+// banner opens it in the same task as the click.
+provideBannerForms(bannerForms);

@@ -4,6 +4,7 @@
 // chunk of its own by rollup (the script tag) and by an app's bundler (`cardkeep/define`) alike.
 import { CardkeepError } from './core/errors.js';
 import type * as Parts from './lazy-parts.js';
+import type * as BannerForms from './components/banner/banner-forms.js';
 
 export type LazyParts = typeof Parts;
 
@@ -11,6 +12,9 @@ const FORM = 'cardkeep-expiry-form';
 const REPLACE = 'cardkeep-replace-card';
 let parts: Promise<LazyParts> | undefined;
 let form: Promise<unknown> | undefined;
+let bannerForms: Promise<typeof BannerForms> | undefined;
+/** The banner's views of an open form, once here (see loadBannerForms). */
+let views: typeof BannerForms | undefined;
 let watching = false;
 
 /** A failed load is a retryable `network` error, and the next call tries afresh. */
@@ -42,6 +46,29 @@ export function loadExpiryForm(): Promise<unknown> {
     'the expiry form',
     () => (form = undefined),
   ));
+}
+
+/**
+ * Loads (once) the banner's views of an open form and its thank-you, which come with the
+ * forms' code (the script tag ships them in the expiry form's chunk); errors as above.
+ */
+export function loadBannerForms(): Promise<typeof BannerForms> {
+  if (views) return Promise.resolve(views);
+  return (bannerForms ??= once(
+    () => import('./components/banner/banner-forms.js').then((forms) => (views = forms)),
+    'the banner’s forms',
+    () => (bannerForms = undefined),
+  ));
+}
+
+/** The banner's views of an open form if they are here already: the form then opens at once. */
+export function bannerFormsNow(): typeof BannerForms | undefined {
+  return views;
+}
+
+/** Hands over the banner's views where they are loaded eagerly (`cardkeep/define`). */
+export function provideBannerForms(forms: typeof BannerForms): void {
+  views = forms;
 }
 
 /**

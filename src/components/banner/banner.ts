@@ -5,7 +5,7 @@ import { html, nothing } from 'lit';
 import type { PropertyDeclarations } from 'lit';
 import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { loadExpiryForm, loadLazyParts } from '../../lazy.js';
+import { bannerFormsNow, loadBannerForms, loadExpiryForm, loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
@@ -17,9 +17,9 @@ import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
 import { greetingNameFor } from '../../i18n/messages.js';
-import type * as Thanks from '../shared/confirmation.js';
 import { describe } from '../shared/describe-card.js';
 import { keepTogether } from '../shared/keep-together.js';
+import type * as Forms from './banner-forms.js';
 import { bannerStyles } from './banner.styles.js';
 import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
@@ -38,12 +38,6 @@ const LINK_WARN_DAYS = 62;
 
 /** The properties the backend is built from: a change means another card to load. */
 const BACKEND_KEYS = ['adapter', 'endpoint', 'token', 'credentials', 'csrfHeader', 'csrfToken'];
-
-/**
- * Stripe's card frame must live in the document's light DOM: the replacement form puts it in
- * the outermost host and it is shown through slots forwarded down the shadow roots.
- */
-const FORWARD = html`<slot name="payment-element" slot="payment-element"></slot>`;
 
 const snoozeKey = (cardId: string) => `cardkeep:snooze:${cardId}`;
 
@@ -212,12 +206,15 @@ export class CardkeepBanner extends CardkeepElement {
   #ways: LinkNotices.LinkWays = {};
   /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
   #extra: typeof LinkNotices | undefined;
-  /** The thank-you (../shared/confirmation.ts), which the form that saved has brought along. */
-  #thanks: typeof Thanks | undefined;
+  /**
+   * The open forms' views and the thank-you (./banner-forms.ts), loaded with the forms' code:
+   * the notice paints without them.
+   */
+  #forms: typeof Forms | undefined;
 
   /** The thank-you's English strings come with it. */
   protected override ownMessagesNow() {
-    return this.#thanks?.enThanks ?? {};
+    return this.#forms?.enThanks ?? {};
   }
 
   override connectedCallback() {
@@ -231,13 +228,24 @@ export class CardkeepBanner extends CardkeepElement {
     this.dispatchEvent(new CardkeepOpenEvent(form));
   }
 
+  /**
+   * Loads a form's code (`load`, which registers `tag`) and the banner's views of it; false
+   * when that failed (the notice says so). Once both are here a form opens at once, in the same
+   * task as the click.
+   */
+  async #loadForm(tag: string, load: () => Promise<unknown>): Promise<boolean> {
+    this.#forms ??= bannerFormsNow();
+    if (customElements.get(tag) && this.#forms) return true;
+    const loaded = await this.#parts.run(async () => {
+      const [forms] = await Promise.all([loadBannerForms(), load()]);
+      this.#forms = forms;
+    });
+    return loaded?.status === 'success';
+  }
+
   #onExpiry = async () => {
-    // The script tag paints the notice before the form's code is here (src/lazy.ts); once it
-    // is registered the form opens at once, in the same task as the click.
-    if (!customElements.get('cardkeep-expiry-form')) {
-      const loaded = await this.#parts.run(() => loadExpiryForm());
-      if (loaded?.status !== 'success') return;
-    }
+    // The script tag paints the notice before the form's code is here (src/lazy.ts).
+    if (!(await this.#loadForm('cardkeep-expiry-form', loadExpiryForm))) return;
     this.#open('expiry');
     await this.updateComplete;
     const form = this.renderRoot.querySelector('cardkeep-expiry-form');
@@ -246,8 +254,7 @@ export class CardkeepBanner extends CardkeepElement {
   };
 
   #onReplace = async () => {
-    const loaded = await this.#parts.run(() => loadLazyParts());
-    if (loaded?.status !== 'success') return;
+    if (!(await this.#loadForm('cardkeep-replace-card', loadLazyParts))) return;
     this.#open('replace');
     await this.updateComplete;
     const replace = this.renderRoot.querySelector('cardkeep-replace-card');
@@ -261,13 +268,6 @@ export class CardkeepBanner extends CardkeepElement {
     this.view = 'notice';
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`[data-opens=${form}]`)?.focus();
-  };
-
-  /** Escape in the open expiry form is Cancel (an IME's Escape only ends its composition). */
-  #onFormKeydown = (event: KeyboardEvent) => {
-    if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
-    event.preventDefault();
-    void this.#onCancel();
   };
 
   #onDismiss = async () => {
@@ -291,11 +291,6 @@ export class CardkeepBanner extends CardkeepElement {
       .some((node) => (node as Element).localName === 'cardkeep-replace-card');
     this.card = event.card;
     this.payment = event.payment;
-    try {
-      this.#thanks ??= await import('../shared/confirmation.js');
-    } catch {
-      return; // Not loaded (offline): the form's own confirmation stays in view.
-    }
     this.view = 'done';
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>('.done')?.focus();
@@ -391,38 +386,20 @@ export class CardkeepBanner extends CardkeepElement {
     else this.#internals.states.delete('quiet');
   }
 
-  #renderBody() {
+  #renderBody(card: CardSummary) {
     const { t, view } = this;
-    if (view === 'expiry') {
-      return html`<div class="stack" @keydown=${this.#onFormKeydown}>
-        <cardkeep-expiry-form
-          exportparts="form, card, hint, label, input, error, button, result"
-          .adapter=${this.backend}
-          .card=${this.card}
-          .messages=${this.messages}
-          .now=${this.now}
-          @cardkeep-updated=${this.#onUpdated}
-          >${FORWARD}</cardkeep-expiry-form
-        >
-        <div part="actions" class="row">
-          <button part="button" @click=${this.#onCancel}>${t.cancel}</button>
-          <button part="button" class="link" @click=${this.#onReplace}>
-            ${t.useDifferentCard}
-          </button>
-        </div>
-      </div>`;
-    }
-    if (view === 'replace') {
-      return html`<cardkeep-replace-card
-        .fallbackUrl=${this.fallbackUrl}
-        exportparts="button"
-        .adapter=${this.backend}
-        .messages=${this.messages}
-        .now=${this.now}
-        @cardkeep-updated=${this.#onUpdated}
-        @cancel=${this.#onCancel}
-        >${FORWARD}</cardkeep-replace-card
-      >`;
+    if ((view === 'expiry' || view === 'replace') && this.#forms) {
+      return this.#forms.formView(view, {
+        t,
+        card,
+        backend: this.backend,
+        messages: this.messages,
+        now: this.now,
+        fallbackUrl: this.fallbackUrl,
+        updated: this.#onUpdated,
+        cancel: this.#onCancel,
+        replace: this.#onReplace,
+      });
     }
     // A wallet card's expiry is the wallet's (issue 16): only the replacement is offered.
     const wallet = !!this.card?.wallet;
@@ -446,15 +423,6 @@ export class CardkeepBanner extends CardkeepElement {
     </div>`;
   }
 
-  /** What the thank-you says, for the live region: the outcome first. */
-  #outcome(card: CardSummary) {
-    const { t } = this;
-    const [label, month] = describe(t, card, this.now());
-    return html`<p>${t.updatedTitle}</p>
-      <p>${this.replaced ? t.replaced(label) : t.updatedBody(label, month)}</p>
-      <p>${this.#thanks?.paymentSentence(t, this.payment)}</p>`;
-  }
-
   override render() {
     const { card, view } = this;
     if (view === 'link' && this.#extra) {
@@ -467,21 +435,19 @@ export class CardkeepBanner extends CardkeepElement {
     if (!card || view === 'quiet' || view === 'loading') return nothing;
     // One live region for as long as the banner shows: it is in the page before the thank-you
     // fills it, which is what makes screen readers announce the outcome.
-    return html`${view === 'done' ? this.#renderDone(card) : this.#renderNotice(card)}
-      <div class="visually-hidden" role="status">
-        ${view === 'done' ? this.#outcome(card) : nothing}
-      </div>`;
-  }
-
-  /** The thank-you, named by its outcome: focus lands on it, so that is what is heard. */
-  #renderDone(card: CardSummary) {
-    const { t } = this;
-    return html`<section part="base" class="stack done" tabindex="-1" aria-label=${t.updatedTitle}>
-      ${this.#thanks?.confirmation(t, card, this.payment, this.#onReplace, this.replaced)}
-      <div class="row">
-        <button part="button" @click=${this.#onClose}>${t.close}</button>
-      </div>
-    </section>`;
+    const done =
+      view === 'done' &&
+      this.#forms?.doneView({
+        t: this.t,
+        card,
+        payment: this.payment,
+        replaced: this.replaced,
+        now: this.now(),
+        replace: this.#onReplace,
+        close: this.#onClose,
+      });
+    return html`${done ? done[0] : this.#renderNotice(card)}
+      <div class="visually-hidden" role="status">${done ? done[1] : nothing}</div>`;
   }
 
   #renderNotice(card: CardSummary) {
@@ -505,7 +471,7 @@ export class CardkeepBanner extends CardkeepElement {
       <p part="message">${keepTogether(message, described.slice(0, 2) as string[])}</p>
       ${card.customerSince ? html`<p part="since">${t.customerSince(card.customerSince)}</p>` : nothing}
       ${this.#parts.state.status === 'error' ? html`<p part="error" role="alert" class="error">${t.errors.network}</p>` : nothing}
-      ${this.#renderBody()}
+      ${this.#renderBody(card)}
     </section>`;
   }
 }
