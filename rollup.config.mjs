@@ -39,6 +39,8 @@ const WITH_FORM = new Set(
     'src/components/shared/confirmation.ts',
     'src/components/banner/banner-forms.ts',
     'src/adapter/http-adapter.ts',
+    'src/events/updated.ts',
+    'src/i18n/en-forms.ts',
   ].map((file) => join(root, file)),
 );
 
@@ -125,14 +127,16 @@ async function buildChunks() {
     entryFileNames: named,
     chunkFileNames: named,
     sourcemap: true,
-    // The events both forms fire are a few bytes: one request less to keep them in the entry.
-    // The thank-you goes with the expiry form, which every fix loads anyway: not a file of its
-    // own, one request more. (The replacement form imports it from there.)
+    // The events the elements fire are a few bytes: one request less to keep them in the entry,
+    // but for `cardkeep-updated`, which only the forms fire. What goes with the expiry form
+    // (WITH_FORM), which every fix loads anyway, is not a file of its own, one request more.
+    // (The replacement form imports it from there.)
     manualChunks: (id) => {
+      if (WITH_FORM.has(id)) return 'expiry-form';
       if (id === join(root, 'src/script-tag-ui.ts') || id.startsWith(join(root, 'src/events/'))) {
         return 'ui';
       }
-      return WITH_FORM.has(id) ? 'expiry-form' : undefined;
+      return undefined;
     },
     plugins: [minify(true)],
   });

@@ -1,13 +1,13 @@
-import { proseMonth, waitIn } from './messages.js';
-import type { FormKey, LateKey, Messages, ReplaceKey, ThanksKey } from './messages.js';
+import { proseMonth } from './messages.js';
+import type { FormKey, FormsKey, LateKey, Messages, ReplaceKey, ThanksKey } from './messages.js';
 
 /**
  * English messages, but for the two forms' own and the thank-you's (./en-form.ts,
- * ./en-replace.ts, ./en-thanks.ts, which travel with them) and the 3-D Secure payment steps'
+ * ./en-replace.ts, ./en-forms.ts, ./en-thanks.ts, which travel with them) and the 3-D Secure payment steps'
  * (./late-messages.ts, which travel with Stripe.js's helpers): what every notice needs, in the
  * script tag's UI chunk.
  */
-export const enCore: Omit<Messages, FormKey | ReplaceKey | ThanksKey | LateKey> = {
+export const enCore: Omit<Messages, FormKey | FormsKey | ReplaceKey | ThanksKey | LateKey> = {
   locale: 'en',
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,
@@ -26,9 +26,6 @@ export const enCore: Omit<Messages, FormKey | ReplaceKey | ThanksKey | LateKey> 
   updateExpiry: 'Update expiry date',
   useDifferentCard: 'Use a different card',
   remindLater: 'Remind me later',
-  saving: 'Saving…',
-  cancel: 'Cancel',
-  tryAgain: 'Try again',
   errors: {
     network: 'We couldn’t reach the shop. Check your connection and try again.',
     timeout: 'The shop is taking too long to answer. Please try again.',
@@ -40,11 +37,4 @@ export const enCore: Omit<Messages, FormKey | ReplaceKey | ThanksKey | LateKey> 
     rate_limited: 'Too many attempts. Please wait a moment, then try again.',
     server: 'Something went wrong on our side. Please try again.',
   },
-  rateLimitedFor: (seconds) => {
-    const { unit, value } = waitIn(seconds);
-    const wait = new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'long' });
-    return `Too many attempts. Please try again in ${wait.format(value)}.`;
-  },
-  authenticating: 'Please confirm with your bank to finish.',
-  authFailed: 'Your bank couldn’t confirm the card. Try again, or use a different card.',
 };

@@ -106,6 +106,13 @@ export type FormKey =
   | 'invalid'
   | 'cardNumberNotNeeded';
 
+/**
+ * Keys both forms show and the notice does not: src/i18n/en-forms.ts, which travels with the
+ * forms (in the script tag, in the expiry form's chunk, which the replacement form imports from).
+ */
+export type FormsKey =
+  'saving' | 'cancel' | 'tryAgain' | 'rateLimitedFor' | 'authenticating' | 'authFailed';
+
 /** Keys only the thank-you after a save shows: src/i18n/en-thanks.ts, which travels with it. */
 export type ThanksKey =
   | 'updatedTitle'

@@ -212,9 +212,9 @@ export class CardkeepBanner extends CardkeepElement {
    */
   #forms: typeof Forms | undefined;
 
-  /** The thank-you's English strings come with it. */
+  /** The English strings of an open form's views and of the thank-you come with them. */
   protected override ownMessagesNow() {
-    return this.#forms?.enThanks ?? {};
+    return this.#forms?.enViews ?? {};
   }
 
   override connectedCallback() {

@@ -16,6 +16,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
 import { enForm } from '../../i18n/en-form.js';
+import { enForms } from '../../i18n/en-forms.js';
 import { confirmation, enThanks } from '../shared/confirmation.js';
 import { keepTogether } from '../shared/keep-together.js';
 import { expiryFormStyles } from './expiry-form.styles.js';
@@ -80,7 +81,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
   static override styles = [baseStyles, expiryFormStyles];
 
   /** Its English strings (and its thank-you's) travel with this form, not with every notice. */
-  protected static override ownMessages = { ...enForm, ...enThanks };
+  protected static override ownMessages = { ...enForm, ...enForms, ...enThanks };
 
   static override properties: PropertyDeclarations = {
     cardId: { attribute: 'card-id' },

@@ -7,6 +7,7 @@ import type { PropertyValues } from 'lit';
 import type { CardkeepAdapter, UpdateResult } from '../../adapter/types.js';
 import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
+import { enForms } from '../../i18n/en-forms.js';
 import { enReplace } from '../../i18n/en-replace.js';
 import { addMessages } from '../../i18n/locales.js';
 import { lateMessages } from '../../i18n/late-messages.js';
@@ -106,7 +107,7 @@ export class CardkeepReplaceCard extends CardkeepElement {
   static override styles = [baseStyles, replaceCardStyles];
 
   /** Its English strings (and its thank-you's) travel with this form, not with every notice. */
-  protected static override ownMessages = { ...enReplace, ...enThanks };
+  protected static override ownMessages = { ...enReplace, ...enForms, ...enThanks };
 
   static override properties: PropertyDeclarations = {
     fallbackUrl: { attribute: 'fallback-url' },
