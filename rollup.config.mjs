@@ -41,6 +41,7 @@ const WITH_FORM = new Set(
     'src/adapter/http-adapter.ts',
     'src/events/updated.ts',
     'src/i18n/en-forms.ts',
+    'src/i18n/error-text.ts',
   ].map((file) => join(root, file)),
 );
 

@@ -239,18 +239,6 @@ export function greetingNameFor(
   return name[locale] || name[language] || undefined;
 }
 
-/** What to tell the shopper about a failed call: the code's text, with the wait when known. */
-export function errorText(
-  t: Messages,
-  error: { code: CardkeepErrorCode; retryAfter?: number | undefined },
-): string {
-  const wait = error.retryAfter;
-  if (error.code === 'rate_limited' && wait !== undefined && Number.isFinite(wait) && wait > 0) {
-    return t.rateLimitedFor(Math.ceil(wait));
-  }
-  return t.errors[error.code];
-}
-
 /** A card's expiry month in prose: "March 2025" in English, 2025年3月 in Japanese. */
 export function proseMonth(locale: string, month: number, year: number): string {
   return locale === 'ja'
