@@ -22,6 +22,14 @@ import type {
 /** The handed-over answer did not come in time: HttpAdapter asks afresh (its one retry). */
 const LATE = Symbol();
 
+/** HttpAdapter once it is here: calls then go straight to it, in the same task. */
+let loaded: typeof HttpAdapter | undefined;
+
+/** Hands over HttpAdapter where it is loaded eagerly anyway (`cardkeep/define`). */
+export function provideHttpAdapter(adapter: typeof HttpAdapter): void {
+  loaded = adapter;
+}
+
 /**
  * Talks to the backend at `options.endpoint` as HttpAdapter does, loading HttpAdapter only for
  * what the handed-over card does not answer. Rejects only with a `CardkeepError` (`network`
@@ -29,52 +37,14 @@ const LATE = Symbol();
  */
 export class DeferredHttpAdapter implements CardkeepAdapter {
   readonly #options: HttpAdapterOptions;
-  #full: Promise<HttpAdapter> | undefined;
+  #http: HttpAdapter | undefined;
 
   /** A backend for `options.endpoint`; nothing is loaded or asked until a call. */
   constructor(options: HttpAdapterOptions) {
     this.#options = options;
   }
 
-  async getCard(options?: CallOptions): Promise<CardSummary | null> {
-    const card = await this.#handedOver(options?.signal);
-    return card !== undefined ? card : (await this.#adapter()).getCard(options);
-  }
-
-  async updateExpiry(input: ExpiryUpdate, options?: CallOptions): Promise<UpdateResult> {
-    return (await this.#adapter()).updateExpiry(input, options);
-  }
-
-  async createSetupSession(options?: CallOptions) {
-    return (await this.#adapter()).createSetupSession(options);
-  }
-
-  async completeReplacement(input: { setupIntentId: string }, options?: CallOptions) {
-    return (await this.#adapter()).completeReplacement(input, options);
-  }
-
-  async verify(input: VerifyInput, options?: CallOptions): Promise<UpdateResult> {
-    return (await this.#adapter()).verify(input, options);
-  }
-
-  /** HttpAdapter, imported once (afresh after a failed import, which is a `network` error). */
-  #adapter(): Promise<HttpAdapter> {
-    return (this.#full ??= import('./http-adapter.js').then(
-      ({ HttpAdapter }) => new HttpAdapter(this.#options),
-      (cause: unknown) => {
-        this.#full = undefined;
-        throw new CardkeepError('network', 'Could not load the HTTP adapter.', { cause });
-      },
-    ));
-  }
-
-  /**
-   * The card of the handed-over `GET /card` answer when it is a 200 HttpAdapter would accept
-   * (the answer is then taken); undefined when there is none or it is anything else (left in
-   * place for HttpAdapter, which reads errors), or when it is later than HttpAdapter's timeout
-   * (then dropped: HttpAdapter asks again). Rejects with an AbortError when `signal` aborts.
-   */
-  async #handedOver(signal?: AbortSignal): Promise<CardSummary | null | undefined> {
+  getCard(options?: CallOptions): Promise<CardSummary | null> {
     const o = this.#options;
     const token = o.token ?? takeLinkToken();
     const key = handoverKey(
@@ -83,14 +53,65 @@ export class DeferredHttpAdapter implements CardkeepAdapter {
       token ? `Bearer ${token}` : '',
     );
     const waiting = peekHandedOver(key);
-    if (!waiting) return undefined;
+    if (!waiting) return this.#call((http) => http.getCard(options));
+    return this.#handedOver(key, waiting, options?.signal).then((card) =>
+      card === undefined ? this.#call((http) => http.getCard(options)) : card,
+    );
+  }
+
+  updateExpiry(input: ExpiryUpdate, options?: CallOptions): Promise<UpdateResult> {
+    return this.#call((http) => http.updateExpiry(input, options));
+  }
+
+  createSetupSession(options?: CallOptions) {
+    return this.#call((http) => http.createSetupSession(options));
+  }
+
+  completeReplacement(input: { setupIntentId: string }, options?: CallOptions) {
+    return this.#call((http) => http.completeReplacement(input, options));
+  }
+
+  verify(input: VerifyInput, options?: CallOptions): Promise<UpdateResult> {
+    return this.#call((http) => http.verify(input, options));
+  }
+
+  /**
+   * Makes `call` on HttpAdapter: at once when it is here (the request leaves in this task, as
+   * it would from HttpAdapter itself), else once it is imported; a failed import is a
+   * retryable `network` error, and the next call imports afresh.
+   */
+  #call<T>(call: (http: HttpAdapter) => Promise<T>): Promise<T> {
+    if (loaded) return call((this.#http ??= new loaded(this.#options)));
+    return import('./http-adapter.js').then(
+      ({ HttpAdapter }) => {
+        loaded = HttpAdapter;
+        return this.#call(call);
+      },
+      (cause: unknown) => {
+        throw new CardkeepError('network', 'Could not load the HTTP adapter.', { cause });
+      },
+    );
+  }
+
+  /**
+   * The card of the handed-over `GET /card` answer when it is a 200 HttpAdapter would accept
+   * (the answer is then taken); undefined when it is anything else (left in place for
+   * HttpAdapter, which reads errors) or later than HttpAdapter's timeout (then dropped:
+   * HttpAdapter asks again, as on its own timeout). Rejects with an AbortError when `signal`
+   * aborts.
+   */
+  async #handedOver(
+    key: string,
+    waiting: Promise<Response>,
+    signal?: AbortSignal,
+  ): Promise<CardSummary | null | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let abort = () => {};
     const gaveUp = new Promise<typeof LATE>((resolve, reject) => {
       abort = () => reject(abortError());
       if (signal?.aborted) abort();
       signal?.addEventListener('abort', abort);
-      timer = setTimeout(() => resolve(LATE), o.timeout ?? 10_000);
+      timer = setTimeout(() => resolve(LATE), this.#options.timeout ?? 10_000);
     });
     // A clone: the body stays unread for HttpAdapter when this is not a card after all.
     const read = waiting.then(
@@ -106,12 +127,8 @@ export class DeferredHttpAdapter implements CardkeepAdapter {
     );
     try {
       const card = await Promise.race([read, gaveUp]);
-      if (card === LATE) {
-        dropHandedOver(key);
-        return undefined;
-      }
       if (card !== undefined) dropHandedOver(key);
-      return card;
+      return card === LATE ? undefined : card;
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener('abort', abort);
