@@ -1,7 +1,7 @@
 // Responses the script tag's first file (src/script-tag.ts) fetched before the elements were
 // loaded: it asks `GET {endpoint}/card` itself to decide whether the page needs the widget at
-// all, and hands what it got to the first HttpAdapter call that would send the same request,
-// so the card is not fetched twice.
+// all, and hands what it got to the first call that would send the same request (the elements'
+// backend, ./deferred-http.ts, or HttpAdapter), so the card is not fetched twice.
 
 /**
  * Page-wide, under a registered symbol: the first file fills it before it imports any element,
@@ -17,32 +17,8 @@ export function handoverKey(url: string, credentials: string, authorization: str
 }
 
 /**
- * The handed-over response for this request, if there is one (and takes it: a second call, or a
- * retry, goes to the network). Rejects with an AbortError as soon as `signal` aborts, as fetch
- * would.
- */
-export function takeHandedOver(
-  url: string,
-  init: RequestInit,
-  signal: AbortSignal,
-): Promise<Response> | undefined {
-  if (init.method !== 'GET') return undefined;
-  const headers = (init.headers ?? {}) as Record<string, string>;
-  const key = handoverKey(url, init.credentials ?? 'same-origin', headers.Authorization ?? '');
-  const response = waiting.get(key);
-  if (!response) return undefined;
-  waiting.delete(key);
-  return new Promise((resolve, reject) => {
-    const abort = () => reject(new DOMException('The call was aborted.', 'AbortError'));
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    response.then(resolve, reject);
-  });
-}
-
-/**
- * The handed-over response for this request, left in place (see takeHandedOver); `drop` takes
- * it away once its reader is done with it.
+ * The handed-over response for this request, left in place: its reader (src/adapter/
+ * deferred-http.ts, HttpAdapter) drops it once it has taken it.
  */
 export function peekHandedOver(key: string): Promise<Response> | undefined {
   return waiting.get(key);

@@ -5,7 +5,7 @@
 import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
-import { takeHandedOver } from './handover.js';
+import { dropHandedOver, handoverKey, peekHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import { obj, readCard, readCardAnswer, readWays, shown, str } from './read-card.js';
 import type { Json } from './read-card.js';
@@ -75,6 +75,30 @@ function readUpdate(v: unknown): UpdateResult | undefined {
     };
   }
   return result;
+}
+
+/**
+ * The handed-over response for this request (./handover.ts), if there is one, and takes it: a
+ * second call, or a retry, goes to the network. Rejects with an AbortError as soon as `signal`
+ * aborts, as fetch would.
+ */
+function takeHandedOver(
+  url: string,
+  init: RequestInit,
+  signal: AbortSignal,
+): Promise<Response> | undefined {
+  if (init.method !== 'GET') return undefined;
+  const headers = (init.headers ?? {}) as Record<string, string>;
+  const key = handoverKey(url, init.credentials ?? 'same-origin', headers.Authorization ?? '');
+  const response = peekHandedOver(key);
+  if (!response) return undefined;
+  dropHandedOver(key);
+  return new Promise((resolve, reject) => {
+    const abort = () => reject(abortError());
+    if (signal.aborted) abort();
+    signal.addEventListener('abort', abort, { once: true });
+    response.then(resolve, reject);
+  });
 }
 
 /** Seconds from a Retry-After header (delta seconds or an HTTP date). */

@@ -7,7 +7,12 @@ import type { FormKey, FormsKey, LateKey, Messages, ReplaceKey, ThanksKey } from
  * (./late-messages.ts, which travel with Stripe.js's helpers): what every notice needs, in the
  * script tag's UI chunk.
  */
-export const enCore: Omit<Messages, FormKey | FormsKey | ReplaceKey | ThanksKey | LateKey> = {
+export const enCore: Omit<
+  Messages,
+  FormKey | FormsKey | ReplaceKey | ThanksKey | LateKey | 'errors'
+> & {
+  errors: Pick<Messages['errors'], 'network'>;
+} = {
   locale: 'en',
   greeting: (name) => `Hi ${name},`,
   customerSince: (year) => `Thank you for being with us since ${year}.`,
@@ -26,15 +31,6 @@ export const enCore: Omit<Messages, FormKey | FormsKey | ReplaceKey | ThanksKey 
   updateExpiry: 'Update expiry date',
   useDifferentCard: 'Use a different card',
   remindLater: 'Remind me later',
-  errors: {
-    network: 'We couldn’t reach the shop. Check your connection and try again.',
-    timeout: 'The shop is taking too long to answer. Please try again.',
-    unauthorized:
-      'This link has expired or was already used. Please sign in to your account to update your card.',
-    invalid_expiry: 'The shop didn’t accept this date. Check the expiry date on your new card.',
-    card_declined:
-      'Your bank declined this card. It may have issued you a new card number — use the new card instead.',
-    rate_limited: 'Too many attempts. Please wait a moment, then try again.',
-    server: 'Something went wrong on our side. Please try again.',
-  },
+  // The notice's own error (a form's code could not be loaded); the forms bring the others.
+  errors: { network: 'We couldn’t reach the shop. Check your connection and try again.' },
 };

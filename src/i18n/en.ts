@@ -17,4 +17,5 @@ export const en: Messages = {
   ...enReplace,
   ...enThanks,
   ...lateMessages.en,
+  errors: { ...enCore.errors, ...enForms.errors },
 };

@@ -1,13 +1,14 @@
 // Which languages' messages are in memory, and how the others arrive. English is always here
-// (it is also the fallback for any other tag), but for the replacement form's own strings,
-// which that form brings (src/i18n/en-replace.ts); Japanese is its own module behind a dynamic
-// import(), so a page in English never downloads it. Bundlers (and the script-tag build) split
+// (it is also the fallback for any other tag), but for the strings only the forms and the
+// thank-you show, which they bring themselves (their `ownMessages`: en-form.ts, en-forms.ts,
+// en-replace.ts, en-thanks.ts); Japanese is its own module behind a dynamic import(), so a
+// page in English never downloads it. Bundlers (and the script-tag build) split
 // it into a chunk of its own.
 import { enCore } from './en-core.js';
-import type { Locale, Messages } from './messages.js';
+import type { Locale, SomeMessages } from './messages.js';
 
-/** A language's messages, perhaps without the replacement form's (see the element base). */
-type Loaded = Partial<Messages>;
+/** A language's messages, perhaps without the forms' (see the element base). */
+type Loaded = SomeMessages;
 
 const loaded: Partial<Record<Locale, Loaded>> = { en: enCore };
 const pending: Partial<Record<Locale, Promise<Loaded>>> = {};

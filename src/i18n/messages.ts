@@ -135,6 +135,18 @@ export type LateKey =
   | 'replaceReturnFailed'
   | 'replaceReturnProcessing';
 
+/**
+ * Some of the messages, a nested record (`errors`) perhaps in part: what a part of a language
+ * brings (English comes in parts: ./en-core.ts, the forms' own).
+ */
+export type SomeMessages = {
+  [K in keyof Messages]?: Messages[K] extends (...args: never[]) => string
+    ? Messages[K]
+    : Messages[K] extends Record<string, string>
+      ? Partial<Messages[K]>
+      : Messages[K];
+};
+
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;
 

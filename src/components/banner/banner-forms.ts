@@ -7,12 +7,12 @@ import type { TemplateResult } from 'lit';
 import type { CardkeepAdapter, CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { enForms } from '../../i18n/en-forms.js';
-import type { MessageOverrides, Messages } from '../../i18n/messages.js';
+import type { MessageOverrides, Messages, SomeMessages } from '../../i18n/messages.js';
 import { confirmation, enThanks, paymentSentence } from '../shared/confirmation.js';
 import { describe } from '../shared/describe-card.js';
 
 /** The English strings of these views (Cancel, the thank-you) come with them. */
-export const enViews: Partial<Messages> = { ...enForms, ...enThanks };
+export const enViews: SomeMessages = { ...enForms, ...enThanks };
 
 /** What the banner hands an open form: its own state and where the form's outcomes go. */
 export interface FormContext {

@@ -11,7 +11,7 @@ import { enCore } from '../../i18n/en-core.js';
 import { loadLocale, messagesFor } from '../../i18n/locales.js';
 import { mergeMessages } from '../../i18n/messages.js';
 import { usePageFont } from './page-font.js';
-import type { MessageOverrides, Messages } from '../../i18n/messages.js';
+import type { MessageOverrides, Messages, SomeMessages } from '../../i18n/messages.js';
 
 /**
  * The language of `node`: the nearest `lang` attribute, looking through shadow roots to their
@@ -222,16 +222,18 @@ export class CardkeepElement extends LitElement {
   }
 
   /** Messages an element brings along for the languages that come without them (en-replace). */
-  protected static ownMessages: Partial<Messages> = {};
+  protected static ownMessages: SomeMessages = {};
 
   /** The messages this element brings along now: its class's, or more it has loaded since. */
-  protected ownMessagesNow(): Partial<Messages> {
+  protected ownMessagesNow(): SomeMessages {
     return (this.constructor as typeof CardkeepElement).ownMessages;
   }
 
   override willUpdate(_changed: PropertyValues<this>) {
     const own = this.ownMessagesNow();
-    const base = { ...own, ...(messagesFor(langOf(this)) ?? enCore) } as Messages;
+    const lang = messagesFor(langOf(this)) ?? enCore;
+    // English `errors` come in parts too: the notice's (`network`), the rest with the forms.
+    const base = { ...own, ...lang, errors: { ...own.errors, ...lang.errors } } as Messages;
     this.t = mergeMessages(base, this.messages);
   }
 
