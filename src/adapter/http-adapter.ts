@@ -2,8 +2,10 @@
 // dependency-free. The elements reach it through ./page-adapter.ts, which imports it on first
 // need (the script tag paints a notice without it). What the server sent is checked here and in
 // ./read-card.ts (the card), since the browser trusts no answer's shape.
-import { abortError, sleep } from '../core/abort.js';
-import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
+import { abortError } from '../core/abort.js';
+import { sleep } from '../core/sleep.js';
+import { isCardkeepErrorCode } from '../core/error-codes.js';
+import { CardkeepError } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
 import { dropHandedOver, handoverKey, peekHandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';

@@ -1,7 +1,8 @@
 // An in-browser backend for demos, docs and tests: the in-memory card book the reference
 // server's MemoryStore is made of, and the server's expiry check, without HTTP (and without any
 // server module). It behaves like `HttpAdapter` talking to the reference server.
-import { abortError, sleep } from '../core/abort.js';
+import { abortError } from '../core/abort.js';
+import { sleep } from '../core/sleep.js';
 import { CardkeepError } from '../core/errors.js';
 import { checkExpiry } from '../core/expiry.js';
 import { MemoryCards, demoCustomer, type MemoryCustomer } from '../protocol/memory-cards.js';

@@ -9,19 +9,3 @@ export const abortError = (): DOMException =>
 export function isAbort(error: unknown): boolean {
   return (error as Error | null)?.name === 'AbortError';
 }
-
-/** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts (or at once if it has). */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError());
-    const abort = () => {
-      clearTimeout(timer);
-      reject(abortError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', abort, { once: true });
-  });
-}

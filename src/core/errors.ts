@@ -69,19 +69,6 @@ export class CardkeepError extends Error {
   }
 }
 
-/** True for every error code the protocol knows. */
-export function isCardkeepErrorCode(value: unknown): value is CardkeepErrorCode {
-  return (
-    value === 'network' ||
-    value === 'timeout' ||
-    value === 'unauthorized' ||
-    value === 'invalid_expiry' ||
-    value === 'card_declined' ||
-    value === 'rate_limited' ||
-    value === 'server'
-  );
-}
-
 /**
  * Whatever was thrown, as a CardkeepError: anything else (an AbortError too) becomes a `server`
  * error with the original as its cause. Callers leave aborts out first (see core/abort.ts).

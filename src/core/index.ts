@@ -19,3 +19,4 @@ export { expiresAt, isExpired } from './calendar.js';
 export { cardStatus } from './card-status.js';
 export type { CardStatus, CardStatusInput, CardStatusOptions } from './card-status.js';
 export * from './errors.js';
+export * from './error-codes.js';
