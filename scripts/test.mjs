@@ -15,7 +15,10 @@ import { gzipSync } from 'node:zlib';
 // Issue 17's goals: card fine ≤ 4,096; notice painted ≤ 14,000; expiry fix in all ≤ 16,000. The
 // budgets hold today's sizes where a goal is not reached yet, so they can only shrink.
 const FILE_BUDGETS_GZIP = {
-  'cardkeep.min.js': 2_525,
+  // Issue 17, time to notice: each file starts with V8's compile hint (+~17 B gzip; its functions
+  // compile off the main thread), and the UI chunk writes English month names out (+~24 B; no ICU
+  // start-up on the notice's path). docs/performance.md has the waterfall behind both.
+  'cardkeep.min.js': 2_545,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
   // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
@@ -28,28 +31,28 @@ const FILE_BUDGETS_GZIP = {
   // banner opening the replacement on a return from the bank's page.
   // Issue 17's second round: the form's and the thank-you's strings and the thank-you moved
   // from the UI chunk to the expiry form's (docs/performance.md).
-  'cardkeep-ui-': 15_450,
+  'cardkeep-ui-': 15_495,
   // Issue 16 (+~70 B): the steps of a card check followed by a payment the bank wants confirmed.
   // h-time (issue 12): the Stripe.js loader scoped to its element or the page (StripeJs and
   // page-stripe.ts): ~15 B here (the page's Stripe.js handed to 3-D Secure), ~30 B in the
   // replacement chunk (measured 4,052 and 6,473 after merging main).
-  'cardkeep-expiry-form-': 5_030,
-  'cardkeep-ja-': 1_880,
+  'cardkeep-expiry-form-': 5_050,
+  'cardkeep-ja-': 1_900,
   // Issue 16 (+~1.5 kB): confirming the retried payment with the bank and finishing a return
   // from the bank's page, with their words in both languages (kept out of the first paint and
   // of the Japanese chunk).
   // Issue 17: +~10 B for importing the thank-you from the expiry form's chunk.
-  'cardkeep-replace-card-': 6_490,
+  'cardkeep-replace-card-': 6_510,
   // It imports from the UI chunk by its hashed name, so any change there moves it by a few
   // bytes (1,727–1,731 B measured this session): the budget leaves room for that, no more.
-  'cardkeep-link-notice-': 1_735,
+  'cardkeep-link-notice-': 1_755,
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 17_960],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_010],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    22_990,
+    23_055,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
