@@ -16,9 +16,11 @@ import { gzipSync } from 'node:zlib';
 // budgets hold today's sizes where a goal is not reached yet, so they can only shrink.
 const FILE_BUDGETS_GZIP = {
   // Issue 17, time to notice: each file starts with V8's compile hint (+~17 B gzip; its functions
-  // compile off the main thread), and the UI chunk writes English month names out (+~24 B; no ICU
-  // start-up on the notice's path). docs/performance.md has the waterfall behind both.
-  'cardkeep.min.js': 2_545,
+  // compile off the main thread); the UI chunk writes English month names out (+~24 B; no ICU
+  // start-up on the notice's path) and takes the first file's answer already read (+~34 B here,
+  // -17 B in the first file; no task and frame between upgrade and render). docs/performance.md
+  // has the waterfall behind them.
+  'cardkeep.min.js': 2_530,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
   // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
@@ -31,7 +33,7 @@ const FILE_BUDGETS_GZIP = {
   // banner opening the replacement on a return from the bank's page.
   // Issue 17's second round: the form's and the thank-you's strings and the thank-you moved
   // from the UI chunk to the expiry form's (docs/performance.md).
-  'cardkeep-ui-': 15_495,
+  'cardkeep-ui-': 15_520,
   // Issue 16 (+~70 B): the steps of a card check followed by a payment the bank wants confirmed.
   // h-time (issue 12): the Stripe.js loader scoped to its element or the page (StripeJs and
   // page-stripe.ts): ~15 B here (the page's Stripe.js handed to 3-D Secure), ~30 B in the
@@ -49,10 +51,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_010],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_030],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    23_055,
+    23_075,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
