@@ -7,6 +7,7 @@
 import { abortError } from '../core/abort.js';
 import { CardkeepError } from '../core/errors.js';
 import { dropHandedOver, handoverKey, peekHandedOver } from './handover.js';
+import type { HandedOver } from './handover.js';
 import type { HttpAdapter, HttpAdapterOptions } from './http-adapter.js';
 import { takeLinkToken } from './link-token.js';
 import { readCardAnswer } from './read-card.js';
@@ -102,7 +103,7 @@ export class DeferredHttpAdapter implements CardkeepAdapter {
    */
   async #handedOver(
     key: string,
-    waiting: Promise<Response>,
+    waiting: Promise<HandedOver>,
     signal?: AbortSignal,
   ): Promise<CardSummary | null | undefined> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -113,12 +114,11 @@ export class DeferredHttpAdapter implements CardkeepAdapter {
       signal?.addEventListener('abort', abort);
       timer = setTimeout(() => resolve(LATE), this.#options.timeout ?? 10_000);
     });
-    // A clone: the body stays unread for HttpAdapter when this is not a card after all.
     const read = waiting.then(
-      async (response) => {
-        if (response.status !== 200) return undefined;
+      ({ status, text }) => {
+        if (status !== 200) return undefined;
         try {
-          return readCardAnswer(JSON.parse(await response.clone().text()));
+          return readCardAnswer(JSON.parse(text));
         } catch {
           return undefined;
         }

@@ -1,5 +1,5 @@
 // The default adapter: the Cardkeep HTTP protocol (docs/protocol.md) over fetch, small and
-// dependency-free. The elements reach it through ./page-adapter.ts, which imports it on first
+// dependency-free. The elements reach it through ./deferred-http.ts, which imports it on first
 // need (the script tag paints a notice without it). What the server sent is checked here and in
 // ./read-card.ts (the card), since the browser trusts no answer's shape.
 import { abortError } from '../core/abort.js';
@@ -8,6 +8,7 @@ import { isCardkeepErrorCode } from '../core/error-codes.js';
 import { CardkeepError } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
 import { dropHandedOver, handoverKey, peekHandedOver } from './handover.js';
+import type { HandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import { obj, readCard, readCardAnswer, readWays, shown, str } from './read-card.js';
 import type { Json } from './read-card.js';
@@ -80,7 +81,7 @@ function readUpdate(v: unknown): UpdateResult | undefined {
 }
 
 /**
- * The handed-over response for this request (./handover.ts), if there is one, and takes it: a
+ * The handed-over answer to this request (./handover.ts), if there is one, and takes it: a
  * second call, or a retry, goes to the network. Rejects with an AbortError as soon as `signal`
  * aborts, as fetch would.
  */
@@ -88,7 +89,7 @@ function takeHandedOver(
   url: string,
   init: RequestInit,
   signal: AbortSignal,
-): Promise<Response> | undefined {
+): Promise<HandedOver> | undefined {
   if (init.method !== 'GET') return undefined;
   const headers = (init.headers ?? {}) as Record<string, string>;
   const key = handoverKey(url, init.credentials ?? 'same-origin', headers.Authorization ?? '');
@@ -238,28 +239,39 @@ export class HttpAdapter implements CardkeepAdapter {
         : new CardkeepError('network', `Could not reach ${url}.`, { cause });
     };
     try {
-      let response: Response;
-      let text: string;
+      let answer: HandedOver;
       try {
-        // The script tag's first file may have asked this already (src/adapter/handover.ts).
-        response = await (takeHandedOver(url, init, controller.signal) ??
-          (this.#options.fetch ?? fetch)(url, { ...init, signal: controller.signal }));
-        text = await response.text();
+        // The script tag's first file may have asked this already (src/adapter/handover.ts); its
+        // answer comes read.
+        const handed = takeHandedOver(url, init, controller.signal);
+        if (handed) answer = await handed;
+        else {
+          const response = await (this.#options.fetch ?? fetch)(url, {
+            ...init,
+            signal: controller.signal,
+          });
+          answer = {
+            status: response.status,
+            headers: response.headers,
+            text: await response.text(),
+          };
+        }
       } catch (error) {
         throw failure(error);
       }
+      const { status, headers, text } = answer;
       let data: unknown;
       try {
         data = text ? JSON.parse(text) : undefined;
       } catch {
         data = undefined;
       }
-      if (!response.ok) throw errorOf(response.status, data, response.headers.get('Retry-After'));
-      const value = response.status === 200 ? read(data) : undefined;
+      if (status < 200 || status > 299) throw errorOf(status, data, headers.get('Retry-After'));
+      const value = status === 200 ? read(data) : undefined;
       if (value === undefined) {
         // A proxy's page or a wrong endpoint: retrying the same URL would get the same answer.
         throw new CardkeepError('server', `Unexpected response from ${url}.`, {
-          status: response.status,
+          status,
           retryable: false,
         });
       }

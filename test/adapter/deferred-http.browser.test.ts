@@ -3,6 +3,7 @@ import { expect } from '@open-wc/testing';
 import { defineAdapterContract, type ContractSetup } from '../../src/adapter/contract.js';
 import { DeferredHttpAdapter } from '../../src/adapter/deferred-http.js';
 import { HANDOVER, handoverKey } from '../../src/adapter/handover.js';
+import type { HandedOver } from '../../src/adapter/handover.js';
 import { CardkeepError } from '../../src/core/errors.js';
 import { clock } from '../support/clock.js';
 import { startServer } from '../support/server.js';
@@ -21,15 +22,20 @@ defineAdapterContract(
   "The elements' default backend (HttpAdapter loaded on demand) meets the adapter contract",
 );
 
-/** Hands over `response` for `GET {endpoint}/card`, as the script tag's first file does. */
-function handOver(endpoint: string, response: Promise<Response>): void {
-  const page = globalThis as { [HANDOVER]?: Map<string, Promise<Response>> };
-  page[HANDOVER]!.set(handoverKey(`${endpoint}/card`, 'same-origin', ''), response);
+/** Hands over `answer` for `GET {endpoint}/card`, as the script tag's first file does. */
+function handOver(endpoint: string, answer: Promise<HandedOver>): void {
+  const page = globalThis as { [HANDOVER]?: Map<string, Promise<HandedOver>> };
+  page[HANDOVER]!.set(handoverKey(`${endpoint}/card`, 'same-origin', ''), answer);
 }
 
-/** `GET {endpoint}/card` as the first file sends it. */
-const firstFileAsks = (endpoint: string) =>
-  fetch(`${endpoint}/card`, { headers: { Accept: 'application/json' }, cache: 'no-store' });
+/** `GET {endpoint}/card` as the first file sends it, and its answer as the first file reads it. */
+const firstFileAsks = async (endpoint: string): Promise<HandedOver> => {
+  const response = await fetch(`${endpoint}/card`, {
+    headers: { Accept: 'application/json' },
+    cache: 'no-store',
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+};
 
 describe("The elements' default backend and the first file's answer", () => {
   it('reads a handed-over card as it is: the card is asked once', async () => {
@@ -67,7 +73,7 @@ describe("The elements' default backend and the first file's answer", () => {
 
   it('an answer later than the timeout is dropped: the card is asked afresh', async () => {
     const server = await startServer({ seed: 'expired' });
-    handOver(server.endpoint, new Promise<Response>(() => {}));
+    handOver(server.endpoint, new Promise<HandedOver>(() => {}));
     const adapter = new DeferredHttpAdapter({ endpoint: server.endpoint, timeout: 50 });
     const card = await adapter.getCard();
     expect(card?.last4).to.equal('4242');
@@ -76,7 +82,7 @@ describe("The elements' default backend and the first file's answer", () => {
 
   it('gives up with an AbortError when its caller does, while the answer is awaited', async () => {
     const server = await startServer({ seed: 'expired' });
-    handOver(server.endpoint, new Promise<Response>(() => {}));
+    handOver(server.endpoint, new Promise<HandedOver>(() => {}));
     const adapter = new DeferredHttpAdapter({ endpoint: server.endpoint });
     const call = new AbortController();
     const pending = adapter.getCard({ signal: call.signal }).catch((e: unknown) => e);
