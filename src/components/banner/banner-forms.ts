@@ -6,41 +6,29 @@ import { html } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { CardkeepAdapter, CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
+import type { CardkeepBanner } from './banner.js';
 import { enForms } from '../../i18n/en-forms.js';
-import type { MessageOverrides, Messages, SomeMessages } from '../../i18n/messages.js';
+import type { Messages, SomeMessages } from '../../i18n/messages.js';
 import { confirmation, enThanks, paymentSentence } from '../shared/confirmation.js';
 import { describe } from '../shared/describe-card.js';
 
 /** The English strings of these views (Cancel, the thank-you) come with them. */
 export const enViews: SomeMessages = { ...enForms, ...enThanks };
 
-/** What the banner hands an open form: its own state and where the form's outcomes go. */
-export interface FormContext {
-  t: Messages;
-  card: CardSummary;
-  backend: CardkeepAdapter | undefined;
-  messages: MessageOverrides | undefined;
-  now: () => Date;
-  fallbackUrl: string | undefined;
+/** Where the views' outcomes go: the banner's handlers, made once. */
+export interface FormHooks {
   /** A form saved the card (either form's `cardkeep-updated`). */
   updated: (event: CardkeepUpdatedEvent) => void;
   /** Back to the notice. */
   cancel: () => void;
   /** Opens the replacement form. */
   replace: () => void;
-}
-
-/** What the banner hands the thank-you. */
-export interface DoneContext {
-  t: Messages;
-  card: CardSummary;
-  payment: PaymentOutcome | undefined;
-  /** The card was replaced, rather than given a new expiry date. */
-  replaced: boolean;
-  now: Date;
-  replace: () => void;
+  /** Closes the thank-you. */
   close: () => void;
 }
+
+/** What the views read of the banner itself: the public properties it hands the forms. */
+export type FormHost = Pick<CardkeepBanner, 'messages' | 'now' | 'fallbackUrl'>;
 
 /**
  * Stripe's card frame must live in the document's light DOM: the replacement form puts it in
@@ -48,18 +36,27 @@ export interface DoneContext {
  */
 const FORWARD = html`<slot name="payment-element" slot="payment-element"></slot>`;
 
-/** The open form: `expiry` with Cancel and "Use a different card" under it, or `replace`. */
-export function formView(view: 'expiry' | 'replace', c: FormContext): TemplateResult {
-  const { t } = c;
+/**
+ * The open form: `expiry` (for `card`) with Cancel and "Use a different card" under it, or
+ * `replace`; both talk to `backend` and get the banner's messages, clock and fallback page.
+ */
+export function formView(
+  view: 'expiry' | 'replace',
+  t: Messages,
+  card: CardSummary,
+  backend: CardkeepAdapter | undefined,
+  host: FormHost,
+  on: FormHooks,
+): TemplateResult {
   if (view === 'replace') {
     return html`<cardkeep-replace-card
-      .fallbackUrl=${c.fallbackUrl}
+      .fallbackUrl=${host.fallbackUrl}
       exportparts="button"
-      .adapter=${c.backend}
-      .messages=${c.messages}
-      .now=${c.now}
-      @cardkeep-updated=${c.updated}
-      @cancel=${c.cancel}
+      .adapter=${backend}
+      .messages=${host.messages}
+      .now=${host.now}
+      @cardkeep-updated=${on.updated}
+      @cancel=${on.cancel}
       >${FORWARD}</cardkeep-replace-card
     >`;
   }
@@ -67,41 +64,48 @@ export function formView(view: 'expiry' | 'replace', c: FormContext): TemplateRe
   const keydown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
     event.preventDefault();
-    c.cancel();
+    on.cancel();
   };
   return html`<div class="stack" @keydown=${keydown}>
     <cardkeep-expiry-form
       exportparts="form, card, hint, label, input, error, button, result"
-      .adapter=${c.backend}
-      .card=${c.card}
-      .messages=${c.messages}
-      .now=${c.now}
-      @cardkeep-updated=${c.updated}
+      .adapter=${backend}
+      .card=${card}
+      .messages=${host.messages}
+      .now=${host.now}
+      @cardkeep-updated=${on.updated}
       >${FORWARD}</cardkeep-expiry-form
     >
     <div part="actions" class="row">
-      <button part="button" @click=${c.cancel}>${t.cancel}</button>
-      <button part="button" class="link" @click=${c.replace}>${t.useDifferentCard}</button>
+      <button part="button" @click=${on.cancel}>${t.cancel}</button>
+      <button part="button" class="link" @click=${on.replace}>${t.useDifferentCard}</button>
     </div>
   </div>`;
 }
 
 /**
- * The thank-you, named by its outcome (focus lands on it, so that is what is heard), and what
- * the banner's live region says: the outcome first.
+ * The thank-you for `card` (a new expiry date, or the new card when `replaced`), named by its
+ * outcome (focus lands on it, so that is what is heard), and what the banner's live region
+ * says: the outcome first.
  */
-export function doneView(c: DoneContext): [TemplateResult, TemplateResult] {
-  const { t, card, payment } = c;
-  const [label, month] = describe(t, card, c.now);
+export function doneView(
+  t: Messages,
+  card: CardSummary,
+  payment: PaymentOutcome | undefined,
+  replaced: boolean,
+  now: Date,
+  on: FormHooks,
+): [TemplateResult, TemplateResult] {
+  const [label, month] = describe(t, card, now);
   return [
     html`<section part="base" class="stack done" tabindex="-1" aria-label=${t.updatedTitle}>
-      ${confirmation(t, card, payment, c.replace, c.replaced)}
+      ${confirmation(t, card, payment, on.replace, replaced)}
       <div class="row">
-        <button part="button" @click=${c.close}>${t.close}</button>
+        <button part="button" @click=${on.close}>${t.close}</button>
       </div>
     </section>`,
     html`<p>${t.updatedTitle}</p>
-      <p>${c.replaced ? t.replaced(label) : t.updatedBody(label, month)}</p>
+      <p>${replaced ? t.replaced(label) : t.updatedBody(label, month)}</p>
       <p>${paymentSentence(t, payment)}</p>`,
   ];
 }

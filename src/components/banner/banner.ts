@@ -302,6 +302,14 @@ export class CardkeepBanner extends CardkeepElement {
     focusAfterClose(this, this.focusAfterClose);
   };
 
+  /** The handlers the open forms' views and the thank-you call (./banner-forms.ts). */
+  #on: Forms.FormHooks = {
+    updated: this.#onUpdated,
+    cancel: this.#onCancel,
+    replace: this.#onReplace,
+    close: this.#onClose,
+  };
+
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
   async refresh(): Promise<void> {
     const backend = this.backend;
@@ -389,17 +397,7 @@ export class CardkeepBanner extends CardkeepElement {
   #renderBody(card: CardSummary) {
     const { t, view } = this;
     if ((view === 'expiry' || view === 'replace') && this.#forms) {
-      return this.#forms.formView(view, {
-        t,
-        card,
-        backend: this.backend,
-        messages: this.messages,
-        now: this.now,
-        fallbackUrl: this.fallbackUrl,
-        updated: this.#onUpdated,
-        cancel: this.#onCancel,
-        replace: this.#onReplace,
-      });
+      return this.#forms.formView(view, t, card, this.backend, this, this.#on);
     }
     // A wallet card's expiry is the wallet's (issue 16): only the replacement is offered.
     const wallet = !!this.card?.wallet;
@@ -437,15 +435,7 @@ export class CardkeepBanner extends CardkeepElement {
     // fills it, which is what makes screen readers announce the outcome.
     const done =
       view === 'done' &&
-      this.#forms?.doneView({
-        t: this.t,
-        card,
-        payment: this.payment,
-        replaced: this.replaced,
-        now: this.now(),
-        replace: this.#onReplace,
-        close: this.#onClose,
-      });
+      this.#forms?.doneView(this.t, card, this.payment, this.replaced, this.now(), this.#on);
     return html`${done ? done[0] : this.#renderNotice(card)}
       <div class="visually-hidden" role="status">${done ? done[1] : nothing}</div>`;
   }
