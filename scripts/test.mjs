@@ -50,7 +50,9 @@ const FILE_BUDGETS_GZIP = {
   // from the bank's page, with their words in both languages (kept out of the first paint and
   // of the Japanese chunk).
   // Issue 17: +~10 B for importing the thank-you from the expiry form's chunk.
-  'cardkeep-replace-card-': 6_510,
+  // Issue 17's third round: it imports from the UI and the expiry form's chunks by their hashed
+  // names, so it moves by a few bytes with them (6,505–6,511 B measured this session).
+  'cardkeep-replace-card-': 6_520,
   // It imports from the UI chunk by its hashed name, so any change there moves it by a few
   // bytes (1,727–1,731 B measured this session): the budget leaves room for that, no more.
   'cardkeep-link-notice-': 1_755,
