@@ -51,10 +51,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_030],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_040],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    23_075,
+    23_085,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
