@@ -59,10 +59,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 16_200],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 16_210],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    23_830,
+    23_840,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
