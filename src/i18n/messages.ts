@@ -85,6 +85,8 @@ export interface Messages {
   replaceReturnFailed: string;
   /** Back from the bank's page, the new card is still being confirmed. */
   replaceReturnProcessing: string;
+  /** Stripe refused the method the shopper chose (Link, a bank…): this form takes cards only. */
+  replaceCardsOnly: string;
 }
 
 /** The strings only the replacement form shows (in English they load with that form). */
@@ -126,7 +128,8 @@ export type LateKey =
   | 'paymentProcessing'
   | 'paymentNotConfirmed'
   | 'replaceReturnFailed'
-  | 'replaceReturnProcessing';
+  | 'replaceReturnProcessing'
+  | 'replaceCardsOnly';
 
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;

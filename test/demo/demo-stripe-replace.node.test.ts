@@ -278,4 +278,57 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await settled(page);
     assert.equal(await bannerShown(page), false, 'no notice once the new card is on file');
   });
+  it('the shopper picks Link in the cards-only form: Stripe refuses it before anything is saved, the shopper reads why, then saves a card', async () => {
+    const fake = await session.startFake();
+    const { url, customerId } = await startStripeDemo();
+    const old = defaultCard(session.fake, customerId);
+    fake.clearRequests();
+
+    const { page, problems } = await visit();
+    await open(page, `${url}/?lang=ja`);
+    await waitForText(page, 'cardkeep-banner', 'カードの有効期限が近づいています');
+    await page.click('cardkeep-banner >>> button::-p-text(別のカードを使う)');
+    const frame = await page.waitForFrame((f) => f.url().startsWith('https://js.stripe.com/'), {
+      timeout: 0,
+    });
+    await (await frame.waitForSelector('button[name="link"]', { timeout: 0 }))!.click();
+    const save = await page.waitForSelector(`${REPLACE} >>> button[type="submit"]:not([disabled])`);
+    await save!.click();
+    await waitForText(
+      page,
+      'cardkeep-banner',
+      'こちらではカードのみご登録いただけます。カード情報をご入力ください。',
+    );
+    assert.equal(
+      await page.$eval(`${REPLACE} >>> [role="alert"]`, (el) => el.textContent?.trim()),
+      'こちらではカードのみご登録いただけます。カード情報をご入力ください。',
+      'said in the alert, in the shopper’s language',
+    );
+    // Refused by Stripe at the confirmation: the server was never asked to record anything.
+    const siId = fake.requests.find((r) => r.path.endsWith('/confirm'))!.path.split('/')[3]!;
+    assert.deepEqual(
+      calls().filter((c) => c.startsWith('POST')),
+      [
+        'POST /v1/setup_intents secret 200',
+        `POST /v1/setup_intents/${siId}/confirm publishable 400`,
+      ],
+    );
+    assert.deepEqual(params('POST', '/v1/setup_intents')[0]!.allowed_payment_method_types, [
+      'card',
+    ]);
+    assert.equal(defaultCard(session.fake, customerId).id, old.id, 'the card on file is unchanged');
+    assert.equal(fake.object(old.id)!.customer, customerId);
+    // Chromium logs any failed fetch, Stripe.js's own included: the one console error here.
+    assert.deepEqual(problems.splice(0), [
+      'console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+
+    // The same form: the shopper types a card instead, and it is saved.
+    await typeCard(frame, '4242 4242 4242 4242', '12 / 34', '123');
+    await (await page.waitForSelector(
+      `${REPLACE} >>> button[type="submit"]:not([disabled])`,
+    ))!.click();
+    await waitForText(page, 'cardkeep-banner', '新しいカード（Visa •••• 4242）を登録しました。');
+    assert.notEqual(defaultCard(session.fake, customerId).id, old.id);
+  });
 });

@@ -53,6 +53,11 @@ function problemText(t: Messages, error: CardkeepError, step: Step | undefined):
   const stripe = (step === 'confirming' ? error.cause : undefined) as
     Partial<StripeError> | undefined;
   if (!stripe?.type) return errorText(t, error);
+  // The SetupIntent takes cards only (StripeStore's default) and the shopper chose Link or
+  // another method: Stripe refuses it before anything is saved, naming the payment method.
+  if (stripe.type === 'invalid_request_error' && stripe.param === 'payment_method') {
+    return t.replaceCardsOnly;
+  }
   return (stripe.type === 'card_error' || stripe.type === 'validation_error') && stripe.message
     ? stripe.message
     : stripe.type === 'api_connection_error'

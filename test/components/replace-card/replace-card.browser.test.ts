@@ -254,6 +254,24 @@ describe('<cardkeep-replace-card>', () => {
     );
   });
 
+  it('says the form takes cards only when Stripe refuses the method the shopper chose (Link)', async () => {
+    const { el, adapter, fake } = await openReady();
+    fake.confirmResults.push({
+      error: stripeError(
+        'invalid_request_error',
+        'The PaymentMethod provided (link) is not allowed for this SetupIntent.',
+        { code: 'setup_intent_invalid_parameter', param: 'payment_method' },
+      ),
+    });
+    button(el, 'Save card').click();
+    await until(el, 'error');
+    expect(textOf(el, 'error')).to.equal(
+      'Only a card can be saved here. Please enter your card’s details.',
+    );
+    expect(adapter.callsOf('completeReplacement')).to.have.length(0);
+    expect(mounts(), 'the form stays for a card').to.have.length(1);
+  });
+
   it('retries only the backend when it failed after Stripe confirmed', async () => {
     const { el, adapter, fake } = await openReady();
     button(el, 'Save card').click();
