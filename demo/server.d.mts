@@ -11,6 +11,8 @@ export interface DemoStripeOptions {
   customerId?: string;
   /** The signing secret POST /stripe/webhook checks (`whsec_…`); random per start by default. */
   webhookSecret?: string;
+  /** What the replacement form offers (StripeStore's `paymentMethodTypes`); cards only by default. */
+  paymentMethodTypes?: string[] | 'automatic';
 }
 
 export interface DemoServerOptions {

@@ -92,7 +92,7 @@ async function loadBuilt(path) {
 
 /**
  * Starts the demo. `port: 0` picks a free port (tests). Returns its URL and a close function.
- * `stripe` (optional) is `{ secretKey, publishableKey, webhookSecret?, apiUrl? }`; apiUrl points
+ * `stripe` (optional) is `{ secretKey, publishableKey, webhookSecret?, paymentMethodTypes?, apiUrl? }`; apiUrl points
  * the Stripe client at a local fake in tests and is never needed with real keys; webhookSecret
  * signs what POST /stripe/webhook accepts (`stripe listen` prints one; random by default). `now` is the clock of the
  * store, the handler and the links (tests run the demo on a calendar of their own). `redisUrl`
@@ -118,6 +118,8 @@ export async function startDemoServer({
     store = await StripeStore.fromSecretKey(stripe.secretKey, {
       publishableKey: stripe.publishableKey,
       verifyOnUpdate: true,
+      // Cards only unless the shop widens the replacement on purpose (e.g. ['card', 'link']).
+      ...(stripe.paymentMethodTypes ? { paymentMethodTypes: stripe.paymentMethodTypes } : {}),
       // The name the banner greets with, when the customer has one ("田中" → 田中 様).
       greetingNameMetadataKey: 'greeting_name',
       now,
@@ -276,9 +278,13 @@ export async function startDemoServer({
       themeLabel: theme === 'dark' ? text.light : text.dark,
       who: viaLink ? text.viaLink : text.signedInAs,
       modeNote: stripe ? text.stripeNote : text.demoNote,
-      cardLine: card
-        ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
-        : '—',
+      cardLine: !card
+        ? '—'
+        : card.brand
+          ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
+          : card.kind === 'link'
+            ? 'Link'
+            : card.kind,
       returnTo: `${url.pathname}${withQuery({})}`,
       // The checkout's wording for the banner, as a merchant sets it: the `messages` attribute.
       checkoutMessages: JSON.stringify({
@@ -342,7 +348,8 @@ export async function startDemoServer({
       // banner does. A refused order is an answer, not a failed request (no 4xx in the console).
       const authorised = cookies(req.headers.cookie ?? '').demo_session === session;
       const card = authorised ? await store.getCard(customerId) : null;
-      const status = card ? cardStatus(card, now()) : 'none';
+      // Link or another method has no expiry: only its last payment counts.
+      const status = !card ? 'none' : card.brand ? cardStatus(card, now()) : card.status;
       const ok = status === 'ok' || status === 'expiring';
       res.writeHead(authorised ? 200 : 401, {
         ...SECURITY_HEADERS,
@@ -439,6 +446,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
           publishableKey: STRIPE_PUBLISHABLE_KEY,
           customerId: process.env.STRIPE_CUSTOMER_ID,
           webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined,
+          // `card,link`: the replacement form offers Link too (StripeStore's paymentMethodTypes).
+          paymentMethodTypes: process.env.STRIPE_PAYMENT_METHODS
+            ? process.env.STRIPE_PAYMENT_METHODS.split(',')
+            : undefined,
         }
       : undefined;
   const redisUrl = process.env.REDIS_URL || undefined;

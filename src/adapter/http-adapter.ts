@@ -54,26 +54,37 @@ const int = (v: unknown): v is number => Number.isInteger(v);
  */
 const shown = (text: string, max: number) => text.replace(/[\p{Cc}\p{Cf}]/gu, '').slice(0, max);
 
-/** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
+/**
+ * A CardSummary made only of the fields we know, or undefined when the shape is wrong. Without
+ * a `kind` (older backends) or with `card` it is a card; another kind (`link`…) is a method
+ * with no number and no expiry, and any card fields it came with are dropped.
+ */
 function readCard(v: unknown): CardSummary | undefined {
   if (!obj(v)) return undefined;
-  const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
+  const { id, kind, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
   const greetingName = readGreetingName(v.greetingName);
-  if (!str(id) || !str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
-  if (status !== 'ok' && status !== 'payment_failed') return undefined;
+  if (!str(id) || (status !== 'ok' && status !== 'payment_failed')) return undefined;
+  const common = {
+    id,
+    status: status as CardSummary['status'],
+    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
+    ...(int(customerSince) ? { customerSince } : {}),
+    ...(greetingName === undefined ? {} : { greetingName }),
+  };
+  // A type name as the provider writes it (`link`, `sepa_debit`): shown only as a name.
+  if (kind != null && kind !== 'card') {
+    return str(kind) && /^[a-z][a-z0-9_]{0,39}$/.test(kind) ? { ...common, kind } : undefined;
+  }
+  if (!str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
   // Exactly four digits (docs/protocol.md): a backend bug must never put a card number on screen.
   if (!/^[0-9]{4}$/.test(last4)) return undefined;
   return {
-    id,
+    ...common,
     brand: shown(brand, 40),
     last4,
     expMonth,
     expYear,
-    status,
-    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
-    ...(int(customerSince) ? { customerSince } : {}),
     ...(str(v.wallet) ? { wallet: shown(v.wallet, 40) } : {}),
-    ...(greetingName === undefined ? {} : { greetingName }),
   };
 }
 

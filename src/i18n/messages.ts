@@ -1,6 +1,7 @@
 import type { ExpiryErrorReason } from '../core/expiry.js';
 import type { CardkeepErrorCode } from '../core/errors.js';
-import type { GreetingName } from '../protocol/wire.js';
+import { isCard } from '../protocol/wire.js';
+import type { CardSummary, GreetingName } from '../protocol/wire.js';
 
 /**
  * Every string the elements show. `en` and `ja` are complete; a merchant overrides any entry
@@ -87,6 +88,8 @@ export interface Messages {
   replaceReturnProcessing: string;
   /** Stripe refused the method the shopper chose (Link, a bank…): this form takes cards only. */
   replaceCardsOnly: string;
+  /** The replacement put a method other than a card on file (`method`: "Link"). */
+  replacedMethod: (method: string) => string;
 }
 
 /** The strings only the replacement form shows (in English they load with that form). */
@@ -129,7 +132,8 @@ export type LateKey =
   | 'paymentNotConfirmed'
   | 'replaceReturnFailed'
   | 'replaceReturnProcessing'
-  | 'replaceCardsOnly';
+  | 'replaceCardsOnly'
+  | 'replacedMethod';
 
 /** Which keys hold nested records rather than a string or a function. */
 const NESTED = ['invalid', 'errors'] as const;
@@ -159,6 +163,18 @@ export function cardLabel(brand: string, last4: string): string {
   return `${name} •••• ${last4}`;
 }
 
+/**
+ * A payment method other than a card by name ("Link"), never with a number: its maker's
+ * spelling, the same in every language; another type by its id in words (`sepa_debit` →
+ * "sepa debit").
+ */
+export const methodName = (kind: string): string =>
+  kind === 'link' ? 'Link' : kind === 'paypal' ? 'PayPal' : kind.replace(/_/g, ' ');
+
+/** The method on file as the shopper knows it: "Visa •••• 4242", or "Link". */
+export const methodLabel = (method: CardSummary): string =>
+  isCard(method) ? cardLabel(method.brand, method.last4) : methodName(method.kind);
+
 /** The argument names of each entry that interpolates, in the order the entry takes them. */
 const ARGUMENTS: Record<string, string[]> = {
   greeting: ['name'],
@@ -172,6 +188,7 @@ const ARGUMENTS: Record<string, string[]> = {
   rateLimitedFor: ['seconds'],
   formTitle: ['card'],
   replaced: ['card'],
+  replacedMethod: ['method'],
   paymentConfirmed: ['amount'],
   paymentNotConfirmed: ['amount'],
 };

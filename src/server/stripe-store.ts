@@ -170,7 +170,15 @@ export class StripeStore implements CardStore {
       const onFile = currentCard(billing);
       // Only the card the widget shows may change: not another customer's, not a stale one.
       if (onFile === null || onFile.id !== input.cardId) throw cardMismatch();
-      if (onFile.card?.wallet) {
+      if (!onFile.card) {
+        // Link or a bank account: nothing on it expires, so there is no date to set.
+        throw new ProtocolError(
+          422,
+          'card_declined',
+          `A ${onFile.type} payment method has no expiry date; add a card instead.`,
+        );
+      }
+      if (onFile.card.wallet) {
         // A wallet card's expiry is the device token's: the date on the plastic would not fix it.
         throw new ProtocolError(
           422,
@@ -401,8 +409,12 @@ export class StripeStore implements CardStore {
     if (pm === null || typeof pm === 'string' || idOf(pm.customer) !== customerId) {
       throw setupIntentMismatch();
     }
-    if (pm.type !== 'card' || !pm.card) {
-      throw new CardkeepError('card_declined', `A ${pm.type} payment method is not a card`, {
+    // A card; or another method only when the merchant widened the form to it on purpose.
+    const types = this.#paymentMethodTypes;
+    const accepted =
+      pm.type === 'card' ? !!pm.card : types === 'automatic' || types.includes(pm.type);
+    if (!accepted) {
+      throw new CardkeepError('card_declined', `A ${pm.type} payment method is not accepted`, {
         retryable: false,
       });
     }
@@ -438,16 +450,20 @@ export class StripeStore implements CardStore {
   }
 
   #summary(card: Stripe.PaymentMethod, billing: Billing, paymentFailed: boolean): CardSummary {
-    const details = card.card!;
-    const summary: CardSummary = {
-      id: card.id,
-      brand: details.brand,
-      last4: details.last4,
-      expMonth: details.exp_month,
-      expYear: details.exp_year,
-      status: paymentFailed ? 'payment_failed' : 'ok',
-    };
-    if (details.wallet) summary.wallet = details.wallet.type;
+    const status = paymentFailed ? 'payment_failed' : 'ok';
+    const details = card.card;
+    // Only a card has a brand, last four and expiry; another method is named by its type.
+    const summary: CardSummary = details
+      ? {
+          id: card.id,
+          brand: details.brand,
+          last4: details.last4,
+          expMonth: details.exp_month,
+          expYear: details.exp_year,
+          status,
+          ...(details.wallet ? { wallet: details.wallet.type } : {}),
+        }
+      : { id: card.id, kind: card.type, status };
     const { customer } = billing;
     if (customer.name) summary.customerName = customer.name;
     const greeting = this.#greetingKey ? customer.metadata?.[this.#greetingKey]?.trim() : undefined;

@@ -15,6 +15,7 @@ import { AsyncController, IDLE } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { cardLabel, errorText } from '../../i18n/messages.js';
+import { isCard } from '../../protocol/wire.js';
 import { enForm } from '../../i18n/en-form.js';
 import { confirmation, enThanks } from '../shared/confirmation.js';
 import { keepTogether } from '../shared/keep-together.js';
@@ -411,7 +412,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
         ? t.invalid[parsed.reason]
         : '';
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
-      ${card ? html`<p part="card">${keepTogether(t.formTitle(cardLabel(card.brand, card.last4)), [cardLabel(card.brand, card.last4)])}</p>` : nothing}
+      ${card && isCard(card) ? html`<p part="card">${keepTogether(t.formTitle(cardLabel(card.brand, card.last4)), [cardLabel(card.brand, card.last4)])}</p>` : nothing}
       <div class="field">
         <label part="label" for="input">${t.expiryLabel}</label>
         <p part="hint" id="hint" class="hint">${t.formHint}</p>

@@ -11,7 +11,8 @@ import { enReplace } from '../../i18n/en-replace.js';
 import { addMessages } from '../../i18n/locales.js';
 import { lateMessages } from '../../i18n/late-messages.js';
 import type { Messages } from '../../i18n/messages.js';
-import { cardLabel, errorText } from '../../i18n/messages.js';
+import { cardLabel, errorText, methodName } from '../../i18n/messages.js';
+import { isCard } from '../../protocol/wire.js';
 import { StripeJs, finishBankSteps, stripeFailure } from '../../stripe/loader.js';
 import { pageStripeJs } from '../../stripe/page-stripe.js';
 import { returnUrl, takeRedirectReturn } from '../../stripe/redirect-return.js';
@@ -375,8 +376,12 @@ export class CardkeepReplaceCard extends CardkeepElement {
   #renderOutcome(t: Messages) {
     const save = this.#saving.state;
     if (save.status === 'success') {
-      const { brand, last4, payment } = save.value;
-      return `${t.replaced(cardLabel(brand, last4))} ${paymentSentence(t, payment)}`.trim();
+      const saved = save.value;
+      // A form widened to other methods may have saved Link…: named in words, no digits.
+      const said = isCard(saved)
+        ? t.replaced(cardLabel(saved.brand, saved.last4))
+        : t.replacedMethod(methodName(saved.kind));
+      return `${said} ${paymentSentence(t, saved.payment)}`.trim();
     }
     const status = this.status;
     return status === 'loading'

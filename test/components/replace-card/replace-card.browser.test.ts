@@ -480,6 +480,27 @@ describe('<cardkeep-replace-card>', () => {
     await expect(el).to.be.accessible();
   });
 
+  for (const [lang, thanks, save] of [
+    ['en', 'You now pay with Link. Your payment of ¥1,980 went through.', 'Save card'],
+    ['ja', 'お支払い方法をLinkに変更しました。 1,980円のお支払いが完了しました。', 'カードを保存'],
+  ] as const) {
+    it(`thanks for Link, saved by a form widened to it, in words without any number (${lang})`, async () => {
+      const { el, adapter } = await openReady({ lang });
+      const updated = oneEvent(el, 'cardkeep-updated') as Promise<CardkeepUpdatedEvent>;
+      button(el, save).click();
+      (await adapter.next<UpdateResult>('completeReplacement')).resolve({
+        id: 'pm_link',
+        kind: 'link',
+        status: 'ok',
+        payment: { status: 'succeeded', amount: 1980, currency: 'jpy' },
+      });
+      await until(el, 'success');
+      expect(textOf(el, 'status')).to.equal(thanks);
+      expect((await updated).card).to.deep.include({ id: 'pm_link', kind: 'link' });
+      await expect(el).to.be.accessible();
+    });
+  }
+
   it('takes the merchant’s wording from the messages attribute', async () => {
     const adapter = new FakeAdapter();
     const fake = new FakeStripe();
