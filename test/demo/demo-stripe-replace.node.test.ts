@@ -331,4 +331,51 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await waitForText(page, 'cardkeep-banner', '新しいカード（Visa •••• 4242）を登録しました。');
     assert.notEqual(defaultCard(session.fake, customerId).id, old.id);
   });
+  it('a shop that widened the form to Link: the shopper picks Link, it is saved, and the shop names it without a number', async () => {
+    const fake = await session.startFake();
+    const now = clock();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const customer = fake.addCustomer({ name: 'Sam Carter', created: Date.UTC(2020, 5) / 1000 });
+    const old = fake.addPaymentMethod('pm_card_mastercard', {
+      customer: customer.id,
+      default: true,
+      exp_month: lastMonth.getUTCMonth() + 1,
+      exp_year: lastMonth.getUTCFullYear(),
+    });
+    const { invoice } = fake.addSubscription({
+      customer: customer.id,
+      status: 'past_due',
+      latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
+    });
+    const { url } = await session.startDemo(customer.id, { paymentMethodTypes: ['card', 'link'] });
+
+    const { page } = await visit();
+    await open(page, `${url}/`);
+    await waitForText(page, 'cardkeep-banner', 'We couldn’t take your last payment');
+    fake.clearRequests();
+    const frame = await openReplacement(page);
+    await (await frame.waitForSelector('button[name="link"]', { timeout: 0 }))!.click();
+    await page.click(`${REPLACE} >>> button[type="submit"]`);
+    await waitForText(page, 'cardkeep-banner', 'You now pay with Link.');
+    await waitForText(page, 'cardkeep-banner', 'Your payment of ¥1,980 went through.');
+    assert.ok(!/•|\d{4}/.test(await textOf(page, 'cardkeep-banner')), 'no number on screen');
+
+    assert.deepEqual(params('POST', '/v1/setup_intents')[0]!.allowed_payment_method_types, [
+      'card',
+      'link',
+    ]);
+    const onFile = defaultCard(session.fake, customer.id) as unknown as {
+      id: string;
+      type: string;
+    };
+    assert.notEqual(onFile.id, old.id);
+    assert.equal(onFile.type, 'link');
+    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+
+    // The shop's account page names the method; with nothing due, the banner says nothing.
+    await page.reload({ waitUntil: 'load' });
+    await settled(page);
+    assert.equal(await textOf(page, '#card-on-file'), 'Link');
+    assert.equal(await bannerShown(page), false);
+  });
 });
