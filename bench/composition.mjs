@@ -15,7 +15,7 @@ import { gzipSync } from 'node:zlib';
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 /** The values of one source-map segment (Base64 VLQ). */
-function decodeSegment(text) {
+export function decodeSegment(text) {
   const values = [];
   let value = 0;
   let shift = 0;
@@ -33,7 +33,7 @@ function decodeSegment(text) {
 }
 
 /** A module's path as people read it: `lit-html/lit-html.js`, `src/components/banner/banner.ts`. */
-const shortName = (source) =>
+export const shortName = (source) =>
   source
     .replace(/^.*node_modules\//, '')
     .replace(/^(\.\.\/)+/, '')

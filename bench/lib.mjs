@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import puppeteer from 'puppeteer-core';
 import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
 
@@ -117,9 +118,12 @@ const TYPES = {
 /**
  * Serves a route table on 127.0.0.1, never cached, so each page load fetches and compiles its
  * script afresh. Keys are paths (GET) or `METHOD /path`; values are absolute file paths, or
- * functions of the request returning a body or `{ status, type, body }`.
+ * functions of the request returning a body or `{ status, type, body }`. With `compress`, bodies
+ * go gzipped (level 9, as the CI budgets count) to a client that accepts it, as the reference
+ * server and any CDN send them: over a throttled network, raw files would cost the bytes no
+ * shopper's browser downloads. (Chromium offers brotli only over HTTPS.)
  */
-export async function serveStatic(routes) {
+export async function serveStatic(routes, { compress = false } = {}) {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const route =
@@ -136,11 +140,13 @@ export async function serveStatic(routes) {
         type = TYPES[extname(path)],
         body,
       } = typeof answer === 'string' || answer instanceof Uint8Array ? { body: answer } : answer;
+      const gzip = compress && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '');
       res.writeHead(status, {
         'content-type': type ?? 'application/octet-stream',
         'cache-control': 'no-store',
+        ...(gzip ? { 'content-encoding': 'gzip', vary: 'accept-encoding' } : {}),
       });
-      res.end(body);
+      res.end(gzip ? gzipSync(body, { level: 9 }) : body);
     } catch (error) {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(error));

@@ -47,6 +47,7 @@ export const PROFILES = {
 };
 
 const TRACE_CATEGORIES = [
+  'blink.user_timing',
   'devtools.timeline',
   'v8',
   'disabled-by-default-devtools.timeline',
@@ -63,7 +64,7 @@ async function pageFor(variant) {
 }
 
 /** Loads one variant in a fresh context and reads its marks, paints and long tasks. */
-async function loadOnce(browser, url, { trace = false, profile = null } = {}) {
+export async function loadOnce(browser, url, { trace = false, profile = null } = {}) {
   const context = await browser.createBrowserContext();
   try {
     const page = await context.newPage();
@@ -76,12 +77,15 @@ async function loadOnce(browser, url, { trace = false, profile = null } = {}) {
     }
     if (trace) await page.tracing.start({ categories: TRACE_CATEGORIES });
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(
-      () =>
-        performance.getEntriesByName('bench:rendered').length > 0 &&
-        window.bench.paint['first-contentful-paint'] !== undefined,
-      { timeout: 30_000, polling: 10 },
-    );
+    // One call that waits in the page for its own signal (notice.html's `bench.done`): polling
+    // from here would run the poller on the page's main thread while it is still loading.
+    let timer;
+    await Promise.race([
+      page.evaluate(() => window.bench.done),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('bench: the notice never painted')), 30_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
     // Long tasks are reported a little after they end; give the observer a frame or two.
     await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
     const traceBuffer = trace ? await page.tracing.stop() : undefined;
@@ -91,8 +95,18 @@ async function loadOnce(browser, url, { trace = false, profile = null } = {}) {
       const start = mark('bench:script-start');
       const scriptStart = start;
       const element = document.body.querySelector('[endpoint]');
+      // Every request the page made, from the Resource Timing API, in ms after script start.
+      const resources = performance.getEntriesByType('resource').map((entry) => ({
+        url: entry.name,
+        start: entry.startTime - start,
+        firstByte: entry.responseStart - start,
+        end: entry.responseEnd - start,
+        bytes: entry.transferSize,
+        bodyBytes: entry.encodedBodySize,
+      }));
       return {
         scriptStart,
+        resources,
         rendered: mark('bench:rendered') - start,
         painted: window.bench.paint['first-contentful-paint'] - start,
         longTasks: window.bench.longTasks,
@@ -150,7 +164,12 @@ const decided = (ratios) => {
  * while the interquartile range of the painted ratio still straddles the target — and
  * `traces` traced loads of each variant (unthrottled).
  */
-export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = {}) {
+/**
+ * The bench server (the three pages, the card, the script tag's files and the baseline) and a
+ * loopback-only browser. The baseline adopts Cardkeep's own banner style sheets (their source
+ * text, as Lit keeps it), read from the built elements once.
+ */
+export async function setUp() {
   const { files } = JSON.parse(readFileSync(join(root, 'dist/browser-files.json'), 'utf8'));
   const routes = {
     '/cardkeep.html': () => pageFor('cardkeep'),
@@ -163,13 +182,11 @@ export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = 
   };
   // The script tag and every chunk it may import, as the build lists them.
   for (const { file } of files) routes[`/${file}`] = join(root, 'dist', file);
-  const ours = (url) => files.some(({ file }) => url.endsWith(`/${file}`));
-  const server = await serveStatic(routes);
-  const browser = await launchBrowser();
-  const busy = { atStart: loadavg()[0], cores: cpus().length };
+  // Compressed as a real server sends them (both sides alike).
+  const server = await serveStatic(routes, { compress: true });
+  let browser;
   try {
-    // The baseline adopts Cardkeep's own banner style sheets (their source text, as Lit keeps
-    // it), read from the built elements once.
+    browser = await launchBrowser();
     const probe = await browser.newPage();
     await probe.goto(`${server.url}/cardkeep.html`);
     await probe.waitForFunction(() => customElements.get('cardkeep-banner'));
@@ -182,13 +199,39 @@ export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = 
     const plainSource = await readFile(join(root, 'bench/pages/plain-banner.js'), 'utf8');
     routes['/plain-banner.js'] = () =>
       `const PLAIN_BANNER_CSS = ${JSON.stringify(css)};\n${plainSource}`;
+  } catch (error) {
+    await browser?.close();
+    await server.close();
+    throw error;
+  }
+  return {
+    browser,
+    url: (variant) => `${server.url}/${variant}.html`,
+    /** Whether a URL is one of Cardkeep's files (the script tag or a chunk). */
+    ours: (url) => files.some(({ file }) => url.endsWith(`/${file}`)),
+    close: async () => {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
 
+/**
+ * Runs interleaved load pairs per profile — at least `rounds`, and more (up to `maxRounds`)
+ * while the interquartile range of the painted ratio still straddles the target — and
+ * `traces` traced loads of each variant (unthrottled).
+ */
+export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = {}) {
+  const bench = await setUp();
+  const { browser, url, ours } = bench;
+  const busy = { atStart: loadavg()[0], cores: cpus().length };
+  try {
     const byProfile = {};
     for (const [name, profile] of Object.entries(PROFILES)) {
       const samples = { cardkeep: [], eager: [], plain: [] };
       // One warm-up load of each (browser start-up effects), not recorded.
       for (const variant of Object.keys(VARIANTS))
-        await loadOnce(browser, `${server.url}/${variant}.html`, { profile });
+        await loadOnce(browser, url(variant), { profile });
       for (let i = 0; i < maxRounds; i += 1) {
         if (i >= rounds) {
           const ratios = samples.cardkeep.map((c, k) => c.painted / samples.plain[k].painted);
@@ -197,9 +240,7 @@ export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = 
         // The three variants back to back, in a rotating order.
         const order = ['cardkeep', 'eager', 'plain'].map((_, k, all) => all[(i + k) % 3]);
         for (const variant of order) {
-          samples[variant].push(
-            await loadOnce(browser, `${server.url}/${variant}.html`, { profile }),
-          );
+          samples[variant].push(await loadOnce(browser, url(variant), { profile }));
         }
       }
       byProfile[name] = samples;
@@ -207,7 +248,7 @@ export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = 
     const costs = { cardkeep: [], plain: [] };
     for (let i = 0; i < traces; i += 1) {
       for (const variant of i % 2 === 0 ? ['cardkeep', 'plain'] : ['plain', 'cardkeep']) {
-        const result = await loadOnce(browser, `${server.url}/${variant}.html`, { trace: true });
+        const result = await loadOnce(browser, url(variant), { trace: true });
         costs[variant].push(
           scriptCosts(
             result.trace,
@@ -219,8 +260,7 @@ export async function run({ rounds = 20, maxRounds = rounds * 3, traces = 5 } = 
     busy.atEnd = loadavg()[0];
     return report(byProfile, costs, busy);
   } finally {
-    await browser.close();
-    await server.close();
+    await bench.close();
   }
 }
 

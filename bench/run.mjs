@@ -1,7 +1,9 @@
 // `npm run bench`: builds dist/ (the npm script does), runs the five benchmarks of issue 7 one
 // after another, prints one table and writes bench/results.json. `--quick` runs fewer rounds
 // (a smoke test of the bench, not figures to quote); `--only=bytes,flows,notice,server` runs a
-// subset. Quick and partial runs write bench/results/ (ignored by git), not bench/results.json.
+// subset; `--rounds=N` sets the rounds of the parts that have them (a shorter run while the
+// machine is shared). Quick, partial and re-rounded runs write bench/results/ (ignored by git),
+// not bench/results.json.
 // `--docs` (full runs only) puts the table into docs/performance.md and README.md.
 // Nothing here asserts a timing: targets are reported as met or missed, and the exit code is 0
 // unless a benchmark could not run at all.
@@ -18,6 +20,10 @@ const only = args
   .find((arg) => arg.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+/** `--rounds=N`: the parts that take rounds take N (a shorter run while the machine is shared). */
+const rounds = Number(
+  args.find((arg) => arg.startsWith('--rounds='))?.slice('--rounds='.length) ?? NaN,
+);
 
 /** Each part: its module and its settings, full and quick. */
 const PARTS = [
@@ -121,7 +127,8 @@ const details = {};
 let failed = false;
 for (const part of PARTS) {
   if (only && !only.includes(part.key)) continue;
-  const settings = quick ? part.quick : part.full;
+  const base = quick ? part.quick : part.full;
+  const settings = rounds > 0 && 'rounds' in base ? { ...base, rounds } : base;
   const t0 = Date.now();
   process.stdout.write(`bench: ${part.title} …`);
   try {
@@ -167,8 +174,8 @@ const footer =
 console.log(footer);
 // Only a full run of everything replaces the committed figures; the rest go to bench/results/
 // (ignored by git).
-const file =
-  quick || only ? `bench/results/${quick ? 'quick' : 'partial'}.json` : 'bench/results.json';
+const partial = quick || only || rounds > 0;
+const file = partial ? `bench/results/${quick ? 'quick' : 'partial'}.json` : 'bench/results.json';
 mkdirSync(join(root, 'bench/results'), { recursive: true });
 writeFileSync(join(root, file), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`bench: wrote ${file}`);
@@ -195,7 +202,7 @@ async function updateDocs(markdown) {
 }
 
 if (args.includes('--docs')) {
-  if (quick || only || failed) console.log('bench: --docs needs a full, successful run');
+  if (partial || failed) console.log('bench: --docs needs a full, successful run');
   else await updateDocs(`${table(sections)}\n\n${footer}`);
 }
 if (failed) process.exitCode = 1;

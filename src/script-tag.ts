@@ -6,6 +6,7 @@
 // them the answers it already has (src/adapter/handover.ts), so nothing is fetched twice.
 import { cardStatus } from './core/card-status.js';
 import { HANDOVER, handoverKey } from './adapter/handover.js';
+import type { HandedOver } from './adapter/handover.js';
 import type { Locale } from './i18n/messages.js';
 import type { start } from './script-tag-ui.js';
 
@@ -24,11 +25,7 @@ interface Ui {
 }
 
 /** A `GET /card` answer, read once: the decision here needs the body, and so does the banner. */
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+type Answer = HandedOver;
 
 const BANNER = 'cardkeep-banner';
 const FORM = 'cardkeep-expiry-form';
@@ -58,7 +55,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
   const url = (file: string) => new URL(file, here).href;
   const linkToken = new URL(location.href).searchParams.get('cardkeep_token');
   /** The requests made here, for the elements to take over (src/adapter/handover.ts). */
-  const scope = globalThis as { [HANDOVER]?: Map<string, Promise<Response>> };
+  const scope = globalThis as { [HANDOVER]?: Map<string, Promise<Answer>> };
   const cards = (scope[HANDOVER] ??= new Map());
   const locales = new Set<Locale>(['en']);
   /** The latest request per banner: a late answer to an older one decides nothing. */
@@ -155,11 +152,7 @@ function boot(files: Files, self: HTMLScriptElement | null) {
         text: await response.text(),
       }),
     );
-    const key = handoverKey(target, credentials, headers.Authorization ?? '');
-    cards.set(
-      key,
-      answer.then((a) => new Response(a.text || null, { status: a.status, headers: a.headers })),
-    );
+    cards.set(handoverKey(target, credentials, headers.Authorization ?? ''), answer);
     return answer;
   };
 

@@ -14,9 +14,12 @@
 
   const BRANDS = { visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express' };
   const label = (card) => `${BRANDS[card.brand] ?? card.brand} •••• ${card.last4}`;
-  const MONTHS = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' });
-  const month = (card) =>
-    `${MONTHS.format(new Date(Date.UTC(2000, card.expMonth - 1, 1)))} ${card.expYear}`;
+  // Month names written out, as Cardkeep's English does: no Intl formatter, so no ICU start-up.
+  const MONTHS =
+    'January February March April May June July August September October November December'.split(
+      ' ',
+    );
+  const month = (card) => `${MONTHS[card.expMonth - 1]} ${card.expYear}`;
 
   function status(card, now = new Date()) {
     if (card.status === 'payment_failed') return 'payment_failed';

@@ -4,11 +4,22 @@
 // so the card is not fetched twice.
 
 /**
+ * An answer as the first file read it: status, headers and the body's text. Handed over read, not
+ * as a Response: reading a Response's body takes a task of its own, and the banner would then
+ * render a frame later.
+ */
+export interface HandedOver {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/**
  * Page-wide, under a registered symbol: the first file fills it before it imports any element,
  * so even an element that upgrades the moment its chunk runs finds its answer waiting.
  */
 export const HANDOVER = Symbol.for('cardkeep.handover');
-const page = globalThis as { [HANDOVER]?: Map<string, Promise<Response>> };
+const page = globalThis as { [HANDOVER]?: Map<string, Promise<HandedOver>> };
 const waiting = (page[HANDOVER] ??= new Map());
 
 /** What makes two GETs the same request: the URL, the cookie policy and the bearer token. */
@@ -25,7 +36,7 @@ export function takeHandedOver(
   url: string,
   init: RequestInit,
   signal: AbortSignal,
-): Promise<Response> | undefined {
+): Promise<HandedOver> | undefined {
   if (init.method !== 'GET') return undefined;
   const headers = (init.headers ?? {}) as Record<string, string>;
   const key = handoverKey(url, init.credentials ?? 'same-origin', headers.Authorization ?? '');

@@ -5,6 +5,7 @@ import { abortError, sleep } from '../core/abort.js';
 import { CardkeepError, isCardkeepErrorCode } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
 import { takeHandedOver } from './handover.js';
+import type { HandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
 import type {
   CallOptions,
@@ -291,28 +292,39 @@ export class HttpAdapter implements CardkeepAdapter {
         : new CardkeepError('network', `Could not reach ${url}.`, { cause });
     };
     try {
-      let response: Response;
-      let text: string;
+      let answer: HandedOver;
       try {
-        // The script tag's first file may have asked this already (src/adapter/handover.ts).
-        response = await (takeHandedOver(url, init, controller.signal) ??
-          (this.#options.fetch ?? fetch)(url, { ...init, signal: controller.signal }));
-        text = await response.text();
+        // The script tag's first file may have asked this already (src/adapter/handover.ts); its
+        // answer comes read.
+        const handed = takeHandedOver(url, init, controller.signal);
+        if (handed) answer = await handed;
+        else {
+          const response = await (this.#options.fetch ?? fetch)(url, {
+            ...init,
+            signal: controller.signal,
+          });
+          answer = {
+            status: response.status,
+            headers: response.headers,
+            text: await response.text(),
+          };
+        }
       } catch (error) {
         throw failure(error);
       }
+      const { status, headers, text } = answer;
       let data: unknown;
       try {
         data = text ? JSON.parse(text) : undefined;
       } catch {
         data = undefined;
       }
-      if (!response.ok) throw errorOf(response.status, data, response.headers.get('Retry-After'));
-      const value = response.status === 200 ? read(data) : undefined;
+      if (status < 200 || status > 299) throw errorOf(status, data, headers.get('Retry-After'));
+      const value = status === 200 ? read(data) : undefined;
       if (value === undefined) {
         // A proxy's page or a wrong endpoint: retrying the same URL would get the same answer.
         throw new CardkeepError('server', `Unexpected response from ${url}.`, {
-          status: response.status,
+          status,
           retryable: false,
         });
       }

@@ -108,6 +108,16 @@ describe('messages', () => {
   it('names the expiry month in prose, and never says an expired card "expires"', () => {
     assert.equal(en.expiryMonth(3, 2025), 'March 2025');
     assert.equal(ja.expiryMonth(3, 2025), '2025年3月');
+    // English writes its month names out (no ICU start-up on the notice's path): they are the
+    // ones Intl would give, every month.
+    for (let month = 1; month <= 12; month += 1) {
+      const intl = new Intl.DateTimeFormat('en', {
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }).format(Date.UTC(2031, month - 1, 1));
+      assert.equal(en.expiryMonth(month, 2031), intl);
+    }
     const card = 'Visa •••• 4242';
     assert.equal(
       en.expiredBody(card, 'March 2025').split('. ')[0],
