@@ -150,7 +150,7 @@ export class StripeStore implements CardStore {
     return this.#call(async (stripe) => {
       const billing = await this.#billing(stripe, customerId, true);
       if (billing === null) return null;
-      const card = currentCard(billing);
+      const card = this.#onFile(billing);
       if (card === null) return null;
       return this.#summary(card, billing, failingInvoices(billing, card.id).length > 0);
     });
@@ -167,7 +167,7 @@ export class StripeStore implements CardStore {
   ): Promise<UpdateResult> {
     return this.#call(async (stripe) => {
       const billing = await this.#knownBilling(stripe, customerId, true);
-      const onFile = currentCard(billing);
+      const onFile = this.#onFile(billing);
       // Only the card the widget shows may change: not another customer's, not a stale one.
       if (onFile === null || onFile.id !== input.cardId) throw cardMismatch();
       if (!onFile.card) {
@@ -300,7 +300,7 @@ export class StripeStore implements CardStore {
           this.#publishableKey,
         );
         const billing = await this.#knownBilling(stripe, customerId, true);
-        const card = currentCard(billing);
+        const card = this.#onFile(billing);
         if (card === null) throw cardMismatch();
         const unpaid = outcome.unpaid || failingInvoices(billing, card.id).length > 0;
         return {
@@ -316,6 +316,24 @@ export class StripeStore implements CardStore {
   }
 
   // --- Flows' building blocks -------------------------------------------------------------------
+
+  /**
+   * The customer's payment method as Cardkeep sees it: a card, or another method only of a
+   * type the merchant widened the replacement to. A customer paying by a method the shop did
+   * not open to Cardkeep (bank debit set up elsewhere) has no card here, as before.
+   */
+  #onFile(billing: Billing): Stripe.PaymentMethod | null {
+    const method = currentCard(billing);
+    return method === null || this.#accepts(method) ? method : null;
+  }
+
+  /** A card (with its details), or a method of a type `paymentMethodTypes` widens to. */
+  #accepts(method: Stripe.PaymentMethod): boolean {
+    const types = this.#paymentMethodTypes;
+    return method.type === 'card'
+      ? !!method.card
+      : types === 'automatic' || types.includes(method.type);
+  }
 
   /** The customer and their live subscriptions (with latest invoices); null if there is none. */
   async #billing(
@@ -410,10 +428,7 @@ export class StripeStore implements CardStore {
       throw setupIntentMismatch();
     }
     // A card; or another method only when the merchant widened the form to it on purpose.
-    const types = this.#paymentMethodTypes;
-    const accepted =
-      pm.type === 'card' ? !!pm.card : types === 'automatic' || types.includes(pm.type);
-    if (!accepted) {
+    if (!this.#accepts(pm)) {
       throw new CardkeepError('card_declined', `A ${pm.type} payment method is not accepted`, {
         retryable: false,
       });

@@ -501,7 +501,7 @@ describe('StripeStore replacement', () => {
       payment: { status: 'succeeded', amount: 1480, currency: 'jpy' },
     });
     assert.equal(fake.object(invoice!.id)!.status, 'paid');
-    const onFile = await store().getCard(customerId);
+    const onFile = await widened.getCard(customerId);
     assert.deepEqual(onFile, {
       id: link,
       kind: 'link',
@@ -513,11 +513,24 @@ describe('StripeStore replacement', () => {
     // Nothing on Link expires: an expiry update is refused before anything is written.
     fake.clearRequests();
     const error = await rejection(
-      store().updateExpiry(customerId, { cardId: link, month: 4, year: 2030 }, {}),
+      widened.updateExpiry(customerId, { cardId: link, month: 4, year: 2030 }, {}),
     );
     assert.ok(error instanceof ProtocolError);
     assert.deepEqual([error.status, error.wireCode], [422, 'card_declined']);
     assert.deepEqual(writes(), []);
+  });
+
+  it('a cards-only store sees no card for a customer who pays by Link, as for a bank debit', async () => {
+    const customer = fake.addCustomer({ name: 'Hanako Yamada' });
+    const link = fake.addLinkPaymentMethod({ customer: customer.id, default: true });
+    assert.equal(await store().getCard(customer.id), null);
+    const error = await rejection(
+      store().updateExpiry(customer.id, { cardId: link.id, month: 4, year: 2030 }, {}),
+    );
+    assert.ok(error instanceof ProtocolError);
+    assert.equal(error.wireCode, 'card_mismatch');
+    const widened = await store({ paymentMethodTypes: 'automatic' }).getCard(customer.id);
+    assert.deepEqual([widened?.id, widened?.kind], [link.id, 'link']);
   });
 
   it('a Link method that somehow succeeded is still refused by a cards-only store', async () => {
