@@ -6,7 +6,7 @@
 // sampling profiler, mapped back through the built files' source maps).
 //
 //   node bench/waterfall.mjs [--loads=5] [--profile=throttled|unthrottled]
-//                            [--variants=cardkeep,eager,plain] [--json]
+//                            [--variants=cardkeep,eager,plain,link] [--json]
 //
 // Run it after `npm run build`. It is a diagnostic, not a figure for the table: tracing and
 // profiling slow a page down, so only the untraced loads give the request times.

@@ -60,10 +60,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_225],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 18_240],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    23_285,
+    23_295,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };

@@ -75,10 +75,10 @@ function boot(files: Files, self: HTMLScriptElement | null) {
    * and the console says why. Same-origin files need no pin (whoever can swap them can swap
    * this file), and no inline script is added at all.
    */
+  const sameOrigin = new URL(here).origin === location.origin;
   let pinned: Promise<boolean> | undefined;
   const pin = () =>
     (pinned ??= new Promise<boolean>((resolve) => {
-      if (new URL(here).origin === location.origin) return resolve(true);
       const map = document.createElement('script');
       map.type = 'importmap';
       if (self?.nonce) map.nonce = self.nonce;
@@ -100,11 +100,14 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       });
     }));
 
-  /** Imports these chunks once they are pinned (see pin). */
-  const load = (chunks: string[]) =>
-    pin().then((ok) =>
-      ok ? Promise.all(chunks.map((file) => import(url(file)))) : Promise.reject(new Error()),
-    );
+  /**
+   * Imports these chunks once they are pinned (see pin); same-origin ones at once, in this
+   * task, so the request goes out before anything else this task sends.
+   */
+  const load = (chunks: string[]): Promise<unknown[]> => {
+    const go = () => Promise.all(chunks.map((file) => import(url(file))));
+    return sameOrigin ? go() : pin().then((ok) => (ok ? go() : Promise.reject(new Error())));
+  };
 
   /** Imports the elements (once; again after a failed load) and starts them. */
   const wake = (el: Element, also: string[] = []): Promise<void> => {
@@ -191,24 +194,24 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       }
       return;
     }
-    if (el.localName !== BANNER) {
-      // A stand-alone form is shown at once: it needs the elements now, and its card too.
-      const endpoint = el.getAttribute('endpoint');
-      if (el.localName === FORM && endpoint && !Object.hasOwn(el, 'adapter'))
-        void ask(el, endpoint);
-      void wake(el, formsOf(el));
-      return;
-    }
+    // When the page shows it needs the elements, their import goes out before the card request:
+    // the chunks are the longer download, so they set when the notice can paint. (The card's
+    // answer still waits in the handover before any chunk can run: this is one task.)
     const endpoint = el.getAttribute('endpoint');
     const own = Object.hasOwn(el, 'adapter');
-    const answer = endpoint && !own ? ask(el, endpoint) : undefined;
-    latest.set(el, answer!);
-    // The page says it needs the notice (or we cannot tell): the elements load alongside.
-    if (!answer || linkToken || el.hasAttribute('eager')) {
-      // From a signed link the banner opens its form at once: that comes in parallel too.
-      void wake(el, linkToken ? [files.form] : []);
+    if (el.localName !== BANNER) {
+      // A stand-alone form is shown at once: it needs the elements now, and its card too.
+      void wake(el, formsOf(el));
+      if (el.localName === FORM && endpoint && !own) void ask(el, endpoint);
       return;
     }
+    // The page says it needs the notice (or we cannot tell): the elements load alongside.
+    // From a signed link the banner opens its form at once: that comes in parallel too.
+    const now = !endpoint || own || linkToken || el.hasAttribute('eager');
+    if (now) void wake(el, linkToken ? [files.form] : []);
+    const answer = endpoint && !own ? ask(el, endpoint) : undefined;
+    latest.set(el, answer!);
+    if (now || !answer) return;
     answer.then(
       (a) => {
         if (latest.get(el) !== answer || ui) return;

@@ -37,6 +37,8 @@ let listener: ReturnType<typeof toNodeListener>;
 const tampered = new Set<string>();
 /** Every request the server saw, by path. */
 let seen: string[] = [];
+/** When set, `GET /cardkeep/card` is answered only once the UI chunk has been requested. */
+let holdCard: { ui: Promise<void>; seen: () => void; releasedBy?: string | undefined } | undefined;
 
 function backend(customer: MemoryCustomer) {
   const store = new MemoryStore({ customers: [customer], now: clock });
@@ -52,10 +54,20 @@ function backend(customer: MemoryCustomer) {
   );
 }
 
-const page = (lang: string, src: string, element: string, nonce: string) => `<!doctype html>
-<html lang="${lang}"><head><meta charset="utf-8"><title>shop</title></head>
-<body><${element} id="banner" endpoint="/cardkeep"></${element}>
-<script src="${src}"${nonce ? ` nonce="${nonce}"` : ''}></script></body></html>`;
+const page = (
+  lang: string,
+  src: string,
+  element: string,
+  nonce: string,
+  { eager = false, twice = false } = {},
+) => {
+  const script = `<script src="${src}"${nonce ? ` nonce="${nonce}"` : ''}></script>`;
+  // Pasted twice: once before the element, once after it.
+  return `<!doctype html>
+<html lang="${lang}"><head><meta charset="utf-8"><title>shop</title>${twice ? script : ''}</head>
+<body><${element} id="banner" endpoint="/cardkeep"${eager ? ' eager' : ''}></${element}>
+${script}</body></html>`;
+};
 
 /** The page's CSP: none, a host list (docs/security.md's, with the CDN), or with a nonce. */
 function policy(kind: string | null): Record<string, string> {
@@ -77,6 +89,17 @@ before(async () => {
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     seen.push(url.pathname);
+    if (url.pathname === '/cardkeep/card' && holdCard) {
+      // The card's answer waits until the elements are asked for (or 5 s, and the test then
+      // fails): they must not wait for it.
+      const held = holdCard;
+      const timeout = new Promise<string>((resolve) => setTimeout(resolve, 5000, 'timeout'));
+      return void Promise.race([held.ui.then(() => 'ui'), timeout]).then((why) => {
+        held.releasedBy = why;
+        listener(req, res);
+      });
+    }
+    if (/^\/dist\/cardkeep-ui-/.test(url.pathname)) holdCard?.seen();
     if (url.pathname.startsWith('/cardkeep/')) return listener(req, res);
     const lang = url.searchParams.get('lang') ?? 'en';
     if (url.pathname === '/same.html' || url.pathname === '/cdn.html') {
@@ -94,6 +117,7 @@ before(async () => {
           src,
           url.searchParams.get('element') ?? 'cardkeep-banner',
           csp === 'nonce' ? 'n0nce' : '',
+          { eager: url.searchParams.has('eager'), twice: url.searchParams.has('twice') },
         ),
       );
     }
@@ -234,6 +258,31 @@ describe('the script tag loads only what the page needs', () => {
       );
       assert.deepEqual(errors, []);
     } finally {
+      await close();
+    }
+  });
+
+  it('eager: the elements are fetched alongside the card, not after its answer; pasted twice, it works once', async () => {
+    backend(demoCustomer('expired', clock()));
+    let seenUi = () => {};
+    const hold = {
+      ui: new Promise<void>((resolve) => (seenUi = resolve)),
+      seen: () => seenUi(),
+      releasedBy: undefined as string | undefined,
+    };
+    holdCard = hold;
+    const { tab, errors, close } = await open('/same.html?eager&twice');
+    try {
+      await waitForText(tab, en.expiredTitle);
+      // The card's answer was held until the UI chunk was asked for: the chunk did not wait.
+      assert.equal(hold.releasedBy, 'ui', seen.join());
+      assert.equal(seen.filter((p) => p === '/cardkeep/card').length, 1, 'the card is asked once');
+      assert.equal(seen.filter((p) => p === '/dist/cardkeep.min.js').length, 2, seen.join());
+      assert.equal(seen.filter((p) => /\/cardkeep-ui-/.test(p)).length, 1, seen.join());
+      assert.deepEqual(await titles(tab), [en.expiredTitle]);
+      assert.deepEqual(errors, []);
+    } finally {
+      holdCard = undefined;
       await close();
     }
   });
