@@ -9,6 +9,10 @@ export interface DemoStripeOptions {
   apiUrl?: string;
   /** Use this customer instead of finding or creating the demo shopper. */
   customerId?: string;
+  /** The signing secret POST /stripe/webhook checks (`whsec_…`); random per start by default. */
+  webhookSecret?: string;
+  /** What the replacement form offers (StripeStore's `paymentMethodTypes`); cards only by default. */
+  paymentMethodTypes?: string[] | 'automatic';
 }
 
 export interface DemoServerOptions {
@@ -38,8 +42,13 @@ export interface DemoServer {
   newLink(lang?: 'en' | 'ja', theme?: 'light' | 'dark'): string;
   /** A fresh signed link to the self-hosted update page, as the dunning e-mail carries. */
   pageLink(lang?: 'en' | 'ja'): string;
-  /** What "Send me a new link" sent, newest first. */
-  outbox: { at: Date; to: string; url: string; lang: 'en' | 'ja' }[];
+  /**
+   * What the shop sent, newest first: new links ("Send me a new link") and, in Stripe mode,
+   * the dunning e-mails of its webhook (with their `subject`).
+   */
+  outbox: { at: Date; to: string; url: string; lang: 'en' | 'ja'; subject?: string }[];
+  /** Stripe mode: the secret POST /stripe/webhook verifies deliveries with. */
+  webhookSecret?: string;
   close(): Promise<void>;
 }
 

@@ -1,7 +1,8 @@
 // The demo shop: static pages that use the script-tag bundle exactly as a merchant would, and
 // Cardkeep's reference server mounted at /cardkeep. In-memory store by default; Stripe when
-// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set; the shared state (spent links,
-// idempotency, locks, limits) on Redis when REDIS_URL is set. `npm start` builds dist/ first.
+// STRIPE_SECRET_KEY and STRIPE_PUBLISHABLE_KEY are set, with Stripe's webhook at
+// POST /stripe/webhook feeding the demo's outbox; the shared state (spent links, idempotency,
+// locks, limits, webhook event ids) on Redis when REDIS_URL is set. `npm start` builds dist/ first.
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -91,8 +92,9 @@ async function loadBuilt(path) {
 
 /**
  * Starts the demo. `port: 0` picks a free port (tests). Returns its URL and a close function.
- * `stripe` (optional) is `{ secretKey, publishableKey, apiUrl? }`; apiUrl points the Stripe
- * client at a local fake in tests and is never needed with real keys. `now` is the clock of the
+ * `stripe` (optional) is `{ secretKey, publishableKey, webhookSecret?, paymentMethodTypes?, apiUrl? }`; apiUrl points
+ * the Stripe client at a local fake in tests and is never needed with real keys; webhookSecret
+ * signs what POST /stripe/webhook accepts (`stripe listen` prints one; random by default). `now` is the clock of the
  * store, the handler and the links (tests run the demo on a calendar of their own). `redisUrl`
  * (optional) keeps the handler's shared state on that Redis, as several instances would.
  */
@@ -116,6 +118,8 @@ export async function startDemoServer({
     store = await StripeStore.fromSecretKey(stripe.secretKey, {
       publishableKey: stripe.publishableKey,
       verifyOnUpdate: true,
+      // Cards only unless the shop widens the replacement on purpose (e.g. ['card', 'link']).
+      ...(stripe.paymentMethodTypes ? { paymentMethodTypes: stripe.paymentMethodTypes } : {}),
       // The name the banner greets with, when the customer has one ("田中" → 田中 様).
       greetingNameMetadataKey: 'greeting_name',
       now,
@@ -137,8 +141,17 @@ export async function startDemoServer({
     ? await (await loadBuilt('server/redis.js')).createRedisState({ url: redisUrl }, { now })
     : undefined;
 
-  /** What "Send me a new link" sent: the demo's stand-in for the shopper's inbox. */
+  /**
+   * What the shop "sent": new links ("Send me a new link") and dunning e-mails (the Stripe
+   * webhook), newest first; the demo's stand-in for the shopper's inbox.
+   */
   const outbox = [];
+  const send = (mail) => {
+    outbox.unshift({ at: new Date(), ...mail });
+    outbox.length = Math.min(outbox.length, 20);
+  };
+  /** The demo's own address, known once it listens: links in e-mails point there. */
+  let publicUrl = `http://localhost:${port}`;
   const handler = server.createCardkeepHandler({
     store,
     ...(state ? { state } : {}),
@@ -155,10 +168,7 @@ export async function startDemoServer({
       logoUrl: '/assets/favicon.svg',
     },
     loginUrl: '/',
-    sendLink: (to, { url, lang }) => {
-      outbox.unshift({ at: new Date(), to, url, lang });
-      outbox.length = Math.min(outbox.length, 20);
-    },
+    sendLink: (to, { url, lang }) => send({ to, url, lang }),
     // The demo answers on whatever host and port it is opened with, and builds its links for
     // that origin. A real shop names its one public origin here: a forged Host header must
     // never choose where a mailed link points.
@@ -190,23 +200,62 @@ export async function startDemoServer({
       ...(lang === 'ja' ? { lang: 'ja' } : {}),
     });
 
-  /** The dunning e-mail for the demo customer as renderDunningEmail writes it. */
-  async function dunningEmail(base, lang) {
-    const card = (await store.getCard(customerId)) ?? {
-      brand: 'visa',
-      last4: '4242',
-      expMonth: 1,
-      expYear: 2026,
-    };
+  /**
+   * The dunning e-mail for the demo customer as renderDunningEmail writes it. `failed` (the
+   * amount of a declined renewal the webhook reports) writes the e-mail for it, or null when
+   * the customer has no card; without it, the e-mail page's preview of the store's card.
+   */
+  async function dunningEmail(base, lang, failed) {
+    const onFile = await store.getCard(customerId);
+    if (failed && !onFile) return null;
+    const card = onFile ?? { brand: 'visa', last4: '4242', expMonth: 1, expYear: 2026 };
     return server.renderDunningEmail({
       lang,
       shop: { name: shopText[lang].shop, supportEmail: 'help@hinata.example', color: '#8a4b12' },
       customer: { greetingName: card.greetingName, since: card.customerSince ?? 2019 },
       card,
       link: pageLink(base, lang),
-      amount: { value: 1980, currency: 'jpy' },
-      reason: card.status === 'payment_failed' ? 'payment_failed' : 'expired',
+      amount: failed ?? { value: 1980, currency: 'jpy' },
+      reason: failed || card.status === 'payment_failed' ? 'payment_failed' : 'expired',
     });
+  }
+
+  const webhookSecret = stripe
+    ? (stripe.webhookSecret ?? `whsec_${randomBytes(24).toString('base64url')}`)
+    : undefined;
+  const webhook = stripe ? await stripeWebhook() : undefined;
+
+  /**
+   * Stripe mode's webhook endpoint, as docs/stripe.md tells merchants to write it: a declined
+   * renewal (`invoice.payment_failed`) becomes a dunning e-mail in the outbox, once per event
+   * (the ids are kept in the handler's shared state, Redis included), and none for a failure of
+   * Cardkeep's own in-page retry: that shopper is on the page and sees the outcome there.
+   */
+  async function stripeWebhook() {
+    const { default: Stripe } = await import('stripe');
+    return server.toNodeListener(
+      server.createStripeWebhookHandler({
+        // Only its webhooks helper is used: no API call, so the key is never sent anywhere.
+        stripe: new Stripe(stripe.secretKey, { apiVersion: server.STRIPE_API_VERSION }),
+        webhookSecret,
+        ...(state ? { state } : {}),
+        onPaymentFailed: async (_event, { customerId: customer, invoice, inPageRetry }) => {
+          if (inPageRetry || customer !== customerId) return;
+          const lang = invoice.customer_shipping?.address?.country === 'JP' ? 'ja' : 'en';
+          const failed = { value: invoice.amount_due, currency: invoice.currency };
+          const email = await dunningEmail(publicUrl, lang, failed);
+          if (!email) return;
+          send({
+            to: invoice.customer_email ?? customer,
+            url: pageLink(publicUrl, lang),
+            lang,
+            subject: email.subject,
+          });
+        },
+        onError: (error, event) =>
+          log(`demo: webhook ${event.type} (${event.id}) failed: ${error?.message ?? error}`),
+      }),
+    );
   }
 
   async function page(name, url, res, extra = {}) {
@@ -229,9 +278,13 @@ export async function startDemoServer({
       themeLabel: theme === 'dark' ? text.light : text.dark,
       who: viaLink ? text.viaLink : text.signedInAs,
       modeNote: stripe ? text.stripeNote : text.demoNote,
-      cardLine: card
-        ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
-        : '—',
+      cardLine: !card
+        ? '—'
+        : card.brand
+          ? `${card.brand.toUpperCase()} •••• ${card.last4} — ${String(card.expMonth).padStart(2, '0')} / ${String(card.expYear).slice(-2)}`
+          : card.kind === 'link'
+            ? 'Link'
+            : card.kind,
       returnTo: `${url.pathname}${withQuery({})}`,
       // The checkout's wording for the banner, as a merchant sets it: the `messages` attribute.
       checkoutMessages: JSON.stringify({
@@ -278,6 +331,8 @@ export async function startDemoServer({
     const path = url.pathname;
     // Cardkeep's routes, the update page and the browser files under /cardkeep/.
     if (path === '/cardkeep' || path.startsWith('/cardkeep/')) return cardkeep(req, res);
+    // Stripe's deliveries: signed raw bytes, read by the webhook handler itself.
+    if (webhook && path === '/stripe/webhook') return webhook(req, res);
     if (req.method === 'POST' && path === '/demo/reset') {
       // MemoryStore goes back to its seed; Stripe mode has no reset (the pages hide the button).
       await store.reset?.();
@@ -293,7 +348,8 @@ export async function startDemoServer({
       // banner does. A refused order is an answer, not a failed request (no 4xx in the console).
       const authorised = cookies(req.headers.cookie ?? '').demo_session === session;
       const card = authorised ? await store.getCard(customerId) : null;
-      const status = card ? cardStatus(card, now()) : 'none';
+      // Link or another method has no expiry: only its last payment counts.
+      const status = !card ? 'none' : card.brand ? cardStatus(card, now()) : card.status;
       const ok = status === 'ok' || status === 'expiring';
       res.writeHead(authorised ? 200 : 401, {
         ...SECURITY_HEADERS,
@@ -333,7 +389,7 @@ export async function startDemoServer({
         ? outbox
             .map(
               (mail) =>
-                `<li><strong>${escapeHtml(text.outboxSubject)}</strong> <span class="muted">${escapeHtml(time.format(mail.at))} · ${escapeHtml(mail.to)}</span><br /><a class="outbox-link" href="${escapeHtml(mail.url)}">${escapeHtml(text.outboxOpen)}</a></li>`,
+                `<li><strong>${escapeHtml(mail.subject ?? text.outboxSubject)}</strong> <span class="muted">${escapeHtml(time.format(mail.at))} · ${escapeHtml(mail.to)}</span><br /><a class="outbox-link" href="${escapeHtml(mail.url)}">${escapeHtml(text.outboxOpen)}</a></li>`,
             )
             .join('\n')
         : `<li class="muted">${escapeHtml(text.outboxEmpty)}</li>`;
@@ -364,6 +420,7 @@ export async function startDemoServer({
   });
   const actualPort = http.address().port;
   const url = `http://localhost:${actualPort}`;
+  publicUrl = url;
   return {
     url,
     port: actualPort,
@@ -372,6 +429,7 @@ export async function startDemoServer({
     newLink: (lang = 'en', theme = 'light') => newLink(url, lang, theme),
     pageLink: (lang = 'en') => pageLink(url, lang),
     outbox,
+    webhookSecret,
     close: async () => {
       await new Promise((resolve) => http.close(resolve));
       await state?.close();
@@ -387,6 +445,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
           secretKey: STRIPE_SECRET_KEY,
           publishableKey: STRIPE_PUBLISHABLE_KEY,
           customerId: process.env.STRIPE_CUSTOMER_ID,
+          webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || undefined,
+          // `card,link`: the replacement form offers Link too (StripeStore's paymentMethodTypes).
+          paymentMethodTypes: process.env.STRIPE_PAYMENT_METHODS
+            ? process.env.STRIPE_PAYMENT_METHODS.split(',')
+            : undefined,
         }
       : undefined;
   const redisUrl = process.env.REDIS_URL || undefined;
@@ -412,6 +475,11 @@ Cardkeep demo (${storeName}${redisUrl ? `; shared state on ${new URL(redisUrl).h
   Checkout     ${demo.url}/checkout.html
   E-mail       ${demo.url}/email.html
   Update page  ${demo.pageLink()}
-  Signed link  ${demo.newLink()}
+  Signed link  ${demo.newLink()}${
+    stripe
+      ? `
+  Webhook      POST ${demo.url}/stripe/webhook (${stripe.webhookSecret ? 'signed with STRIPE_WEBHOOK_SECRET' : 'set STRIPE_WEBHOOK_SECRET to what `stripe listen` prints'})`
+      : ''
+  }
 Press Ctrl+C to stop.`);
 }

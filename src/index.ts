@@ -2,6 +2,7 @@
 // (import `cardkeep/define` for that).
 export * from './core/index.js';
 export type * from './adapter/types.js';
+export { isCard } from './adapter/types.js';
 export { HttpAdapter, type HttpAdapterOptions } from './adapter/http-adapter.js';
 export { MemoryAdapter, type MemoryAdapterOptions } from './adapter/memory-adapter.js';
 export {

@@ -4,8 +4,13 @@ const cardLine = document.getElementById('card-on-file');
 const order = document.getElementById('order');
 const status = document.getElementById('order-status');
 
-const describeCard = ({ brand, last4, expMonth, expYear }) =>
-  `${brand.toUpperCase()} •••• ${last4} — ${String(expMonth).padStart(2, '0')} / ${String(expYear).slice(-2)}`;
+// A card by brand, last four and expiry; another method (a form widened to Link) by its name.
+const describeCard = ({ kind, brand, last4, expMonth, expYear }) =>
+  kind && kind !== 'card'
+    ? kind === 'link'
+      ? 'Link'
+      : kind
+    : `${brand.toUpperCase()} •••• ${last4} — ${String(expMonth).padStart(2, '0')} / ${String(expYear).slice(-2)}`;
 
 document.addEventListener('cardkeep-updated', (event) => {
   if (cardLine) cardLine.textContent = describeCard(event.card);

@@ -7,6 +7,7 @@ import { CardkeepError } from '../core/errors.js';
 import { checkExpiry } from '../core/expiry.js';
 import { MemoryCards, demoCustomer, type MemoryCustomer } from '../protocol/memory-cards.js';
 import { ProtocolError } from '../protocol/protocol-error.js';
+import { isCard } from '../protocol/wire.js';
 import type {
   CallOptions,
   CardkeepAdapter,
@@ -113,6 +114,8 @@ export class MemoryAdapter implements CardkeepAdapter {
 /** The store's view of a card given as a summary. */
 function customerOf(card: CardSummary | null): MemoryCustomer {
   if (!card) return { id: CUSTOMER, card: null };
+  // The in-memory book models cards only: a Link or bank method has no expiry to update.
+  if (!isCard(card)) throw new TypeError('MemoryAdapter holds cards only, not a ' + card.kind);
   const { id, brand, last4, expMonth, expYear, status, customerName, customerSince, greetingName } =
     card;
   return {

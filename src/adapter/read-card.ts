@@ -20,23 +20,30 @@ export const shown = (text: string, max: number) =>
 /** A CardSummary made only of the fields we know, or undefined when the shape is wrong. */
 export function readCard(v: unknown): CardSummary | undefined {
   if (!obj(v)) return undefined;
-  const { id, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
+  const { id, kind, brand, last4, expMonth, expYear, status, customerName, customerSince } = v;
   const greetingName = readGreetingName(v.greetingName);
-  if (!str(id) || !str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
-  if (status !== 'ok' && status !== 'payment_failed') return undefined;
+  if (!str(id) || (status !== 'ok' && status !== 'payment_failed')) return undefined;
+  const common = {
+    id,
+    status: status as CardSummary['status'],
+    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
+    ...(int(customerSince) ? { customerSince } : {}),
+    ...(greetingName === undefined ? {} : { greetingName }),
+  };
+  // A type name as the provider writes it (`link`, `sepa_debit`): shown only as a name.
+  if (kind != null && kind !== 'card') {
+    return str(kind) && /^[a-z][a-z0-9_]{0,39}$/.test(kind) ? { ...common, kind } : undefined;
+  }
+  if (!str(brand) || !str(last4) || !int(expMonth) || !int(expYear)) return undefined;
   // Exactly four digits (docs/protocol.md): a backend bug must never put a card number on screen.
   if (!/^[0-9]{4}$/.test(last4)) return undefined;
   return {
-    id,
+    ...common,
     brand: shown(brand, 40),
     last4,
     expMonth,
     expYear,
-    status,
-    ...(str(customerName) ? { customerName: shown(customerName, 100) } : {}),
-    ...(int(customerSince) ? { customerSince } : {}),
     ...(str(v.wallet) ? { wallet: shown(v.wallet, 40) } : {}),
-    ...(greetingName === undefined ? {} : { greetingName }),
   };
 }
 

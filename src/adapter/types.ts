@@ -8,16 +8,21 @@ import type {
   VerifyInput,
 } from '../protocol/wire.js';
 
+export { isCard } from '../protocol/wire.js';
 export type {
   AuthenticateAction,
+  CardOnFile,
   CardSummary,
   ErrorBody,
   ExpiryUpdate,
   GreetingName,
   LinkStatus,
+  MethodOnFile,
+  OtherMethodOnFile,
   PaymentOutcome,
   PaymentStatus,
   SetupSession,
+  UpdateOutcome,
   UpdateResult,
   VerifyInput,
 } from '../protocol/wire.js';

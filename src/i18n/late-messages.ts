@@ -2,7 +2,8 @@ import type { Locale, Messages, LateKey } from './messages.js';
 
 /**
  * The words of Stripe's later steps, in both languages: a renewal payment the bank wants the
- * shopper to confirm (3-D Secure), and a return from the bank's page after a redirect. Only a
+ * shopper to confirm (3-D Secure), a return from the bank's page after a redirect, and a
+ * method other than a card (Stripe refusing one, or a widened form saving one). Only a
  * shopper who meets them needs them, so they load with Stripe.js's helpers (src/lazy-parts.ts),
  * neither with every notice nor with the Japanese chunk.
  */
@@ -24,6 +25,8 @@ export const lateMessages: Record<Locale, Pick<Messages, LateKey>> = {
       'Your bank didn’t confirm the new card, so it wasn’t saved. Try again, or use another card.',
     replaceReturnProcessing:
       'Your bank is still confirming the new card, so it isn’t saved yet. Please try again in a few minutes.',
+    replaceCardsOnly: 'Only a card can be saved here. Please enter your card’s details.',
+    replacedMethod: (method) => `You now pay with ${method}.`,
   },
   ja: {
     paymentConfirming:
@@ -42,5 +45,7 @@ export const lateMessages: Record<Locale, Pick<Messages, LateKey>> = {
       'カード会社で新しいカードの確認ができなかったため、登録されていません。もう一度お試しいただくか、別のカードをご利用ください。',
     replaceReturnProcessing:
       'カード会社で新しいカードを確認中のため、まだ登録されていません。数分後にもう一度お試しください。',
+    replaceCardsOnly: 'こちらではカードのみご登録いただけます。カード情報をご入力ください。',
+    replacedMethod: (method) => `お支払い方法を${method}に変更しました。`,
   },
 };

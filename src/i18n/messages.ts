@@ -1,6 +1,7 @@
 import type { ExpiryErrorReason } from '../core/expiry.js';
 import type { CardkeepErrorCode } from '../core/errors.js';
-import type { GreetingName } from '../protocol/wire.js';
+import { isCard } from '../protocol/wire.js';
+import type { CardSummary, GreetingName } from '../protocol/wire.js';
 
 /**
  * Every string the elements show. `en` and `ja` are complete; a merchant overrides any entry
@@ -85,6 +86,10 @@ export interface Messages {
   replaceReturnFailed: string;
   /** Back from the bank's page, the new card is still being confirmed. */
   replaceReturnProcessing: string;
+  /** Stripe refused the method the shopper chose (Link, a bank…): this form takes cards only. */
+  replaceCardsOnly: string;
+  /** The replacement put a method other than a card on file (`method`: "Link"). */
+  replacedMethod: (method: string) => string;
 }
 
 /** The strings only the replacement form shows (in English they load with that form). */
@@ -133,7 +138,9 @@ export type LateKey =
   | 'paymentProcessing'
   | 'paymentNotConfirmed'
   | 'replaceReturnFailed'
-  | 'replaceReturnProcessing';
+  | 'replaceReturnProcessing'
+  | 'replaceCardsOnly'
+  | 'replacedMethod';
 
 /**
  * Some of the messages, a nested record (`errors`) perhaps in part: what a part of a language
@@ -175,6 +182,18 @@ export function cardLabel(brand: string, last4: string): string {
   return `${name} •••• ${last4}`;
 }
 
+/**
+ * A payment method other than a card by name ("Link"), never with a number: its maker's
+ * spelling, the same in every language; another type by its id in words (`sepa_debit` →
+ * "sepa debit").
+ */
+export const methodName = (kind: string): string =>
+  kind === 'link' ? 'Link' : kind === 'paypal' ? 'PayPal' : kind.replace(/_/g, ' ');
+
+/** The method on file as the shopper knows it: "Visa •••• 4242", or "Link". */
+export const methodLabel = (method: CardSummary): string =>
+  isCard(method) ? cardLabel(method.brand, method.last4) : methodName(method.kind);
+
 /** The argument names of each entry that interpolates, in the order the entry takes them. */
 const ARGUMENTS: Record<string, string[]> = {
   greeting: ['name'],
@@ -188,6 +207,7 @@ const ARGUMENTS: Record<string, string[]> = {
   rateLimitedFor: ['seconds'],
   formTitle: ['card'],
   replaced: ['card'],
+  replacedMethod: ['method'],
   paymentConfirmed: ['amount'],
   paymentNotConfirmed: ['amount'],
 };

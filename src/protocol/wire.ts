@@ -11,19 +11,11 @@ import type { CardkeepErrorCode } from '../core/errors.js';
  */
 export type GreetingName = string | Record<string, string>;
 
-/** The card on file, as the merchant's backend describes it. Never contains the card number. */
-export interface CardSummary {
-  /** The backend's id for this card (e.g. a Stripe PaymentMethod id). */
+/** What every payment method on file carries, whatever its kind. */
+export interface MethodOnFile {
+  /** The backend's id for this method (e.g. a Stripe PaymentMethod id). */
   id: string;
-  /** Card brand as the shopper knows it: `visa`, `mastercard`, `amex`, `jcb`, … */
-  brand: string;
-  /** The last four digits, shown as •••• 4242. */
-  last4: string;
-  /** Expiry month, 1–12. */
-  expMonth: number;
-  /** Expiry year, four digits. */
-  expYear: number;
-  /** `payment_failed` when the latest renewal charge on this card was declined. */
+  /** `payment_failed` when the latest renewal charge on this method was declined. */
   status: 'ok' | 'payment_failed';
   /** The customer's full name, for the backend's own use; the widget never shows it. */
   customerName?: string;
@@ -32,17 +24,57 @@ export interface CardSummary {
   /** The year the shopper became a customer, shown as is ("with us since 2019"). */
   customerSince?: number;
   /**
-   * Set when the card was saved from a wallet (`apple_pay`, `google_pay`, `samsung_pay`,
-   * `link`, …): its expiry is the wallet token's, not the plastic's, so typing the date on the
-   * physical card cannot fix it. The widget then offers a replacement, never the expiry form.
-   */
-  wallet?: string;
-  /**
    * What the signed link this page was opened with can still do (docs/protocol.md, "Link
    * state"); set by the HTTP adapter from the read's `link`, absent without a link.
    */
   link?: LinkStatus;
 }
+
+/** The card on file, as the merchant's backend describes it. Never contains the card number. */
+export interface CardOnFile extends MethodOnFile {
+  /** A card; a summary without a `kind` is a card too (backends older than the field). */
+  kind?: 'card';
+  /** Card brand as the shopper knows it: `visa`, `mastercard`, `amex`, `jcb`, … */
+  brand: string;
+  /** The last four digits, shown as •••• 4242. */
+  last4: string;
+  /** Expiry month, 1–12. */
+  expMonth: number;
+  /** Expiry year, four digits. */
+  expYear: number;
+  /**
+   * Set when the card was saved from a wallet (`apple_pay`, `google_pay`, `samsung_pay`,
+   * `link`, …): its expiry is the wallet token's, not the plastic's, so typing the date on the
+   * physical card cannot fix it. The widget then offers a replacement, never the expiry form.
+   */
+  wallet?: string;
+}
+
+/**
+ * A payment method on file that is not a card (`link`, `sepa_debit`, `us_bank_account`, … as
+ * the provider names its type), which a merchant who widened the replacement's methods may
+ * have. It has no number and no expiry: the widget never shows an expiry notice for it, and
+ * names it in words ("Link"), never with digits.
+ */
+export interface OtherMethodOnFile extends MethodOnFile {
+  /** The method's type: lower-case letters, digits and `_`, never `card`. */
+  kind: string;
+  brand?: never;
+  last4?: never;
+  expMonth?: never;
+  expYear?: never;
+  wallet?: never;
+}
+
+/**
+ * The payment method on file: a card (`kind` absent or `card`), or another method. Only a card
+ * has a brand, last four digits and an expiry; {@link isCard} tells them apart.
+ */
+export type CardSummary = CardOnFile | OtherMethodOnFile;
+
+/** Whether the method on file is a card (with brand, last four and expiry). */
+export const isCard = (method: CardSummary): method is CardOnFile =>
+  method.kind === undefined || method.kind === 'card';
 
 /** A signed link's state, as `GET {base}/card` reports it next to the card. */
 export interface LinkStatus {
@@ -122,7 +154,10 @@ export interface PaymentOutcome {
  * The result of an update or replacement. The summary fields are the card as it is now;
  * `action` and `payment` are present when the backend has more to say.
  */
-export interface UpdateResult extends CardSummary {
+export type UpdateResult = CardSummary & UpdateOutcome;
+
+/** What an update or replacement may add to the method's summary. */
+export interface UpdateOutcome {
   /** Present when the shopper must authenticate with the issuer to finish. */
   action?: AuthenticateAction;
   /** Present when a failed renewal was retried at once. */

@@ -6,7 +6,7 @@
 //
 // Over 300 lines on purpose: the documented input types (~45), the facts in both languages and
 // the mail-client markup (tables, Outlook's VML button, dark mode) belong to one e-mail.
-import { cardLabel, greetingNameFor } from '../i18n/messages.js';
+import { cardLabel, greetingNameFor, methodName } from '../i18n/messages.js';
 import { formatAmount } from '../i18n/money.js';
 import type { GreetingName } from '../protocol/wire.js';
 import {
@@ -52,8 +52,12 @@ export interface DunningEmailInput {
     /** The year they became a customer ("with us since 2019"). */
     since?: number | undefined;
   };
-  /** The card on file, as the shopper knows it. */
-  card: { brand: string; last4: string; expMonth: number; expYear: number };
+  /**
+   * The card on file, as the shopper knows it; or a method other than a card (`{ kind: 'link' }`,
+   * a CardSummary of that kind), named in words: it has no expiry, so the e-mail asks the
+   * shopper to choose how to pay instead, whatever `reason` says.
+   */
+  card: { brand: string; last4: string; expMonth: number; expYear: number } | { kind: string };
   /**
    * The update link (`createUpdateLink`'s result). Its end is read from the signed token; give
    * `{ url, expiresAt }` for a link whose token is not in the `cardkeep_token` parameter.
@@ -85,6 +89,8 @@ interface Facts {
   until: string | undefined;
   support: string | undefined;
   reason: DunningReason;
+  /** The method on file is not a card (Link…): no expiry to ask for. */
+  method: boolean;
 }
 
 /** One language's wording: paragraphs are plain strings; the HTML and text parts share them. */
@@ -97,6 +103,10 @@ interface Wording {
   button: string;
   /** Introduces the bare link in the text part. */
   textLink: string;
+  /** The preheader, button and link text when the method on file is not a card. */
+  methodPreheader: string;
+  methodButton: string;
+  methodTextLink: string;
   lifetime(f: Facts): string;
   fallback: string;
   help(f: Facts): string;
@@ -120,6 +130,12 @@ const EN: Wording = {
       ? `Thank you for being with us since ${f.since} — it really means a lot to us.`
       : `Thank you for shopping with ${f.shop}.`,
   body: (f) => {
+    if (f.method) {
+      return [
+        `We tried to take your ${f.amount ? `payment of ${f.amount}` : 'latest payment'} with ${f.card}, and it didn’t go through.`,
+        'You can pay by card instead: open the page below and choose how you’d like to pay.',
+      ];
+    }
     const renewed =
       'If your bank has sent you a renewed card with the same number, all we need is its new expiry date — no card number, no password.';
     if (f.reason === 'expired') {
@@ -138,6 +154,9 @@ const EN: Wording = {
   },
   button: 'Update my expiry date',
   textLink: 'Update your expiry date here:',
+  methodPreheader: 'Your last payment didn’t go through: you can pay by card instead.',
+  methodButton: 'Choose how to pay',
+  methodTextLink: 'Choose how to pay here:',
   lifetime: (f) =>
     f.until
       ? `For your security, the button works once, until ${f.until}.`
@@ -164,6 +183,12 @@ const JA: Wording = {
     `いつも${f.shop}をご利用いただき、誠にありがとうございます。` +
     (f.since ? `${f.since}年からのご愛顧に、心より感謝申し上げます。` : ''),
   body: (f) => {
+    if (f.method) {
+      return [
+        `${f.card}での${f.amount ? `${f.amount}の` : ''}お支払いをお手続きできませんでした。`,
+        '下のページから、カードでのお支払いに切り替えていただけます。',
+      ];
+    }
     const renewed =
       '同じ番号の新しいカードがお手元に届いている場合は、下のボタンから新しい有効期限を入力していただくだけで完了します。カード番号やパスワードの入力は不要です。';
     if (f.reason === 'expired') {
@@ -182,6 +207,10 @@ const JA: Wording = {
   },
   button: '有効期限を更新する',
   textLink: '有効期限の更新はこちらから：',
+  methodPreheader:
+    '前回のお支払いを完了できませんでした。カードでのお支払いに切り替えていただけます。',
+  methodButton: 'お支払い方法を選ぶ',
+  methodTextLink: 'お支払い方法の選択はこちらから：',
   lifetime: (f) =>
     f.until
       ? `セキュリティのため、このボタンは${f.until}まで、1回のみご利用いただけます。`
@@ -224,12 +253,22 @@ const line = (value: unknown): string | undefined => {
  */
 export function renderDunningEmail(input: DunningEmailInput): DunningEmail {
   const ja = /^ja\b/i.test(input.lang ?? '');
-  const words = ja ? JA : EN;
+  const { card } = input;
+  const method = 'kind' in card && card.kind !== 'card';
+  const language = ja ? JA : EN;
+  // Another method has no expiry: the button and preheader ask how to pay, not for a date.
+  const words = method
+    ? {
+        ...language,
+        preheader: language.methodPreheader,
+        button: language.methodButton,
+        textLink: language.methodTextLink,
+      }
+    : language;
   const locale = ja ? 'ja-JP' : 'en-US';
   const shop = line(input.shop?.name);
   if (!shop) throw new TypeError('cardkeep: renderDunningEmail needs shop.name.');
   const { url, end } = linkEnd(input.link);
-  const { card } = input;
   const timeZone = input.shop.timeZone ?? (ja ? 'Asia/Tokyo' : 'UTC');
   let until: string | undefined;
   if (end) {
@@ -250,18 +289,23 @@ export function renderDunningEmail(input: DunningEmailInput): DunningEmail {
       greetingNameFor(input.customer?.greetingName ?? input.customer?.name, ja ? 'ja' : 'en'),
     ),
     since,
-    card: cardLabel(String(card.brand), String(card.last4)),
-    expiry: new Intl.DateTimeFormat(locale, {
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }).format(new Date(Date.UTC(card.expYear, card.expMonth - 1, 1))),
+    card:
+      'brand' in card ? cardLabel(String(card.brand), String(card.last4)) : methodName(card.kind),
+    expiry:
+      'expYear' in card
+        ? new Intl.DateTimeFormat(locale, {
+            month: 'long',
+            year: 'numeric',
+            timeZone: 'UTC',
+          }).format(new Date(Date.UTC(card.expYear, card.expMonth - 1, 1)))
+        : '',
     amount: input.amount
       ? formatAmount(input.amount.value, String(input.amount.currency), locale)
       : undefined,
     until,
     support: emailAddress(input.shop.supportEmail),
-    reason: input.reason ?? 'payment_failed',
+    reason: method ? 'payment_failed' : (input.reason ?? 'payment_failed'),
+    method,
   };
   const subject = words.subject(facts);
   const paragraphs = [words.thanks(facts), ...words.body(facts)];

@@ -150,7 +150,7 @@ export class StripeStore implements CardStore {
     return this.#call(async (stripe) => {
       const billing = await this.#billing(stripe, customerId, true);
       if (billing === null) return null;
-      const card = currentCard(billing);
+      const card = this.#onFile(billing);
       if (card === null) return null;
       return this.#summary(card, billing, failingInvoices(billing, card.id).length > 0);
     });
@@ -167,10 +167,18 @@ export class StripeStore implements CardStore {
   ): Promise<UpdateResult> {
     return this.#call(async (stripe) => {
       const billing = await this.#knownBilling(stripe, customerId, true);
-      const onFile = currentCard(billing);
+      const onFile = this.#onFile(billing);
       // Only the card the widget shows may change: not another customer's, not a stale one.
       if (onFile === null || onFile.id !== input.cardId) throw cardMismatch();
-      if (onFile.card?.wallet) {
+      if (!onFile.card) {
+        // Link or a bank account: nothing on it expires, so there is no date to set.
+        throw new ProtocolError(
+          422,
+          'card_declined',
+          `A ${onFile.type} payment method has no expiry date; add a card instead.`,
+        );
+      }
+      if (onFile.card.wallet) {
         // A wallet card's expiry is the device token's: the date on the plastic would not fix it.
         throw new ProtocolError(
           422,
@@ -292,7 +300,7 @@ export class StripeStore implements CardStore {
           this.#publishableKey,
         );
         const billing = await this.#knownBilling(stripe, customerId, true);
-        const card = currentCard(billing);
+        const card = this.#onFile(billing);
         if (card === null) throw cardMismatch();
         const unpaid = outcome.unpaid || failingInvoices(billing, card.id).length > 0;
         return {
@@ -308,6 +316,24 @@ export class StripeStore implements CardStore {
   }
 
   // --- Flows' building blocks -------------------------------------------------------------------
+
+  /**
+   * The customer's payment method as Cardkeep sees it: a card, or another method only of a
+   * type the merchant widened the replacement to. A customer paying by a method the shop did
+   * not open to Cardkeep (bank debit set up elsewhere) has no card here, as before.
+   */
+  #onFile(billing: Billing): Stripe.PaymentMethod | null {
+    const method = currentCard(billing);
+    return method === null || this.#accepts(method) ? method : null;
+  }
+
+  /** A card (with its details), or a method of a type `paymentMethodTypes` widens to. */
+  #accepts(method: Stripe.PaymentMethod): boolean {
+    const types = this.#paymentMethodTypes;
+    return method.type === 'card'
+      ? !!method.card
+      : types === 'automatic' || types.includes(method.type);
+  }
 
   /** The customer and their live subscriptions (with latest invoices); null if there is none. */
   async #billing(
@@ -401,8 +427,9 @@ export class StripeStore implements CardStore {
     if (pm === null || typeof pm === 'string' || idOf(pm.customer) !== customerId) {
       throw setupIntentMismatch();
     }
-    if (pm.type !== 'card' || !pm.card) {
-      throw new CardkeepError('card_declined', `A ${pm.type} payment method is not a card`, {
+    // A card; or another method only when the merchant widened the form to it on purpose.
+    if (!this.#accepts(pm)) {
+      throw new CardkeepError('card_declined', `A ${pm.type} payment method is not accepted`, {
         retryable: false,
       });
     }
@@ -438,16 +465,20 @@ export class StripeStore implements CardStore {
   }
 
   #summary(card: Stripe.PaymentMethod, billing: Billing, paymentFailed: boolean): CardSummary {
-    const details = card.card!;
-    const summary: CardSummary = {
-      id: card.id,
-      brand: details.brand,
-      last4: details.last4,
-      expMonth: details.exp_month,
-      expYear: details.exp_year,
-      status: paymentFailed ? 'payment_failed' : 'ok',
-    };
-    if (details.wallet) summary.wallet = details.wallet.type;
+    const status = paymentFailed ? 'payment_failed' : 'ok';
+    const details = card.card;
+    // Only a card has a brand, last four and expiry; another method is named by its type.
+    const summary: CardSummary = details
+      ? {
+          id: card.id,
+          brand: details.brand,
+          last4: details.last4,
+          expMonth: details.exp_month,
+          expYear: details.exp_year,
+          status,
+          ...(details.wallet ? { wallet: details.wallet.type } : {}),
+        }
+      : { id: card.id, kind: card.type, status };
     const { customer } = billing;
     if (customer.name) summary.customerName = customer.name;
     const greeting = this.#greetingKey ? customer.metadata?.[this.#greetingKey]?.trim() : undefined;

@@ -108,7 +108,11 @@ export function currentCardId(billing: Billing): string | null {
   );
 }
 
-/** The expanded card {@link currentCardId} names, when it is a card. */
+/**
+ * The expanded payment method {@link currentCardId} names: a card, or another method the
+ * merchant's widened replacement saved (Link…; the summary then names its kind). A card
+ * PaymentMethod without its card details is no card for Cardkeep.
+ */
 export function currentCard(billing: Billing): Stripe.PaymentMethod | null {
   const candidates = [
     billing.customer.invoice_settings.default_payment_method,
@@ -116,7 +120,7 @@ export function currentCard(billing: Billing): Stripe.PaymentMethod | null {
   ];
   const found = candidates.find((c) => c !== null && c !== undefined);
   if (found === undefined || typeof found === 'string') return null;
-  return found.type === 'card' && found.card ? found : null;
+  return found.type !== 'card' || found.card ? found : null;
 }
 
 /**

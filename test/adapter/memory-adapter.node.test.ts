@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defineAdapterContract, type ContractSetup } from '../../src/adapter/contract.js';
 import { MemoryAdapter } from '../../src/adapter/memory-adapter.js';
-import type { CardkeepAdapter } from '../../src/adapter/types.js';
+import type { CardkeepAdapter, CardOnFile } from '../../src/adapter/types.js';
 import { CardkeepError } from '../../src/core/errors.js';
 import { YEAR, clock, monthBefore } from '../support/clock.js';
 
@@ -108,7 +108,7 @@ describe('the adapter contract', () => {
   it('catches an adapter that accepts any date', async () => {
     class Lenient extends MemoryAdapter {
       override async updateExpiry(input: { cardId: string; month: number; year: number }) {
-        const card = (await this.getCard())!;
+        const card = (await this.getCard()) as CardOnFile;
         return { ...card, expMonth: input.month, expYear: input.year };
       }
     }

@@ -2,11 +2,13 @@
 // `stripe` library, the fake Stripe on loopback and the Stripe.js stand-in (its bank challenge
 // and its reading of a SetupIntent, see test/support/stripe-js-standin/), in the system
 // Chromium. A 3-D Secure retry of the failed renewal (confirmed, and closed by the shopper), a
-// card saved from a wallet, and the return from a bank's page after a redirect.
+// card saved from a wallet, the return from a bank's page after a redirect, and the demo's
+// Stripe webhook: a duplicate delivery, and the failure of Cardkeep's own in-page retry.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import Stripe from 'stripe';
 import type { Frame, Page } from 'puppeteer-core';
+import type { DemoServer } from '../../demo/server.mjs';
 import type { TestCardName } from '../support/fake-stripe.js';
 import { clock } from '../support/clock.js';
 import { defaultCard, stripeDemoSession } from './stripe-demo.js';
@@ -37,7 +39,32 @@ async function failedRenewal(card: TestCardName, options: { wallet?: 'apple_pay'
     latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
   });
   const demo = await session.startDemo(customer.id);
-  return { customerId: customer.id, old, invoiceId: String(invoice!.id), url: demo.url };
+  return { customerId: customer.id, old, invoiceId: String(invoice!.id), url: demo.url, demo };
+}
+
+/**
+ * Delivers `event` to the demo's webhook as Stripe does: the raw JSON, signed with the demo's
+ * secret. Signed now by the real clock: the signature's age is a duration, checked against it.
+ */
+async function deliver(demo: DemoServer, event: Record<string, unknown>) {
+  const payload = JSON.stringify(event);
+  const signature = session.fake.signWebhook(
+    payload,
+    demo.webhookSecret!,
+    Math.floor(Date.now() / 1000),
+  );
+  const response = await fetch(`${demo.url}/stripe/webhook`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+    body: payload,
+  });
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+/** The e-mails the demo's outbox page lists, as the shopper's inbox would. */
+async function outbox(page: Page, url: string): Promise<string[]> {
+  await open(page, `${url}/outbox.html`);
+  return page.$$eval('#outbox li', (items) => items.map((li) => li.textContent!.trim()));
 }
 
 /** The bank's challenge frame (the stand-in's, from js.stripe.com), once it is on the page. */
@@ -159,5 +186,40 @@ describe('the demo shop on Stripe at its edges (Stripe.js stand-in, fake Stripe)
       'the replacement was recorded once',
     );
     assert.ok(!(await textOf(page, 'body')).includes('setup_intent'));
+  });
+  it('Stripe delivers the same failed renewal twice: the shopper gets one dunning e-mail, whose link opens the update page', async () => {
+    const { invoiceId, demo } = await failedRenewal('pm_card_visa');
+    // Stripe's own renewal attempt failed: the shopper is not on the page.
+    const event = session.fake.event('invoice.payment_failed', session.fake.object(invoiceId)!);
+    assert.deepEqual(await deliver(demo, event), { status: 200, body: { received: true } });
+    assert.deepEqual(await deliver(demo, event), {
+      status: 200,
+      body: { received: true, duplicate: true },
+    });
+
+    const { page } = await visit();
+    const mails = await outbox(page, demo.url);
+    assert.equal(mails.length, 1, `one e-mail: ${mails.join(' | ')}`);
+    assert.ok(mails[0]!.startsWith(demo.outbox[0]!.subject!), mails[0]);
+    assert.match(demo.outbox[0]!.subject!, /¥1,980/, 'the e-mail names the declined renewal');
+    await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('#outbox a')]);
+    assert.equal(new URL(page.url()).pathname, '/cardkeep/update');
+    assert.ok(await page.$('form input[name="expiry"]'), 'the update page offers the form');
+  });
+
+  it('the in-page retry is declined: the webhook’s event for that failure sends no e-mail', async () => {
+    const { invoiceId, demo } = await failedRenewal('pm_card_chargeCustomerFail');
+    const { page } = await visit();
+    await open(page, `${demo.url}/`);
+    await waitForText(page, 'cardkeep-banner', 'We couldn’t take your last payment');
+    await updateExpiry(page, '0331', '03 / 31');
+    await waitForText(page, 'cardkeep-banner', 'The payment still didn’t go through.');
+    // Stripe reports the declined retry like any failure; the invoice carries the retry's mark.
+    const invoice = session.fake.object(invoiceId)!;
+    assert.equal(invoice.attempt_count, 2);
+    const event = session.fake.event('invoice.payment_failed', invoice);
+    assert.deepEqual(await deliver(demo, event), { status: 200, body: { received: true } });
+    assert.deepEqual(demo.outbox, [], 'no dunning e-mail to a shopper who is on the page');
+    assert.deepEqual(await outbox(page, demo.url), ['Nothing sent yet.']);
   });
 });

@@ -278,4 +278,104 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
     await settled(page);
     assert.equal(await bannerShown(page), false, 'no notice once the new card is on file');
   });
+  it('the shopper picks Link in the cards-only form: Stripe refuses it before anything is saved, the shopper reads why, then saves a card', async () => {
+    const fake = await session.startFake();
+    const { url, customerId } = await startStripeDemo();
+    const old = defaultCard(session.fake, customerId);
+    fake.clearRequests();
+
+    const { page, problems } = await visit();
+    await open(page, `${url}/?lang=ja`);
+    await waitForText(page, 'cardkeep-banner', 'カードの有効期限が近づいています');
+    await page.click('cardkeep-banner >>> button::-p-text(別のカードを使う)');
+    const frame = await page.waitForFrame((f) => f.url().startsWith('https://js.stripe.com/'), {
+      timeout: 0,
+    });
+    await (await frame.waitForSelector('button[name="link"]', { timeout: 0 }))!.click();
+    const save = await page.waitForSelector(`${REPLACE} >>> button[type="submit"]:not([disabled])`);
+    await save!.click();
+    await waitForText(
+      page,
+      'cardkeep-banner',
+      'こちらではカードのみご登録いただけます。カード情報をご入力ください。',
+    );
+    assert.equal(
+      await page.$eval(`${REPLACE} >>> [role="alert"]`, (el) => el.textContent?.trim()),
+      'こちらではカードのみご登録いただけます。カード情報をご入力ください。',
+      'said in the alert, in the shopper’s language',
+    );
+    // Refused by Stripe at the confirmation: the server was never asked to record anything.
+    const siId = fake.requests.find((r) => r.path.endsWith('/confirm'))!.path.split('/')[3]!;
+    assert.deepEqual(
+      calls().filter((c) => c.startsWith('POST')),
+      [
+        'POST /v1/setup_intents secret 200',
+        `POST /v1/setup_intents/${siId}/confirm publishable 400`,
+      ],
+    );
+    assert.deepEqual(params('POST', '/v1/setup_intents')[0]!.allowed_payment_method_types, [
+      'card',
+    ]);
+    assert.equal(defaultCard(session.fake, customerId).id, old.id, 'the card on file is unchanged');
+    assert.equal(fake.object(old.id)!.customer, customerId);
+    // Chromium logs any failed fetch, Stripe.js's own included: the one console error here.
+    assert.deepEqual(problems.splice(0), [
+      'console.error: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+
+    // The same form: the shopper types a card instead, and it is saved.
+    await typeCard(frame, '4242 4242 4242 4242', '12 / 34', '123');
+    await (await page.waitForSelector(
+      `${REPLACE} >>> button[type="submit"]:not([disabled])`,
+    ))!.click();
+    await waitForText(page, 'cardkeep-banner', '新しいカード（Visa •••• 4242）を登録しました。');
+    assert.notEqual(defaultCard(session.fake, customerId).id, old.id);
+  });
+  it('a shop that widened the form to Link: the shopper picks Link, it is saved, and the shop names it without a number', async () => {
+    const fake = await session.startFake();
+    const now = clock();
+    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+    const customer = fake.addCustomer({ name: 'Sam Carter', created: Date.UTC(2020, 5) / 1000 });
+    const old = fake.addPaymentMethod('pm_card_mastercard', {
+      customer: customer.id,
+      default: true,
+      exp_month: lastMonth.getUTCMonth() + 1,
+      exp_year: lastMonth.getUTCFullYear(),
+    });
+    const { invoice } = fake.addSubscription({
+      customer: customer.id,
+      status: 'past_due',
+      latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
+    });
+    const { url } = await session.startDemo(customer.id, { paymentMethodTypes: ['card', 'link'] });
+
+    const { page } = await visit();
+    await open(page, `${url}/`);
+    await waitForText(page, 'cardkeep-banner', 'We couldn’t take your last payment');
+    fake.clearRequests();
+    const frame = await openReplacement(page);
+    await (await frame.waitForSelector('button[name="link"]', { timeout: 0 }))!.click();
+    await page.click(`${REPLACE} >>> button[type="submit"]`);
+    await waitForText(page, 'cardkeep-banner', 'You now pay with Link.');
+    await waitForText(page, 'cardkeep-banner', 'Your payment of ¥1,980 went through.');
+    assert.ok(!/•|\d{4}/.test(await textOf(page, 'cardkeep-banner')), 'no number on screen');
+
+    assert.deepEqual(params('POST', '/v1/setup_intents')[0]!.allowed_payment_method_types, [
+      'card',
+      'link',
+    ]);
+    const onFile = defaultCard(session.fake, customer.id) as unknown as {
+      id: string;
+      type: string;
+    };
+    assert.notEqual(onFile.id, old.id);
+    assert.equal(onFile.type, 'link');
+    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+
+    // The shop's account page names the method; with nothing due, the banner says nothing.
+    await page.reload({ waitUntil: 'load' });
+    await settled(page);
+    assert.equal(await textOf(page, '#card-on-file'), 'Link');
+    assert.equal(await bannerShown(page), false);
+  });
 });

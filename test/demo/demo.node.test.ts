@@ -9,6 +9,8 @@ import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer } from '../../demo/server.mjs';
+import { isCard } from '../../src/adapter/types.js';
+import type { CardOnFile } from '../../src/adapter/types.js';
 import { cardStatus } from '../../src/core/card-status.js';
 import { clock } from '../support/clock.js';
 import {
@@ -39,9 +41,9 @@ async function visit(): Promise<Visit> {
 /** Loads a page of the demo and waits until the banner has decided what to show. */
 const open = (page: Visit['page'], path: string) => openUrl(page, `${demo.url}${path}`);
 
-async function storedCard() {
+async function storedCard(): Promise<CardOnFile> {
   const card = await demo.store.getCard(CUSTOMER);
-  assert.ok(card, 'the demo customer has a card');
+  assert.ok(card && isCard(card), 'the demo customer has a card');
   return card;
 }
 

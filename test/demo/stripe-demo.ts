@@ -3,7 +3,7 @@
 import { after, afterEach, before } from 'node:test';
 import type { Browser } from 'puppeteer-core';
 import { startDemoServer } from '../../demo/server.mjs';
-import type { DemoServer } from '../../demo/server.mjs';
+import type { DemoServer, DemoStripeOptions } from '../../demo/server.mjs';
 import { clock } from '../support/clock.js';
 import { FakeStripe } from '../support/fake-stripe.js';
 import { assertClean, launchChromium, newVisit } from './shopper.js';
@@ -12,9 +12,14 @@ import { answerStripeHosts } from './stripe-hosts.js';
 
 /**
  * The demo in Stripe mode against `fake`, on the test calendar (start the fake with
- * `now: clock` too); `customerId` skips the demo shopper.
+ * `now: clock` too); `customerId` skips the demo shopper; `stripe` adds Stripe-mode options
+ * (e.g. `paymentMethodTypes`).
  */
-export function startStripeDemo(fake: FakeStripe, customerId?: string): Promise<DemoServer> {
+export function startStripeDemo(
+  fake: FakeStripe,
+  customerId?: string,
+  stripe: Partial<DemoStripeOptions> = {},
+): Promise<DemoServer> {
   return startDemoServer({
     port: 0,
     log: () => {},
@@ -24,6 +29,7 @@ export function startStripeDemo(fake: FakeStripe, customerId?: string): Promise<
       publishableKey: fake.publishableKey,
       apiUrl: fake.url,
       ...(customerId ? { customerId } : {}),
+      ...stripe,
     },
   });
 }
@@ -46,7 +52,7 @@ export interface StripeDemoSession {
   /** Starts this test's fake Stripe, on the test calendar. */
   startFake(): Promise<FakeStripe>;
   /** Starts the demo against this test's fake (`customerId` skips the demo shopper). */
-  startDemo(customerId?: string): Promise<DemoServer>;
+  startDemo(customerId?: string, stripe?: Partial<DemoStripeOptions>): Promise<DemoServer>;
   /** A fresh shopper's browser profile, checked clean after the test. */
   visit(): Promise<Visit>;
   /** This test's fake Stripe (after `startFake`). */
@@ -82,7 +88,8 @@ export function stripeDemoSession({ answerStripeHosts: answer = false } = {}): S
   });
   return {
     startFake: async () => (fake = await FakeStripe.start({ now: clock })),
-    startDemo: async (customerId) => (demo = await startStripeDemo(fake!, customerId)),
+    startDemo: async (customerId, stripe) =>
+      (demo = await startStripeDemo(fake!, customerId, stripe)),
     async visit() {
       const entry = await newVisit(browser!);
       visits.push(entry);

@@ -235,4 +235,24 @@ describe('renderDunningEmail', () => {
     assert.ok(ja.text.startsWith('お客様\n\n'));
     assert.ok(ja.text.includes('にて、お支払いをお手続きできませんでした。'));
   });
+
+  it('Link on file (no card, no expiry): names Link in words and asks how to pay, in both languages', () => {
+    const card = { id: 'pm_link', kind: 'link', status: 'payment_failed' } as const;
+    const en = renderDunningEmail(input({ card, reason: 'expiring' }));
+    assert.equal(en.subject, 'Your ¥1,980 payment to Kissa Tanuki didn’t go through');
+    assert.ok(
+      en.text.includes(
+        'We tried to take your payment of ¥1,980 with Link, and it didn’t go through.',
+      ),
+      en.text,
+    );
+    assert.ok(en.text.includes('Choose how to pay here:'));
+    assert.ok(!/expiry|expires|••••|4242/i.test(en.text), 'no expiry, no number');
+    parseStrict(en.html);
+    assert.ok(en.html.includes('Choose how to pay'));
+    const ja = renderDunningEmail(input({ lang: 'ja', card }));
+    assert.ok(ja.text.includes('Linkでの1,980円のお支払いをお手続きできませんでした。'), ja.text);
+    assert.ok(ja.text.includes('お支払い方法の選択はこちらから：'));
+    assert.ok(!/有効期限/.test(ja.text), ja.text);
+  });
 });

@@ -471,7 +471,7 @@ describe('reference server with HttpAdapter', () => {
       const charged = results.filter((r) => r.payment?.status === 'succeeded');
       assert.equal(charged.length, 1);
       const final = await adapter.getCard();
-      assert.ok(months.includes(final!.expMonth));
+      assert.ok(months.includes(final!.expMonth!));
       assert.equal(final!.status, 'ok');
     });
   });

@@ -476,6 +476,78 @@ describe('StripeStore replacement', () => {
     assert.equal(error.code, 'card_declined');
   });
 
+  it('a session widened to Link saves Link end to end: named by its kind, no number, no expiry', async () => {
+    const { customerId, cardId: oldCard } = shopper();
+    const { invoice } = failedRenewal(customerId, oldCard);
+    const widened = store({ paymentMethodTypes: ['card', 'link'] });
+    const session = await widened.createSetupSession(customerId, {});
+    const confirmed = await fake.confirmSetupAsBrowser(session.clientSecret, 'pm_link');
+    assert.equal(confirmed.status, 'succeeded');
+    const link = String(confirmed.payment_method);
+    assert.equal(fake.object(link)!.type, 'link');
+
+    const result = await widened.completeReplacement(
+      customerId,
+      { setupIntentId: String(confirmed.id) },
+      { idempotencyKey: 'link-1' },
+    );
+    // The renewal is retried on Link like on a card; the summary carries no card fields.
+    assert.deepEqual(result, {
+      id: link,
+      kind: 'link',
+      status: 'ok',
+      customerName: 'Hanako Yamada',
+      customerSince: 2021,
+      payment: { status: 'succeeded', amount: 1480, currency: 'jpy' },
+    });
+    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+    const onFile = await widened.getCard(customerId);
+    assert.deepEqual(onFile, {
+      id: link,
+      kind: 'link',
+      status: 'ok',
+      customerName: 'Hanako Yamada',
+      customerSince: 2021,
+    });
+
+    // Nothing on Link expires: an expiry update is refused before anything is written.
+    fake.clearRequests();
+    const error = await rejection(
+      widened.updateExpiry(customerId, { cardId: link, month: 4, year: 2030 }, {}),
+    );
+    assert.ok(error instanceof ProtocolError);
+    assert.deepEqual([error.status, error.wireCode], [422, 'card_declined']);
+    assert.deepEqual(writes(), []);
+  });
+
+  it('a cards-only store sees no card for a customer who pays by Link, as for a bank debit', async () => {
+    const customer = fake.addCustomer({ name: 'Hanako Yamada' });
+    const link = fake.addLinkPaymentMethod({ customer: customer.id, default: true });
+    assert.equal(await store().getCard(customer.id), null);
+    const error = await rejection(
+      store().updateExpiry(customer.id, { cardId: link.id, month: 4, year: 2030 }, {}),
+    );
+    assert.ok(error instanceof ProtocolError);
+    assert.equal(error.wireCode, 'card_mismatch');
+    const widened = await store({ paymentMethodTypes: 'automatic' }).getCard(customer.id);
+    assert.deepEqual([widened?.id, widened?.kind], [link.id, 'link']);
+  });
+
+  it('a Link method that somehow succeeded is still refused by a cards-only store', async () => {
+    const { customerId } = shopper();
+    const session = await store({ paymentMethodTypes: ['card', 'link'] }).createSetupSession(
+      customerId,
+      {},
+    );
+    const confirmed = await fake.confirmSetupAsBrowser(session.clientSecret, 'pm_link');
+    fake.clearRequests();
+    const error = await rejection(
+      store().completeReplacement(customerId, { setupIntentId: String(confirmed.id) }, {}),
+    );
+    assert.equal(error.code, 'card_declined');
+    assert.deepEqual(writes(), [], 'the card on file is left alone');
+  });
+
   it('refuses a session for an unknown customer', async () => {
     const error = await rejection(store().createSetupSession('cus_nobody', {}));
     assert.equal(error.code, 'unauthorized');

@@ -268,6 +268,36 @@ describe('the update page (no JavaScript)', () => {
     assert.doesNotMatch(page.main, /<form|<a /);
   });
 
+  it('Link on file (a widened replacement): no expiry form, the method named in words, nothing saved', async () => {
+    const store = MemoryStore.demo('payment_failed');
+    const before = await store.getCard('cus_demo');
+    // The in-memory book models cards; the store answers as StripeStore does for Link.
+    const linkOnFile = Object.assign(store, {
+      getCard: async () => ({ id: 'pm_link', kind: 'link', status: 'payment_failed' }) as const,
+    });
+    const t = setup({ store: linkOnFile });
+    for (const [lang, said] of [
+      ['en', 'You pay with Link'],
+      ['ja', 'お支払い方法：Link'],
+    ] as const) {
+      const response = await t.get(t.pageUrl(t.token(), `&lang=${lang}`));
+      assert.equal(response.status, 200);
+      const page = await read(response);
+      assertLockedDown(response, page.html);
+      assert.ok(page.words.includes(said), page.words);
+      assert.doesNotMatch(page.main, /name="expiry"/, 'no expiry field');
+      assert.doesNotMatch(page.words, /••••|\d{4}/, 'no number');
+    }
+    const saved = await t.post(t.pageUrl(t.token()), { expiry: '12/30', attempt: 'a'.repeat(24) });
+    assert.equal(saved.status, 409);
+    assert.ok((await read(saved)).words.includes('You pay with Link'));
+    assert.deepEqual(
+      await MemoryStore.prototype.getCard.call(store, 'cus_demo'),
+      before,
+      'nothing was saved',
+    );
+  });
+
   it('"Send me a new link": POST only, rate-limited per customer, the same answer whatever happens', async () => {
     const t = setup();
     const old = t.token('1h');

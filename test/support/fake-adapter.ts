@@ -4,6 +4,7 @@
 import type {
   CallOptions,
   CardkeepAdapter,
+  CardOnFile,
   CardSummary,
   ExpiryUpdate,
   SetupSession,
@@ -38,7 +39,7 @@ export interface FakeAdapterOptions {
 }
 
 /** A card in the shape the backend sends, with sensible defaults. */
-export function card(overrides: Partial<CardSummary> = {}): CardSummary {
+export function card(overrides: Partial<CardOnFile> = {}): CardOnFile {
   return {
     id: 'pm_1',
     brand: 'visa',

@@ -11,6 +11,7 @@ import { enForms } from '../../i18n/en-forms.js';
 import type { Messages, SomeMessages } from '../../i18n/messages.js';
 import { confirmation, enThanks, paymentSentence } from '../shared/confirmation.js';
 import { describe } from '../shared/describe-card.js';
+import { isCard } from '../../protocol/wire.js';
 
 /** The English strings of these views (Cancel, the thank-you) come with them. */
 export const enViews: SomeMessages = { ...enForms, ...enThanks };
@@ -105,7 +106,9 @@ export function doneView(
       </div>
     </section>`,
     html`<p>${t.updatedTitle}</p>
-      <p>${replaced ? t.replaced(label) : t.updatedBody(label, month)}</p>
+      <p>
+        ${replaced ? (isCard(card) ? t.replaced(label) : t.replacedMethod(label)) : t.updatedBody(label, month)}
+      </p>
       <p>${paymentSentence(t, payment)}</p>`,
   ];
 }

@@ -7,6 +7,7 @@ import type { PropertyValues } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
 import { bannerFormsNow, loadBannerForms, loadExpiryForm, loadLazyParts } from '../../lazy.js';
 import { cardStatus } from '../../core/card-status.js';
+import { isCard } from '../../protocol/wire.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
 import { CardkeepOpenEvent } from '../../events/open.js';
 import type { CardkeepForm } from '../../events/open.js';
@@ -321,7 +322,10 @@ export class CardkeepBanner extends CardkeepElement {
     this.view = 'loading';
     const loaded = await this.#load.run(async ({ signal }) => {
       const card = await backend.getCard({ signal });
-      if (card?.wallet || card?.link?.state === 'used') await this.#loadExtra();
+      // A wallet card's, a spent link's or another method's words (Link…) come with ./link-notice.
+      if (card && (card.wallet || card.link?.state === 'used' || !isCard(card))) {
+        await this.#loadExtra();
+      }
       return card;
     });
     if (loaded?.status === 'success') this.#decide(loaded.value);
@@ -348,8 +352,10 @@ export class CardkeepBanner extends CardkeepElement {
     const linked = this.linkToken !== null;
     const warnDays = linked ? Math.max(this.warnDays, LINK_WARN_DAYS) : this.warnDays;
     const now = this.now();
-    const status = card ? cardStatus(card, now, { warnDays }) : 'ok';
-    if (linked && card?.link?.state === 'used' && status === 'ok' && this.#extra) {
+    // A method other than a card (Link…) has no expiry: only a failed payment is news.
+    const status = !card ? 'ok' : isCard(card) ? cardStatus(card, now, { warnDays }) : card.status;
+    // "Your card is up to date" names a card and its expiry: another method just stays quiet.
+    if (linked && card?.link?.state === 'used' && status === 'ok' && isCard(card) && this.#extra) {
       this.link = 'up_to_date';
       this.view = 'link';
       return;
@@ -372,7 +378,7 @@ export class CardkeepBanner extends CardkeepElement {
     else if (linked && card.link?.state === 'used' && this.#extra) {
       this.link = 'used';
       this.view = 'link';
-    } else if (linked && !card.wallet) void this.#onExpiry();
+    } else if (linked && !card.wallet && isCard(card)) void this.#onExpiry();
   }
 
   override willUpdate(changed: PropertyValues<this>) {
@@ -399,8 +405,9 @@ export class CardkeepBanner extends CardkeepElement {
     if ((view === 'expiry' || view === 'replace') && this.#forms) {
       return this.#forms.formView(view, t, card, this.backend, this, this.#on);
     }
-    // A wallet card's expiry is the wallet's (issue 16): only the replacement is offered.
-    const wallet = !!this.card?.wallet;
+    // A wallet card's expiry is the wallet's, and another method (Link…) has none (issue 16):
+    // only the replacement is offered.
+    const wallet = !!this.card && (!!this.card.wallet || !isCard(this.card));
     return html`<div part="actions" class="row">
       ${wallet ? nothing : html`<button part="button primary" class="primary" data-opens="expiry" @click=${this.#onExpiry}>${t.updateExpiry}</button>`}
       <button
@@ -451,10 +458,13 @@ export class CardkeepBanner extends CardkeepElement {
     const greeting = greetingNameFor(card.greetingName, t.locale);
     const described = describe(t, card, this.now());
     // "Visa •••• 4242" and the month never break across lines (keep-together.ts).
-    const message =
-      card.wallet && this.#extra
-        ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet })
-        : body(...described);
+    const message = !this.#extra
+      ? body(...described)
+      : !isCard(card)
+        ? this.#extra.methodBody(langOf(this), card.kind)
+        : card.wallet
+          ? this.#extra.walletBody(langOf(this), { ...card, wallet: card.wallet })
+          : body(...described);
     return html`<section part="base" class="stack ${notice}" aria-labelledby="title">
       <h2 part="title" id="title">${title}</h2>
       ${greeting ? html`<p part="greeting">${t.greeting(greeting)}</p>` : nothing}

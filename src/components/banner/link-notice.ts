@@ -1,13 +1,15 @@
 // The banner's notices that only some pages need, with their words: a signed link that no
-// longer works (or whose card needs nothing), and a card saved from a wallet. Loaded by the
+// longer works (or whose card needs nothing), a card saved from a wallet, and a failed payment
+// by a method other than a card (Link…). Loaded by the
 // banner with import() once it knows it must show one, so the script tag's first files carry
 // neither these templates nor their words (src/i18n/link-messages.ts, wallet-messages.ts).
 import { html, nothing } from 'lit';
-import type { CardSummary } from '../../adapter/types.js';
+import type { CardOnFile, CardSummary } from '../../adapter/types.js';
+import { isCard } from '../../protocol/wire.js';
 import { linkMessages } from '../../i18n/link-messages.js';
 import type { Locale } from '../../i18n/messages.js';
 import { walletMessages, walletName } from '../../i18n/wallet-messages.js';
-import { cardLabel, proseMonth } from '../../i18n/messages.js';
+import { cardLabel, methodName, proseMonth } from '../../i18n/messages.js';
 import { keepTogether } from '../shared/keep-together.js';
 
 /** What a page opened from a link says instead of the form: the link's fate, or "all fine". */
@@ -41,10 +43,11 @@ export function linkNotice(
   ways: LinkWays,
 ) {
   const m = linkMessages[lang];
-  const fine = notice === 'up_to_date' && card;
-  const units = card
-    ? [cardLabel(card.brand, card.last4), proseMonth(lang, card.expMonth, card.expYear)]
-    : [];
+  const fine = notice === 'up_to_date' && card && isCard(card);
+  const units =
+    card && isCard(card)
+      ? [cardLabel(card.brand, card.last4), proseMonth(lang, card.expMonth, card.expYear)]
+      : [];
   const [title, body] = fine
     ? [m.upToDateTitle, m.upToDateBody(units[0]!, units[1]!)]
     : notice === 'expired'
@@ -75,9 +78,14 @@ export function linkNotice(
 }
 
 /** A wallet card's message: update it in the wallet, or use a different card here. */
-export function walletBody(lang: Locale, card: CardSummary & { wallet: string }): string {
+export function walletBody(lang: Locale, card: CardOnFile & { wallet: string }): string {
   return walletMessages[lang].walletBody(
     walletName(card.wallet),
     cardLabel(card.brand, card.last4),
   );
+}
+
+/** A failed payment by a method other than a card (`kind` `link`…): pay by card instead. */
+export function methodBody(lang: Locale, kind: string): string {
+  return walletMessages[lang].methodBody(methodName(kind));
 }

@@ -16,6 +16,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement } from '../shared/cardkeep-element.js';
 import { errorText } from '../../i18n/error-text.js';
 import { cardLabel } from '../../i18n/messages.js';
+import { isCard } from '../../protocol/wire.js';
 import { enForm } from '../../i18n/en-form.js';
 import { enForms } from '../../i18n/en-forms.js';
 import { confirmation, enThanks } from '../shared/confirmation.js';
@@ -413,7 +414,7 @@ export class CardkeepExpiryForm extends CardkeepElement {
         ? t.invalid[parsed.reason]
         : '';
     return html`<form part="form" class="stack" novalidate @submit=${this.#onSubmit}>
-      ${card ? html`<p part="card">${keepTogether(t.formTitle(cardLabel(card.brand, card.last4)), [cardLabel(card.brand, card.last4)])}</p>` : nothing}
+      ${card && isCard(card) ? html`<p part="card">${keepTogether(t.formTitle(cardLabel(card.brand, card.last4)), [cardLabel(card.brand, card.last4)])}</p>` : nothing}
       <div class="field">
         <label part="label" for="input">${t.expiryLabel}</label>
         <p part="hint" id="hint" class="hint">${t.formHint}</p>

@@ -13,7 +13,8 @@ import { addMessages } from '../../i18n/locales.js';
 import { lateMessages } from '../../i18n/late-messages.js';
 import type { Messages } from '../../i18n/messages.js';
 import { errorText } from '../../i18n/error-text.js';
-import { cardLabel } from '../../i18n/messages.js';
+import { cardLabel, methodName } from '../../i18n/messages.js';
+import { isCard } from '../../protocol/wire.js';
 import { StripeJs, finishBankSteps, stripeFailure } from '../../stripe/loader.js';
 import { pageStripeJs } from '../../stripe/page-stripe.js';
 import { returnUrl, takeRedirectReturn } from '../../stripe/redirect-return.js';
@@ -55,6 +56,11 @@ function problemText(t: Messages, error: CardkeepError, step: Step | undefined):
   const stripe = (step === 'confirming' ? error.cause : undefined) as
     Partial<StripeError> | undefined;
   if (!stripe?.type) return errorText(t, error);
+  // The SetupIntent takes cards only (StripeStore's default) and the shopper chose Link or
+  // another method: Stripe refuses it before anything is saved, naming the payment method.
+  if (stripe.type === 'invalid_request_error' && stripe.param === 'payment_method') {
+    return t.replaceCardsOnly;
+  }
   return (stripe.type === 'card_error' || stripe.type === 'validation_error') && stripe.message
     ? stripe.message
     : stripe.type === 'api_connection_error'
@@ -372,8 +378,12 @@ export class CardkeepReplaceCard extends CardkeepElement {
   #renderOutcome(t: Messages) {
     const save = this.#saving.state;
     if (save.status === 'success') {
-      const { brand, last4, payment } = save.value;
-      return `${t.replaced(cardLabel(brand, last4))} ${paymentSentence(t, payment)}`.trim();
+      const saved = save.value;
+      // A form widened to other methods may have saved Link…: named in words, no digits.
+      const said = isCard(saved)
+        ? t.replaced(cardLabel(saved.brand, saved.last4))
+        : t.replacedMethod(methodName(saved.kind));
+      return `${said} ${paymentSentence(t, saved.payment)}`.trim();
     }
     const status = this.status;
     return status === 'loading'

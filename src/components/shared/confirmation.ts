@@ -3,7 +3,8 @@
 import { html, nothing } from 'lit';
 import type { TemplateResult } from 'lit';
 import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { cardLabel } from '../../i18n/messages.js';
+import { methodLabel } from '../../i18n/messages.js';
+import { isCard } from '../../protocol/wire.js';
 import { formatAmount } from '../../i18n/money.js';
 import type { Messages } from '../../i18n/messages.js';
 import { keepTogether } from './keep-together.js';
@@ -55,13 +56,17 @@ export function confirmation(
 ): TemplateResult {
   const failed = paymentDue(payment);
   const paid = paymentSentence(t, payment);
-  const label = cardLabel(card.brand, card.last4);
-  const month = t.expiryMonth(card.expMonth, card.expYear);
+  const label = methodLabel(card);
+  const month = isCard(card) ? t.expiryMonth(card.expMonth, card.expYear) : '';
+  // A replacement by another method (Link…) is named in words, with no expiry.
+  const saved = !replaced
+    ? t.updatedBody(label, month)
+    : isCard(card)
+      ? t.replaced(label)
+      : t.replacedMethod(label);
   // The card, the month and the amount each stay on one line (keep-together.ts).
   return html`<h2 part="title">${t.updatedTitle}</h2>
-    <p part="message">
-      ${keepTogether(replaced ? t.replaced(label) : t.updatedBody(label, month), [label, month])}
-    </p>
+    <p part="message">${keepTogether(saved, [label, month])}</p>
     ${paid ? html`<p part="payment" class=${failed ? 'error' : nothing}>${keepTogether(paid, [paidAmount(t, payment)])}</p>` : nothing}
     ${
       failed

@@ -10,7 +10,8 @@
 // Over 300 lines on purpose: one factory whose routes share the handler's dependencies, the
 // form reader and the link rules; the HTML is in render.ts, the words in i18n/.
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import type { CardOnFile, CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import { isCard } from '../../protocol/wire.js';
 import { isExpired } from '../../core/calendar.js';
 import { cardStatus } from '../../core/card-status.js';
 import { parseExpiry } from '../../core/expiry.js';
@@ -304,11 +305,11 @@ export function createUpdatePage(
     };
   }
 
-  const needsFixing = (card: CardSummary) =>
+  const needsFixing = (card: CardOnFile) =>
     cardStatus(card, now(), { warnDays: LINK_WARN_DAYS }) !== 'ok';
 
   const formView = (
-    card: CardSummary,
+    card: CardOnFile,
     extra: Partial<Extract<PageView, { kind: 'form' }>> = {},
   ): PageView => {
     const status = cardStatus(card, now(), { warnDays: LINK_WARN_DAYS });
@@ -336,6 +337,8 @@ export function createUpdatePage(
     if (!found.ok) return page(found.status, found.view, locale, head);
     const { card, used } = found;
     if (!card) return page(403, deadPage(info, 'invalid', token!).view, locale, head);
+    // Link or another method: no expiry to type, so no form (the banner offers a card).
+    if (!isCard(card)) return page(200, { kind: 'method', method: card.kind }, locale, head);
     const outcome = used ? readOutcome(info.nonce, url.searchParams.get('saved')) : null;
     if (outcome) return page(200, { kind: 'done', card, payment: outcome }, locale, head);
     if (!needsFixing(card)) return page(200, { kind: 'up-to-date', card }, locale, head);
@@ -360,6 +363,7 @@ export function createUpdatePage(
     if (!found.ok) return page(found.status, found.view, locale);
     const { card } = found;
     if (!card) return page(403, deadPage(info, 'invalid', token!).view, locale);
+    if (!isCard(card)) return page(409, { kind: 'method', method: card.kind }, locale);
     if (!form) {
       return page(413, formView(card, { formError: messages.errors.server }), locale);
     }
@@ -395,7 +399,7 @@ export function createUpdatePage(
     if (reply.status === 401) {
       // Spent by another save meanwhile: the card may well be fine now.
       const again = await read(api, token!, info, locale);
-      if (again.ok && again.card && !needsFixing(again.card)) {
+      if (again.ok && again.card && isCard(again.card) && !needsFixing(again.card)) {
         return page(200, { kind: 'up-to-date', card: again.card }, locale);
       }
       const reason = answer.error?.reason === 'expired' ? 'expired' : 'used';

@@ -8,8 +8,8 @@
 // Just over 300 lines: the view types (~40) and the page's own stylesheet (~40) sit with the
 // template that uses them.
 import { createHash } from 'node:crypto';
-import type { CardSummary, PaymentOutcome } from '../../adapter/types.js';
-import { cardLabel, greetingNameFor } from '../../i18n/messages.js';
+import type { CardOnFile, PaymentOutcome } from '../../adapter/types.js';
+import { cardLabel, greetingNameFor, methodName } from '../../i18n/messages.js';
 import type { Locale } from '../../i18n/messages.js';
 import { formatAmount } from '../../i18n/money.js';
 import { hexColor, html, textOn, unsafeRaw } from '../html.js';
@@ -38,7 +38,7 @@ export type DeadReason = 'expired' | 'used' | 'invalid';
 export type PageView =
   | {
       kind: 'form';
-      card: CardSummary;
+      card: CardOnFile;
       notice: 'expired' | 'payment_failed' | 'expiring';
       /** The card's expiry month has passed (a payment_failed card may be expired too). */
       expired?: boolean;
@@ -51,8 +51,10 @@ export type PageView =
       /** A refusal that is not about the date (declined, busy, server): a role=alert line. */
       formError?: string | undefined;
     }
-  | { kind: 'done'; card: CardSummary; payment?: PaymentOutcome | undefined }
-  | { kind: 'up-to-date'; card: CardSummary }
+  | { kind: 'done'; card: CardOnFile; payment?: PaymentOutcome | undefined }
+  | { kind: 'up-to-date'; card: CardOnFile }
+  /** A method other than a card is on file (`kind`: `link`…): it has no expiry to update. */
+  | { kind: 'method'; method: string }
   | {
       kind: 'dead';
       reason: DeadReason;
@@ -271,6 +273,12 @@ function content(view: PageView, setup: PageSetup, locale: Locale): SafeHtml {
         <div class="actions">${resend}${signIn}</div>
       </section>`;
     }
+    case 'method':
+      return html`<section class="box" role="status" aria-labelledby="cardkeep-title">
+        <h1 id="cardkeep-title">${page.methodTitle(methodName(view.method))}</h1>
+        <p>${page.methodBody(methodName(view.method))}</p>
+        <div class="actions">${signIn}</div>
+      </section>`;
     case 'sent':
       return html`<section class="box good" role="status" aria-labelledby="cardkeep-title">
         <h1 id="cardkeep-title">${page.newLinkTitle}</h1>

@@ -15,6 +15,9 @@ export interface PageWords {
   contact: (email: string) => string;
   /** Heading of the card summary on the thank-you and up-to-date pages. */
   yourCard: string;
+  /** A method other than a card is on file (`method`: "Link"): nothing here to update. */
+  methodTitle: (method: string) => string;
+  methodBody: (method: string) => string;
 }
 
 const PAGE_EN: PageWords = {
@@ -22,6 +25,9 @@ const PAGE_EN: PageWords = {
   newLinkTitle: 'Check your inbox',
   contact: (email) => `Questions, or rather talk to a person? Write to us at ${email}.`,
   yourCard: 'Your card',
+  methodTitle: (method) => `You pay with ${method}`,
+  methodBody: (method) =>
+    `${method} has no expiry date to update here. To pay by card instead, sign in to your account.`,
 };
 
 const PAGE_JA: PageWords = {
@@ -29,6 +35,9 @@ const PAGE_JA: PageWords = {
   newLinkTitle: 'メールをご確認ください',
   contact: (email) => `ご不明な点がございましたら、${email} までお気軽にお問い合わせください。`,
   yourCard: 'ご登録のカード',
+  methodTitle: (method) => `お支払い方法：${method}`,
+  methodBody: (method) =>
+    `${method}には、こちらで更新する有効期限はありません。カードでのお支払いに切り替える場合は、アカウントにログインしてください。`,
 };
 
 /** The widget's messages and the page's own words for `locale`. */

@@ -1,5 +1,6 @@
 // A page opened from a dead link says so on load (issue 14), and a wallet card is offered the
-// replacement, never the expiry-only update (issue 16): with the fake adapter for each state,
+// replacement, never the expiry-only update, and so is a method that is no card (Link; issue
+// 16): with the fake adapter for each state,
 // and against the real reference server for a forged link and a spent one.
 import '../../support/setup.js';
 import { expect, waitUntil } from '@open-wc/testing';
@@ -172,6 +173,61 @@ describe('<cardkeep-banner> for a wallet card', () => {
       expect(text(el)).to.contain('Google Pay');
       expect(el.shadowRoot!.querySelector('cardkeep-expiry-form')).to.equal(null);
       expect(buttonNames(el)).to.deep.equal(['Use a different card']);
+    });
+  });
+});
+
+describe('<cardkeep-banner> for a method other than a card (Link)', () => {
+  afterEach(() => mounted.splice(0).forEach((wrapper) => wrapper.remove()));
+
+  const link: CardSummary = { id: 'pm_link', kind: 'link', status: 'payment_failed' };
+
+  for (const [lang, said, replace] of [
+    [
+      'en',
+      'We couldn’t take your payment with Link. You can pay by card instead here.',
+      'Use a different card',
+    ],
+    ['ja', 'Linkでのお支払いができませんでした。', '別のカードを使う'],
+  ] as const) {
+    it(`a failed payment by Link offers only a card, naming Link without a number (${lang})`, async () => {
+      const el = await banner(link, lang);
+      expect(text(el)).to.contain(said);
+      expect(text(el)).not.to.match(/\d|•/);
+      expect(buttonNames(el)).to.deep.equal([replace]);
+      await expect(el).to.be.accessible();
+    });
+  }
+
+  /**
+   * A banner answered with Link that is fine, once it has decided: `refresh()` resolves when
+   * the banner has read the card (and loaded the words it needs) and chosen what to show.
+   */
+  async function quietBanner() {
+    const adapter = new FakeAdapter();
+    const wrapper = document.createElement('div');
+    document.body.append(wrapper);
+    mounted.push(wrapper);
+    wrapper.innerHTML = '<cardkeep-banner></cardkeep-banner>';
+    const el = wrapper.firstElementChild as CardkeepBanner;
+    el.adapter = adapter;
+    el.now = clock;
+    (await adapter.next('getCard')).resolve({ ...link, status: 'ok' });
+    const decided = el.refresh();
+    (await adapter.next('getCard')).resolve({ ...link, status: 'ok' });
+    await decided;
+    await el.updateComplete;
+    return el;
+  }
+
+  it('says nothing when the payment by Link is fine, not even from a link: it has no expiry', async () => {
+    const el = await quietBanner();
+    expect(visible(el)).to.equal(false);
+    expect(el.shadowRoot!.querySelector('section')).to.equal(null);
+    await withLink('tok_link', async () => {
+      const linked = await quietBanner();
+      expect(visible(linked)).to.equal(false);
+      expect(linked.shadowRoot!.querySelector('section, cardkeep-expiry-form')).to.equal(null);
     });
   });
 });

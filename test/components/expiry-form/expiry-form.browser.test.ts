@@ -10,7 +10,7 @@ import type { CardkeepErrorEvent } from '../../../src/events/error.js';
 import type { CardkeepOpenEvent } from '../../../src/events/open.js';
 import type { CardkeepUpdatedEvent } from '../../../src/events/updated.js';
 import { setStripeLoader } from '../../../src/stripe/page-stripe.js';
-import type { UpdateResult } from '../../../src/adapter/types.js';
+import type { CardOnFile, UpdateOutcome, UpdateResult } from '../../../src/adapter/types.js';
 import { YEAR as year, onTestCalendar } from '../../support/clock.js';
 import { FakeAdapter, card } from '../../support/fake-adapter.js';
 import { deferred } from '../../support/fake-stripe-js.js';
@@ -85,7 +85,7 @@ async function compose(el: CardkeepExpiryForm, text: string) {
   return during;
 }
 
-const saved = (overrides: Partial<UpdateResult> = {}): UpdateResult => ({
+const saved = (overrides: Partial<CardOnFile & UpdateOutcome> = {}): UpdateResult => ({
   ...card({ expMonth: 12, expYear: year + 2 }),
   ...overrides,
 });

@@ -254,6 +254,24 @@ describe('<cardkeep-replace-card>', () => {
     );
   });
 
+  it('says the form takes cards only when Stripe refuses the method the shopper chose (Link)', async () => {
+    const { el, adapter, fake } = await openReady();
+    fake.confirmResults.push({
+      error: stripeError(
+        'invalid_request_error',
+        'The PaymentMethod provided (link) is not allowed for this SetupIntent.',
+        { code: 'setup_intent_invalid_parameter', param: 'payment_method' },
+      ),
+    });
+    button(el, 'Save card').click();
+    await until(el, 'error');
+    expect(textOf(el, 'error')).to.equal(
+      'Only a card can be saved here. Please enter your card’s details.',
+    );
+    expect(adapter.callsOf('completeReplacement')).to.have.length(0);
+    expect(mounts(), 'the form stays for a card').to.have.length(1);
+  });
+
   it('retries only the backend when it failed after Stripe confirmed', async () => {
     const { el, adapter, fake } = await openReady();
     button(el, 'Save card').click();
@@ -461,6 +479,27 @@ describe('<cardkeep-replace-card>', () => {
     expect((fake.calls[0]!.args[0] as { locale: string }).locale).to.equal('ja');
     await expect(el).to.be.accessible();
   });
+
+  for (const [lang, thanks, save] of [
+    ['en', 'You now pay with Link. Your payment of ¥1,980 went through.', 'Save card'],
+    ['ja', 'お支払い方法をLinkに変更しました。 1,980円のお支払いが完了しました。', 'カードを保存'],
+  ] as const) {
+    it(`thanks for Link, saved by a form widened to it, in words without any number (${lang})`, async () => {
+      const { el, adapter } = await openReady({ lang });
+      const updated = oneEvent(el, 'cardkeep-updated') as Promise<CardkeepUpdatedEvent>;
+      button(el, save).click();
+      (await adapter.next<UpdateResult>('completeReplacement')).resolve({
+        id: 'pm_link',
+        kind: 'link',
+        status: 'ok',
+        payment: { status: 'succeeded', amount: 1980, currency: 'jpy' },
+      });
+      await until(el, 'success');
+      expect(textOf(el, 'status')).to.equal(thanks);
+      expect((await updated).card).to.deep.include({ id: 'pm_link', kind: 'link' });
+      await expect(el).to.be.accessible();
+    });
+  }
 
   it('takes the merchant’s wording from the messages attribute', async () => {
     const adapter = new FakeAdapter();

@@ -1,6 +1,8 @@
 // The stand-in Payment Element's frame (see stripe.js here). Stripe's test card numbers become
 // Stripe's test PaymentMethod tokens, the only card data that leaves this frame; the page asks
-// for it over a MessageChannel when the shop calls `elements.submit()`.
+// for it over a MessageChannel when the shop calls `elements.submit()`. "Link" stands for the
+// shopper's saved Link account: the fake Stripe's `pm_link` token makes a `type: 'link'`
+// PaymentMethod, which a cards-only SetupIntent refuses.
 (function () {
   'use strict';
 
@@ -23,8 +25,12 @@
 
   const validation = (code, message) => ({ type: 'validation_error', code, message });
 
+  /** What the shopper chose last: the card typed here, or their Link account. */
+  let method = 'card';
+
   /** What Stripe's element checks before it lets a card go: complete, plausible fields. */
   function collect() {
+    if (method === 'link') return { paymentMethod: 'pm_link' };
     const number = field('cardnumber').value.replace(/\s/g, '');
     const expiry = /^(\d{2}) ?\/ ?(\d{2})$/.exec(field('exp-date').value.trim());
     const cvc = field('cvc').value.trim();
@@ -55,10 +61,13 @@
     }
   });
 
-  document.querySelector('form').addEventListener('input', () => {
+  const changed = (chosen) => {
+    method = chosen;
     shown.textContent = '';
     parent.postMessage({ type: 'change', detail: { elementType: 'payment' } }, parentOrigin);
-  });
+  };
+  document.querySelector('form').addEventListener('input', () => changed('card'));
+  document.querySelector('button[name="link"]').addEventListener('click', () => changed('link'));
 
   parent.postMessage({ type: 'ready' }, parentOrigin);
 })();

@@ -18,8 +18,8 @@
 //   contract (https://docs.stripe.com/js/payment_intents/handle_next_action).
 // - `retrieveSetupIntent(clientSecret)` reads a SetupIntent, for a return from a redirect.
 //
-// Not modelled: a `requires_action` answer to confirmSetup (an error here), wallets, other
-// payment methods, appearance and locale of the frame.
+// Not modelled: a `requires_action` answer to confirmSetup (an error here), wallets, payment
+// methods other than cards and Link, appearance and locale of the frame.
 (function () {
   'use strict';
 
