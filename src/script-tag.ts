@@ -169,7 +169,18 @@ function boot(files: Files, self: HTMLScriptElement | null) {
       return false;
     }
     if (card === null) return true;
-    const c = card as { id?: unknown; expMonth?: unknown; expYear?: unknown; status?: unknown };
+    const c = card as {
+      id?: unknown;
+      kind?: unknown;
+      expMonth?: unknown;
+      expYear?: unknown;
+      status?: unknown;
+    };
+    // A method that is no card (Link…: docs/protocol.md) has no expiry; the banner only speaks
+    // of its failed payment, so one that paid is fine here too.
+    if (typeof c.kind === 'string' && c.kind !== 'card' && typeof c.id === 'string') {
+      return c.status === 'ok';
+    }
     // Anything odd goes to the banner, whose adapter checks the answer and reports the error.
     if (typeof c.id !== 'string' || !Number.isInteger(c.expMonth) || !Number.isInteger(c.expYear)) {
       return false;

@@ -22,6 +22,7 @@ import {
   toNodeListener,
   type MemoryCustomer,
 } from '../../src/server/index.js';
+import type { CardSummary } from '../../src/adapter/types.js';
 import { clock } from '../support/clock.js';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -40,8 +41,11 @@ let seen: string[] = [];
 /** When set, `GET /cardkeep/card` is answered only once the UI chunk has been requested. */
 let holdCard: { ui: Promise<void>; seen: () => void; releasedBy?: string | undefined } | undefined;
 
-function backend(customer: MemoryCustomer) {
+function backend(customer: MemoryCustomer, method?: CardSummary) {
   const store = new MemoryStore({ customers: [customer], now: clock });
+  // A shop that widened its methods may have one that is no card on file (docs/protocol.md);
+  // MemoryStore models cards only, so such a method is answered over the store's own read.
+  if (method) store.getCard = () => Promise.resolve(method);
   listener = toNodeListener(
     createCardkeepHandler({
       store,
@@ -209,6 +213,35 @@ describe('the script tag loads only what the page needs', () => {
       await tab.waitForFunction(`!!customElements.get('cardkeep-banner')`);
       await tab.waitForNetworkIdle({ idleTime: 200 });
       assert.equal(await tab.evaluate(BANNER_TEXT), '');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('Link on file that paid: the first file stops as for a card that is fine', async () => {
+    backend(demoCustomer('ok', clock()), { id: 'pm_link', kind: 'link', status: 'ok' });
+    const { tab, errors, close } = await open('/same.html');
+    try {
+      await tab.waitForNetworkIdle({ idleTime: 200 });
+      assert.deepEqual(scripts(), ['/dist/cardkeep.min.js']);
+      assert.equal(await tab.evaluate(`!!customElements.get('cardkeep-banner')`), false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('Link on file whose payment failed: the notice comes, naming Link and no number', async () => {
+    backend(demoCustomer('ok', clock()), { id: 'pm_link', kind: 'link', status: 'payment_failed' });
+    const { tab, errors, close } = await open('/same.html');
+    try {
+      await waitForText(tab, 'Link');
+      assert.ok(
+        scripts().some((p) => /\/cardkeep-ui-[\w-]+\.min\.js$/.test(p)),
+        scripts().join(),
+      );
+      assert.doesNotMatch(String(await tab.evaluate(BANNER_TEXT)), /\d{4}/);
       assert.deepEqual(errors, []);
     } finally {
       await close();
