@@ -20,7 +20,9 @@ const FILE_BUDGETS_GZIP = {
   // start-up on the notice's path) and takes the first file's answer already read (+~34 B here,
   // -17 B in the first file; no task and frame between upgrade and render). docs/performance.md
   // has the waterfall behind them.
-  'cardkeep.min.js': 2_530,
+  // Issue 16's last items (+~21 B, 2,547 measured): a method that is no card and paid is fine
+  // here too, so a shopper paying by Link never fetches the UI.
+  'cardkeep.min.js': 2_550,
   // Issue 18 (+~800 B: prose expiry months, greetingName, the Retry-After wait, the payment's
   // description, Cancel/Escape, the outcome's live region, focus after Close) on the UI chunk.
   // Issue 14 (+~40 B): a dead link's 401 carries its ways forward, read by the adapter.
