@@ -71,10 +71,10 @@ const FILE_BUDGETS_GZIP = {
 };
 const PAGE_BUDGETS_GZIP = {
   'card fine (first file only)': [['cardkeep.min.js'], 4_096],
-  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 16_405],
+  'notice painted': [['cardkeep.min.js', 'cardkeep-ui-'], 16_425],
   'expiry fix, notice to thank-you': [
     ['cardkeep.min.js', 'cardkeep-ui-', 'cardkeep-expiry-form-'],
-    24_075,
+    24_095,
   ],
 };
 const totals = { passed: 0, failed: 0, skipped: 0 };
