@@ -10,8 +10,7 @@ import Stripe from 'stripe';
 import type { Frame, Page } from 'puppeteer-core';
 import type { DemoServer } from '../../demo/server.mjs';
 import type { TestCardName } from '../support/fake-stripe.js';
-import { clock } from '../support/clock.js';
-import { defaultCard, stripeDemoSession } from './stripe-demo.js';
+import { addFailedRenewal, defaultCard, stripeDemoSession } from './stripe-demo.js';
 import { open, textOf, updateExpiry, waitForText } from './shopper.js';
 
 const session = stripeDemoSession({ answerStripeHosts: true });
@@ -23,23 +22,14 @@ const { visit } = session;
  */
 async function failedRenewal(card: TestCardName, options: { wallet?: 'apple_pay' } = {}) {
   const fake = await session.startFake();
-  const now = clock();
-  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  const customer = fake.addCustomer({ name: 'Mia Weber', created: Date.UTC(2022, 1) / 1000 });
-  const old = fake.addPaymentMethod(card, {
-    customer: customer.id,
-    default: true,
-    exp_month: lastMonth.getUTCMonth() + 1,
-    exp_year: lastMonth.getUTCFullYear(),
-    ...options,
-  });
-  const { invoice } = fake.addSubscription({
-    customer: customer.id,
-    status: 'past_due',
-    latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
-  });
-  const demo = await session.startDemo(customer.id);
-  return { customerId: customer.id, old, invoiceId: String(invoice!.id), url: demo.url, demo };
+  const renewal = addFailedRenewal(
+    fake,
+    card,
+    { name: 'Mia Weber', created: Date.UTC(2022, 1) / 1000 },
+    options,
+  );
+  const demo = await session.startDemo(renewal.customerId);
+  return { ...renewal, url: demo.url, demo };
 }
 
 /**

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Frame, Page } from 'puppeteer-core';
 import { clock } from '../support/clock.js';
-import { defaultCard, stripeDemoSession } from './stripe-demo.js';
+import { addFailedRenewal, defaultCard, stripeDemoSession } from './stripe-demo.js';
 import { bannerShown, open, settled, textOf, waitForText } from './shopper.js';
 
 /** The replacement form's chunk (its name ends in a content hash). */
@@ -333,21 +333,11 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
   });
   it('a shop that widened the form to Link: the shopper picks Link, it is saved, and the shop names it without a number', async () => {
     const fake = await session.startFake();
-    const now = clock();
-    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    const customer = fake.addCustomer({ name: 'Sam Carter', created: Date.UTC(2020, 5) / 1000 });
-    const old = fake.addPaymentMethod('pm_card_mastercard', {
-      customer: customer.id,
-      default: true,
-      exp_month: lastMonth.getUTCMonth() + 1,
-      exp_year: lastMonth.getUTCFullYear(),
+    const { customerId, old, invoiceId } = addFailedRenewal(fake, 'pm_card_mastercard', {
+      name: 'Sam Carter',
+      created: Date.UTC(2020, 5) / 1000,
     });
-    const { invoice } = fake.addSubscription({
-      customer: customer.id,
-      status: 'past_due',
-      latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
-    });
-    const { url } = await session.startDemo(customer.id, { paymentMethodTypes: ['card', 'link'] });
+    const { url } = await session.startDemo(customerId, { paymentMethodTypes: ['card', 'link'] });
 
     const { page } = await visit();
     await open(page, `${url}/`);
@@ -364,13 +354,13 @@ describe('the demo shop on Stripe: a different card (Stripe.js stand-in, fake St
       'card',
       'link',
     ]);
-    const onFile = defaultCard(session.fake, customer.id) as unknown as {
+    const onFile = defaultCard(session.fake, customerId) as unknown as {
       id: string;
       type: string;
     };
     assert.notEqual(onFile.id, old.id);
     assert.equal(onFile.type, 'link');
-    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+    assert.equal(fake.object(invoiceId)!.status, 'paid');
 
     // The shop's account page names the method; with nothing due, the banner says nothing.
     await page.reload({ waitUntil: 'load' });

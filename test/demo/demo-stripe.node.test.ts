@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clock } from '../support/clock.js';
-import { defaultCard, stripeDemoSession } from './stripe-demo.js';
+import { addFailedRenewal, defaultCard, stripeDemoSession } from './stripe-demo.js';
 import { bannerShown, open, settled, updateExpiry, waitForText } from './shopper.js';
 
 // Without the Stripe.js stand-in: the expiry-only path must never ask Stripe's hosts.
@@ -84,25 +84,16 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
 
   it('a failed renewal: after the update Stripe retries the invoice and the page says it went through', async () => {
     const fake = await session.startFake();
-    const now = clock();
-    const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-    const customer = fake.addCustomer({
+    const {
+      customerId,
+      old: card,
+      invoiceId,
+    } = addFailedRenewal(fake, 'pm_card_jcb', {
       name: 'Aiko Tanaka',
       created: Date.UTC(2021, 3) / 1000,
       metadata: { greeting_name: '田中' },
     });
-    const card = fake.addPaymentMethod('pm_card_jcb', {
-      customer: customer.id,
-      default: true,
-      exp_month: lastMonth.getUTCMonth() + 1,
-      exp_year: lastMonth.getUTCFullYear(),
-    });
-    const { invoice } = fake.addSubscription({
-      customer: customer.id,
-      status: 'past_due',
-      latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
-    });
-    const { url } = await startStripeDemo(customer.id);
+    const { url } = await startStripeDemo(customerId);
     fake.clearRequests();
 
     const { page } = await visit();
@@ -118,10 +109,10 @@ describe('the demo shop on Stripe (a fake Stripe on loopback)', () => {
       [
         `/v1/payment_methods/${card.id}`,
         '/v1/setup_intents',
-        `/v1/invoices/${invoice!.id}`,
-        `/v1/invoices/${invoice!.id}/pay`,
+        `/v1/invoices/${invoiceId}`,
+        `/v1/invoices/${invoiceId}/pay`,
       ],
     );
-    assert.equal(fake.object(invoice!.id)!.status, 'paid');
+    assert.equal(fake.object(invoiceId)!.status, 'paid');
   });
 });

@@ -6,6 +6,7 @@ import { startDemoServer } from '../../demo/server.mjs';
 import type { DemoServer, DemoStripeOptions } from '../../demo/server.mjs';
 import { clock } from '../support/clock.js';
 import { FakeStripe } from '../support/fake-stripe.js';
+import type { CustomerSeed, TestCardName, WalletType } from '../support/fake-stripe.js';
 import { assertClean, launchChromium, newVisit } from './shopper.js';
 import type { Visit } from './shopper.js';
 import { answerStripeHosts } from './stripe-hosts.js';
@@ -45,6 +46,34 @@ export function defaultCard(fake: FakeStripe, customerId: string) {
     customer: string;
     card: { brand: string; last4: string; exp_month: number; exp_year: number };
   };
+}
+
+/**
+ * A customer in `fake` whose default `card` expired last month (on the test calendar) and whose
+ * renewal of 1,980 yen failed on it: the shopper every Stripe-demo flow starts from.
+ */
+export function addFailedRenewal(
+  fake: FakeStripe,
+  card: TestCardName,
+  customer: CustomerSeed,
+  { wallet }: { wallet?: WalletType } = {},
+) {
+  const now = clock();
+  const lastMonth = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
+  const { id } = fake.addCustomer(customer);
+  const old = fake.addPaymentMethod(card, {
+    customer: id,
+    default: true,
+    exp_month: lastMonth.getUTCMonth() + 1,
+    exp_year: lastMonth.getUTCFullYear(),
+    ...(wallet ? { wallet } : {}),
+  });
+  const { subscription, invoice } = fake.addSubscription({
+    customer: id,
+    status: 'past_due',
+    latestInvoice: { amount: 1980, currency: 'jpy', attempt_count: 1 },
+  });
+  return { customerId: String(id), old, subscription, invoiceId: String(invoice!.id) };
 }
 
 /** What {@link stripeDemoSession} gives a test file. */
