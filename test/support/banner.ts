@@ -8,14 +8,14 @@ import { testClock } from './clock.js';
 import { FakeAdapter } from './fake-adapter.js';
 
 /**
- * Mounts a banner whose getCard resolves with `answer` (or rejects with it, for an error) and
- * resolves once its heading is shown. The wrapper goes into `mounted`, for the test's
- * afterEach to remove.
+ * Mounts a banner with a FakeAdapter, in a wrapper of language `lang`, on the test calendar;
+ * its first getCard is left for the test to answer. The wrapper goes into `mounted`, for the
+ * test's afterEach to remove.
  */
-export async function bannerAnswering(
-  answer: CardSummary | null | CardkeepError,
-  { lang = 'en', mounted }: { lang?: string; mounted: Element[] },
-): Promise<{ el: CardkeepBanner; adapter: FakeAdapter }> {
+export function mountBanner({ lang = 'en', mounted }: { lang?: string; mounted: Element[] }): {
+  el: CardkeepBanner;
+  adapter: FakeAdapter;
+} {
   const adapter = new FakeAdapter();
   const wrapper = document.createElement('div');
   wrapper.lang = lang;
@@ -25,6 +25,18 @@ export async function bannerAnswering(
   const el = wrapper.firstElementChild as CardkeepBanner;
   el.adapter = adapter;
   el.now = testClock();
+  return { el, adapter };
+}
+
+/**
+ * Mounts a banner (as {@link mountBanner}) whose getCard resolves with `answer` (or rejects with
+ * it, for an error) and resolves once its heading is shown.
+ */
+export async function bannerAnswering(
+  answer: CardSummary | null | CardkeepError,
+  options: { lang?: string; mounted: Element[] },
+): Promise<{ el: CardkeepBanner; adapter: FakeAdapter }> {
+  const { el, adapter } = mountBanner(options);
   const call = await adapter.next('getCard');
   if (answer instanceof CardkeepError) call.reject(answer);
   else call.resolve(answer);

@@ -10,12 +10,11 @@ import type { CardkeepBanner } from '../../../src/components/banner/banner.js';
 import { forgetLinkToken } from '../../../src/adapter/link-token.js';
 import type { CardSummary } from '../../../src/adapter/types.js';
 import { CardkeepError } from '../../../src/core/errors.js';
-import { YEAR as year, onTestCalendar, testClock } from '../../support/clock.js';
-import { bannerAnswering } from '../../support/banner.js';
-import { FakeAdapter, card } from '../../support/fake-adapter.js';
+import { YEAR as year, onTestCalendar } from '../../support/clock.js';
+import { bannerAnswering, mountBanner } from '../../support/banner.js';
+import { card } from '../../support/fake-adapter.js';
 import { startServer } from '../../support/server.js';
 
-const clock = testClock();
 const yy = String(year + 2).slice(2);
 const broken = card({ status: 'payment_failed', expMonth: 1, expYear: year });
 const fine = card({ expMonth: 12, expYear: year + 3 });
@@ -127,14 +126,7 @@ describe('<cardkeep-banner> opened from a link that no longer works', () => {
 
   it('stays quiet for a refusal that is not about the link (no session)', async () => {
     await withLink('tok_x', async () => {
-      const adapter = new FakeAdapter();
-      const wrapper = document.createElement('div');
-      document.body.append(wrapper);
-      mounted.push(wrapper);
-      wrapper.innerHTML = '<cardkeep-banner></cardkeep-banner>';
-      const el = wrapper.firstElementChild as CardkeepBanner;
-      el.adapter = adapter;
-      el.now = clock;
+      const { el, adapter } = mountBanner({ mounted });
       const failed = new Promise((resolve) => el.addEventListener('cardkeep-error', resolve));
       (await adapter.next('getCard')).reject(dead('no_session'));
       await failed;
@@ -204,14 +196,7 @@ describe('<cardkeep-banner> for a method other than a card (Link)', () => {
    * the banner has read the card (and loaded the words it needs) and chosen what to show.
    */
   async function quietBanner() {
-    const adapter = new FakeAdapter();
-    const wrapper = document.createElement('div');
-    document.body.append(wrapper);
-    mounted.push(wrapper);
-    wrapper.innerHTML = '<cardkeep-banner></cardkeep-banner>';
-    const el = wrapper.firstElementChild as CardkeepBanner;
-    el.adapter = adapter;
-    el.now = clock;
+    const { el, adapter } = mountBanner({ mounted });
     (await adapter.next('getCard')).resolve({ ...link, status: 'ok' });
     const decided = el.refresh();
     (await adapter.next('getCard')).resolve({ ...link, status: 'ok' });
