@@ -1,6 +1,6 @@
 // What the backend says about the card, checked before anything of it reaches the screen: the
 // browser trusts no answer's shape. Shared by HttpAdapter and the elements' default backend
-// (./page-adapter.ts), which reads a handed-over `GET /card` with it before HttpAdapter loads.
+// (./deferred-http.ts), which reads a handed-over `GET /card` with it before HttpAdapter loads.
 import type { CardSummary, GreetingName, LinkStatus } from './types.js';
 
 export type Json = Record<string, unknown>;
