@@ -27,6 +27,15 @@ export const IDEMPOTENCY_MAX_ENTRIES = 100_000;
 export class IdempotencyCache {
   readonly #entries = new Map<string, Entry>();
   #lastSweep = 0;
+  /**
+   * Where eviction goes on from: the oldest entry it has not looked at. Map iterators are live
+   * (they reach entries added later and skip deleted ones), so one iterator serves every
+   * eviction. A new iterator from the Map's start each time would step over every slot deleted
+   * since V8 last compacted the table: at the bound, ~15 µs per write (100 000 keys).
+   */
+  #cursor: Iterator<[string, Entry]> | undefined;
+  /** Entries eviction passed while they were still running: the first to go once finished. */
+  readonly #passed = new Set<string>();
 
   constructor(
     readonly ttlMs = IDEMPOTENCY_TTL_MS,
@@ -90,13 +99,28 @@ export class IdempotencyCache {
   /**
    * Gets below `maxEntries` by dropping the oldest finished entries. Map order is insertion
    * order, and with one TTL that is also expiry order: expired ones go first, and the loop
-   * usually stops after one step.
+   * usually stops after one step. A running entry is never dropped: it is passed over, and
+   * dropped first once it has finished.
    */
   #makeRoom(): void {
-    if (this.#entries.size < this.maxEntries) return;
-    for (const [scope, entry] of this.#entries) {
-      if (this.#entries.size < this.maxEntries) break;
+    for (const scope of this.#passed) {
+      if (this.#entries.size < this.maxEntries) return;
+      const entry = this.#entries.get(scope);
+      if (entry?.done === false) continue;
+      this.#passed.delete(scope);
+      if (entry) this.#entries.delete(scope);
+    }
+    while (this.#entries.size >= this.maxEntries) {
+      this.#cursor ??= this.#entries.entries();
+      const next = this.#cursor.next();
+      if (next.done) {
+        // Every entry left is running: this one goes over the bound until they finish.
+        this.#cursor = undefined;
+        return;
+      }
+      const [scope, entry] = next.value;
       if (entry.done) this.#entries.delete(scope);
+      else this.#passed.add(scope);
     }
   }
 
