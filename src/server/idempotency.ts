@@ -9,9 +9,15 @@ interface Entry {
   /** The request body as the handler understood it, to spot a key reused for another request. */
   fingerprint: string;
   expires: number;
-  result: Promise<StoredResponse | null>;
   /** The work finished: the entry may be evicted when the cache is full. */
   done: boolean;
+  /** The response to replay, once the work finished with one worth keeping. */
+  response: StoredResponse | undefined;
+  /**
+   * Retries that arrived while the work ran, waiting for its outcome (null: redo). Made only
+   * when one arrives: a promise per write, kept for a day, cost every write a share of its time.
+   */
+  waiting: ((stored: StoredResponse | null) => void)[] | undefined;
 }
 
 /** How long a key is remembered: 24 hours. */
@@ -69,31 +75,45 @@ export class IdempotencyCache {
     const existing = this.#entries.get(scope);
     if (existing && existing.expires > now) {
       if (existing.fingerprint !== fingerprint) return { kind: 'conflict' };
-      const stored = await existing.result;
+      const stored = existing.done
+        ? (existing.response ?? null)
+        : await new Promise<StoredResponse | null>((resolve) =>
+            (existing.waiting ??= []).push(resolve),
+          );
       // null: the first attempt failed in a way worth redoing, and has been forgotten.
       if (stored) return { kind: 'replayed', response: stored };
       return this.run(scope, fingerprint, now, work, ttlMs);
     }
-    let settle!: (value: StoredResponse | null) => void;
     const entry: Entry = {
       fingerprint,
       expires: now + ttlMs,
-      result: new Promise((resolve) => (settle = resolve)),
       done: false,
+      response: undefined,
+      waiting: undefined,
     };
     this.#makeRoom();
     this.#entries.set(scope, entry);
     try {
       const { response, store } = await work();
-      entry.done = true;
       if (!store) this.#entries.delete(scope);
-      settle(store ? response : null);
+      this.#settle(entry, store ? response : null);
       return { kind: 'fresh', response };
     } catch (error) {
       this.#entries.delete(scope);
-      settle(null);
+      this.#settle(entry, null);
       throw error;
     }
+  }
+
+  /**
+   * Only now may the entry be evicted; a response worth keeping is kept for replays (null:
+   * the next attempt runs again), and retries that waited for the outcome get it.
+   */
+  #settle(entry: Entry, stored: StoredResponse | null): void {
+    entry.done = true;
+    entry.response = stored ?? undefined;
+    for (const resolve of entry.waiting ?? []) resolve(stored);
+    entry.waiting = undefined;
   }
 
   /**
