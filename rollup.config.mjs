@@ -40,6 +40,7 @@ const WITH_FORM = new Set(
     'src/components/banner/banner-forms.ts',
     'src/adapter/http-adapter.ts',
     'src/events/updated.ts',
+    'src/events/open.ts',
     'src/i18n/en-forms.ts',
     'src/i18n/error-text.ts',
   ].map((file) => join(root, file)),
@@ -141,8 +142,9 @@ async function buildChunks() {
     chunkFileNames: named,
     sourcemap: true,
     // The events the elements fire are a few bytes: one request less to keep them in the entry,
-    // but for `cardkeep-updated`, which only the forms fire. What goes with the expiry form
-    // (WITH_FORM), which every fix loads anyway, is not a file of its own, one request more.
+    // but for `cardkeep-updated` and `cardkeep-open`, which fire only once a form is here. What
+    // goes with the expiry form (WITH_FORM), which every fix loads anyway, is not a file of its
+    // own, one request more.
     // (The replacement form imports it from there.)
     manualChunks: (id) => {
       if (WITH_FORM.has(id)) return 'expiry-form';

@@ -3,8 +3,10 @@
 // banner imports this with the form's own code (the script tag ships it in the expiry form's
 // chunk, which every fix loads: rollup.config.mjs), so the notice paints without it.
 import { html } from 'lit';
-import type { TemplateResult } from 'lit';
+import type { ReactiveElement, TemplateResult } from 'lit';
 import type { CardkeepAdapter, CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import { CardkeepOpenEvent } from '../../events/open.js';
+import type { CardkeepForm } from '../../events/open.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import type { BannerView, CardkeepBanner } from './banner.js';
 import { enForms } from '../../i18n/en-forms.js';
@@ -18,6 +20,8 @@ export const enViews: SomeMessages = { ...enForms, ...enThanks };
 
 /** Where the views' outcomes go: made once per banner by {@link formHooks}. */
 export interface FormHooks {
+  /** Opens `form` (its code is here), announces it and gives it the focus. */
+  open: (form: CardkeepForm) => Promise<void>;
   /** A form saved the card (either form's `cardkeep-updated`). */
   updated: (event: CardkeepUpdatedEvent) => void;
   /** Back from the open `form` to the notice. */
@@ -88,6 +92,16 @@ export function formHooks(
 ): FormHooks {
   const root = host.renderRoot;
   return {
+    open: async (form) => {
+      const shown = show({ view: form });
+      host.dispatchEvent(new CardkeepOpenEvent(form));
+      await shown;
+      const opened = root.querySelector<ReactiveElement>(
+        form === 'expiry' ? 'cardkeep-expiry-form' : 'cardkeep-replace-card',
+      );
+      await opened?.updateComplete;
+      opened?.focus();
+    },
     updated: async (event) => {
       await show({
         view: 'done',

@@ -9,7 +9,6 @@ import { bannerFormsNow, loadBannerForms, loadExpiryForm, loadLazyParts } from '
 import { cardStatus } from '../../core/card-status.js';
 import { isCard } from '../../protocol/wire.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
-import { CardkeepOpenEvent } from '../../events/open.js';
 import type { CardkeepForm } from '../../events/open.js';
 import { CardkeepShownEvent } from '../../events/shown.js';
 import type { CardkeepNotice } from '../../events/shown.js';
@@ -186,24 +185,22 @@ export class CardkeepBanner extends CardkeepElement {
     if (this.hasUpdated && this.view === 'loading') void this.refresh();
   }
 
-  #open(form: CardkeepForm) {
-    this.view = form;
-    this.dispatchEvent(new CardkeepOpenEvent(form));
-  }
-
   /**
-   * Loads a form's code (`load`, which registers `tag`) and the banner's views of it; false
-   * when that failed (the notice says so). Once both are here a form opens at once, in the same
-   * task as the click.
+   * Opens `form` once its code (which registers the element) and the banner's views of it are
+   * here; the notice says so when they cannot be loaded. Once both are here a form opens at
+   * once, in the same task as the click.
    */
-  async #loadForm(tag: string, load: () => Promise<unknown>): Promise<boolean> {
+  async #openForm(form: CardkeepForm, load: () => Promise<unknown>) {
     this.#forms ??= bannerFormsNow();
-    if (!customElements.get(tag) || !this.#forms) {
+    if (
+      !customElements.get(`cardkeep-${form === 'expiry' ? 'expiry-form' : 'replace-card'}`) ||
+      !this.#forms
+    ) {
       const loaded = await this.#parts.run(async () => {
         const [forms] = await Promise.all([loadBannerForms(), load()]);
         this.#forms = forms;
       });
-      if (loaded?.status !== 'success') return false;
+      if (loaded?.status !== 'success') return;
     }
     this.#on ??= this.#forms!.formHooks(
       this,
@@ -213,27 +210,13 @@ export class CardkeepBanner extends CardkeepElement {
       },
       this.#onReplace,
     );
-    return true;
+    await this.#on.open(form);
   }
 
-  #onExpiry = async () => {
-    // The script tag paints the notice before the form's code is here (src/lazy.ts).
-    if (!(await this.#loadForm('cardkeep-expiry-form', loadExpiryForm))) return;
-    this.#open('expiry');
-    await this.updateComplete;
-    const form = this.renderRoot.querySelector('cardkeep-expiry-form');
-    await form?.updateComplete;
-    form?.focus();
-  };
+  // The script tag paints the notice before the forms' code is here (src/lazy.ts).
+  #onExpiry = () => this.#openForm('expiry', loadExpiryForm);
 
-  #onReplace = async () => {
-    if (!(await this.#loadForm('cardkeep-replace-card', loadLazyParts))) return;
-    this.#open('replace');
-    await this.updateComplete;
-    const replace = this.renderRoot.querySelector('cardkeep-replace-card');
-    await replace?.updateComplete;
-    replace?.focus();
-  };
+  #onReplace = () => this.#openForm('replace', loadLazyParts);
 
   #onDismiss = async () => {
     const card = this.card!;
