@@ -1,12 +1,14 @@
 // The banner once a shopper has opened a form: the expiry form or the replacement form inline,
-// and the thank-you after a save. The banner imports this with the form's own code (the script
-// tag ships it in the expiry form's chunk, which every fix loads: rollup.config.mjs), so the
-// notice paints without it.
+// the thank-you after a save, and what happens on the way out of them (where focus goes). The
+// banner imports this with the form's own code (the script tag ships it in the expiry form's
+// chunk, which every fix loads: rollup.config.mjs), so the notice paints without it.
 import { html } from 'lit';
-import type { TemplateResult } from 'lit';
+import type { ReactiveElement, TemplateResult } from 'lit';
 import type { CardkeepAdapter, CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import { CardkeepOpenEvent } from '../../events/open.js';
+import type { CardkeepForm } from '../../events/open.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
-import type { CardkeepBanner } from './banner.js';
+import type { BannerView, CardkeepBanner } from './banner.js';
 import { enForms } from '../../i18n/en-forms.js';
 import type { Messages, SomeMessages } from '../../i18n/messages.js';
 import { confirmation, enThanks, paymentSentence } from '../shared/confirmation.js';
@@ -16,16 +18,112 @@ import { isCard } from '../../protocol/wire.js';
 /** The English strings of these views (Cancel, the thank-you) come with them. */
 export const enViews: SomeMessages = { ...enForms, ...enThanks };
 
-/** Where the views' outcomes go: the banner's handlers, made once. */
+/** Where the views' outcomes go: made once per banner by {@link formHooks}. */
 export interface FormHooks {
+  /** Opens `form` (its code is here), announces it and gives it the focus. */
+  open: (form: CardkeepForm) => Promise<void>;
   /** A form saved the card (either form's `cardkeep-updated`). */
   updated: (event: CardkeepUpdatedEvent) => void;
-  /** Back to the notice. */
-  cancel: () => void;
+  /** Back from the open `form` to the notice. */
+  cancel: (form: 'expiry' | 'replace') => void;
   /** Opens the replacement form. */
   replace: () => void;
   /** Closes the thank-you. */
   close: () => void;
+}
+
+/** What the views change in the banner: its (private) reactive state. */
+export interface BannerState {
+  view: BannerView;
+  card?: CardSummary;
+  payment?: PaymentOutcome | undefined;
+  replaced?: boolean;
+}
+
+/** What a keyboard reaches with Tab (disabled and hidden controls are filtered out later). */
+const FOCUSABLE =
+  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
+
+/**
+ * Where focus goes when the banner closes and its focused control disappears: the element the
+ * merchant named (`focus-after-close`), else the first focusable element after the banner in
+ * its document (or shadow root), else the last one before it; never `<body>`, so that a
+ * keyboard user goes on from where the banner was.
+ */
+export function focusAfterClose(host: HTMLElement, named: string | HTMLElement | undefined): void {
+  const root = host.getRootNode() as Document | ShadowRoot;
+  const target = typeof named === 'string' ? root.getElementById(named.replace(/^#/, '')) : named;
+  if (target?.isConnected && (target.checkVisibility?.() ?? true)) {
+    // A heading or a region is a fine place to land: focusable by script, not by Tab.
+    if (!target.matches(FOCUSABLE) && !target.hasAttribute('tabindex')) target.tabIndex = -1;
+    target.focus();
+    if (target.matches(':focus, :focus-within')) return;
+  }
+  focusAround(host, root);
+}
+
+/** The first focusable element after `host` in `root`, else the last one before it. */
+function focusAround(host: HTMLElement, root: Document | ShadowRoot): void {
+  const candidates = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
+    (el) =>
+      !host.contains(el) &&
+      !(el as HTMLButtonElement).disabled &&
+      (el.checkVisibility?.() ?? el.offsetParent !== null),
+  );
+  const after = candidates.find(
+    (el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+  (
+    after ??
+    candidates.findLast((el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)
+  )?.focus();
+}
+
+/**
+ * The banner's handlers for its open forms and its thank-you: `show` sets its state and
+ * settles after the render, `replace` opens the replacement form. Focus follows each way out:
+ * Cancel back on the button that opened the form, a save on the thank-you, Close on to
+ * `focus-after-close` (or what follows the banner).
+ */
+export function formHooks(
+  host: CardkeepBanner,
+  show: (state: BannerState) => Promise<unknown>,
+  replace: () => void,
+): FormHooks {
+  const root = host.renderRoot;
+  return {
+    open: async (form) => {
+      const shown = show({ view: form });
+      host.dispatchEvent(new CardkeepOpenEvent(form));
+      await shown;
+      const opened = root.querySelector<ReactiveElement>(
+        form === 'expiry' ? 'cardkeep-expiry-form' : 'cardkeep-replace-card',
+      );
+      await opened?.updateComplete;
+      opened?.focus();
+    },
+    updated: async (event) => {
+      await show({
+        view: 'done',
+        card: event.card,
+        payment: event.payment,
+        // A new card (from either form's replacement) is thanked as one, not as a new date.
+        replaced: event
+          .composedPath()
+          .some((node) => (node as Element).localName === 'cardkeep-replace-card'),
+      });
+      root.querySelector<HTMLElement>('.done')?.focus();
+    },
+    cancel: async (form) => {
+      await show({ view: 'notice' });
+      root.querySelector<HTMLElement>(`[data-opens=${form}]`)?.focus();
+    },
+    replace,
+    close: async () => {
+      await show({ view: 'quiet' });
+      focusAfterClose(host, host.focusAfterClose);
+    },
+  };
 }
 
 /** What the views read of the banner itself: the public properties it hands the forms. */
@@ -49,6 +147,7 @@ export function formView(
   host: FormHost,
   on: FormHooks,
 ): TemplateResult {
+  const cancel = () => on.cancel(view);
   if (view === 'replace') {
     return html`<cardkeep-replace-card
       .fallbackUrl=${host.fallbackUrl}
@@ -57,7 +156,7 @@ export function formView(
       .messages=${host.messages}
       .now=${host.now}
       @cardkeep-updated=${on.updated}
-      @cancel=${on.cancel}
+      @cancel=${cancel}
       >${FORWARD}</cardkeep-replace-card
     >`;
   }
@@ -65,7 +164,7 @@ export function formView(
   const keydown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
     event.preventDefault();
-    on.cancel();
+    cancel();
   };
   return html`<div class="stack" @keydown=${keydown}>
     <cardkeep-expiry-form
@@ -78,7 +177,7 @@ export function formView(
       >${FORWARD}</cardkeep-expiry-form
     >
     <div part="actions" class="row">
-      <button part="button" @click=${on.cancel}>${t.cancel}</button>
+      <button part="button" @click=${cancel}>${t.cancel}</button>
       <button part="button" class="link" @click=${on.replace}>${t.useDifferentCard}</button>
     </div>
   </div>`;
