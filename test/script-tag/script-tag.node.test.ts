@@ -63,13 +63,16 @@ const page = (
   src: string,
   element: string,
   nonce: string,
-  { eager = false, twice = false } = {},
+  { eager = false, twice = false, dismissible = false } = {},
 ) => {
   const script = `<script src="${src}"${nonce ? ` nonce="${nonce}"` : ''}></script>`;
   // Pasted twice: once before the element, once after it.
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>shop</title>${twice ? script : ''}</head>
-<body><${element} id="banner" endpoint="/cardkeep"${eager ? ' eager' : ''}></${element}>
+<body><${element} id="banner" endpoint="/cardkeep"${eager ? ' eager' : ''}${
+    dismissible ? ' dismissible' : ''
+  }></${element}>
+<a id="after" href="#orders">Your orders</a>
 ${script}</body></html>`;
 };
 
@@ -125,7 +128,11 @@ before(async () => {
           src,
           url.searchParams.get('element') ?? 'cardkeep-banner',
           csp === 'nonce' ? 'n0nce' : '',
-          { eager: url.searchParams.has('eager'), twice: url.searchParams.has('twice') },
+          {
+            eager: url.searchParams.has('eager'),
+            twice: url.searchParams.has('twice'),
+            dismissible: url.searchParams.has('dismissible'),
+          },
         ),
       );
     }
@@ -308,6 +315,32 @@ describe('the script tag loads only what the page needs', () => {
       assert.deepEqual(
         scripts().map((p) => p.replace(/-[\w-]{8}\.min\.js$/, '')),
         ['/dist/cardkeep.min.js', '/dist/cardkeep-ui', '/dist/cardkeep-expiry-form'],
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('"Remind me later" by keyboard: the notice hides and focus moves on, with no more files', async () => {
+    backend(demoCustomer('expired', clock()));
+    const { tab, errors, close } = await open('/same.html?dismissible');
+    try {
+      await waitForText(tab, en.remindLater);
+      await tab.evaluate(
+        `document.getElementById('banner').shadowRoot.querySelector('button[part~=dismiss]').focus()`,
+      );
+      await tab.keyboard.press('Enter');
+      // Where focus goes comes with the notice: no form's chunk is fetched to move it, and
+      // a keyboard user is never left on <body>.
+      await tab.waitForFunction(`document.activeElement?.id === 'after'`, { timeout: 5000 });
+      assert.equal(
+        await tab.evaluate(`getComputedStyle(document.getElementById('banner')).display`),
+        'none',
+      );
+      assert.deepEqual(
+        scripts().map((p) => p.replace(/-[\w-]{8}\.min\.js$/, '')),
+        ['/dist/cardkeep.min.js', '/dist/cardkeep-ui'],
       );
       assert.deepEqual(errors, []);
     } finally {

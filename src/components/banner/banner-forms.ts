@@ -1,5 +1,6 @@
 // The banner once a shopper has opened a form: the expiry form or the replacement form inline,
-// the thank-you after a save, and what happens on the way out of them (where focus goes). The
+// the thank-you after a save, and what happens on the way out of them (where focus goes:
+// ./focus-after-close.ts, which the notice's "Remind me later" uses too). The
 // banner imports this with the form's own code (the script tag ships it in the expiry form's
 // chunk, which every fix loads: rollup.config.mjs), so the notice paints without it.
 import { html } from 'lit';
@@ -14,6 +15,7 @@ import type { Messages, SomeMessages } from '../../i18n/messages.js';
 import { confirmation, enThanks, paymentSentence } from '../shared/confirmation.js';
 import { describe } from '../shared/describe-card.js';
 import { isCard } from '../../protocol/wire.js';
+import { focusAfterClose } from './focus-after-close.js';
 
 /** The English strings of these views (Cancel, the thank-you) come with them. */
 export const enViews: SomeMessages = { ...enForms, ...enThanks };
@@ -38,45 +40,6 @@ export interface BannerState {
   card?: CardSummary;
   payment?: PaymentOutcome | undefined;
   replaced?: boolean;
-}
-
-/** What a keyboard reaches with Tab (disabled and hidden controls are filtered out later). */
-const FOCUSABLE =
-  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
-
-/**
- * Where focus goes when the banner closes and its focused control disappears: the element the
- * merchant named (`focus-after-close`), else the first focusable element after the banner in
- * its document (or shadow root), else the last one before it; never `<body>`, so that a
- * keyboard user goes on from where the banner was.
- */
-export function focusAfterClose(host: HTMLElement, named: string | HTMLElement | undefined): void {
-  const root = host.getRootNode() as Document | ShadowRoot;
-  const target = typeof named === 'string' ? root.getElementById(named.replace(/^#/, '')) : named;
-  if (target?.isConnected && (target.checkVisibility?.() ?? true)) {
-    // A heading or a region is a fine place to land: focusable by script, not by Tab.
-    if (!target.matches(FOCUSABLE) && !target.hasAttribute('tabindex')) target.tabIndex = -1;
-    target.focus();
-    if (target.matches(':focus, :focus-within')) return;
-  }
-  focusAround(host, root);
-}
-
-/** The first focusable element after `host` in `root`, else the last one before it. */
-function focusAround(host: HTMLElement, root: Document | ShadowRoot): void {
-  const candidates = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-    (el) =>
-      !host.contains(el) &&
-      !(el as HTMLButtonElement).disabled &&
-      (el.checkVisibility?.() ?? el.offsetParent !== null),
-  );
-  const after = candidates.find(
-    (el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING,
-  );
-  (
-    after ??
-    candidates.findLast((el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)
-  )?.focus();
 }
 
 /**

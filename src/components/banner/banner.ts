@@ -20,6 +20,7 @@ import { describe } from '../shared/describe-card.js';
 import { keepTogether } from '../shared/keep-together.js';
 import type * as Forms from './banner-forms.js';
 import { bannerStyles } from './banner.styles.js';
+import { focusAfterClose } from './focus-after-close.js';
 import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
 
@@ -228,10 +229,8 @@ export class CardkeepBanner extends CardkeepElement {
     }
     this.view = 'quiet';
     this.dispatchEvent(new CardkeepDismissedEvent(card.id, until));
-    // Where focus goes next comes with the forms' code (./banner-forms.ts): the banner hides
-    // and the snooze holds without it, offline too; focus moves on once it is here.
-    const [forms] = await Promise.all([loadBannerForms(), this.updateComplete]).catch(() => []);
-    forms?.focusAfterClose(this, this.focusAfterClose);
+    await this.updateComplete;
+    focusAfterClose(this, this.focusAfterClose);
   };
 
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
