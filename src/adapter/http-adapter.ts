@@ -3,7 +3,6 @@
 // need (the script tag paints a notice without it). What the server sent is checked here and in
 // ./read-card.ts (the card), since the browser trusts no answer's shape.
 import { abortError } from '../core/abort.js';
-import { sleep } from '../core/sleep.js';
 import { isCardkeepErrorCode } from '../core/error-codes.js';
 import { CardkeepError } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
@@ -96,11 +95,22 @@ function takeHandedOver(
   const response = peekHandedOver(key);
   if (!response) return undefined;
   dropHandedOver(key);
+  return abortable(response, signal);
+}
+
+/**
+ * Settles as `promise` does, or rejects with an AbortError as soon as `signal` aborts (at once if
+ * it has), as fetch would; `stop` then ends what `promise` waited for (a timer).
+ */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal, stop?: () => void): Promise<T> {
   return new Promise((resolve, reject) => {
-    const abort = () => reject(abortError());
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    response.then(resolve, reject);
+    const abort = () => {
+      stop?.();
+      reject(abortError());
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort);
+    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', abort));
   });
 }
 
@@ -216,7 +226,10 @@ export class HttpAdapter implements CardkeepAdapter {
           error.retryAfter !== undefined
             ? error.retryAfter * 1000
             : (o.retryDelay ?? 400) * (0.5 + Math.random());
-        await sleep(wait, signal);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await abortable(new Promise((resolve) => (timer = setTimeout(resolve, wait))), signal, () =>
+          clearTimeout(timer),
+        );
       }
     }
   }
