@@ -123,12 +123,6 @@ export function checkExpiry(month: number, year: number, now: Date = new Date())
   return { ok: true, month, year };
 }
 
-function clampCaret(caret: number | undefined, length: number): number {
-  // Anything but a number (a caller's null selectionStart included) means the end.
-  if (typeof caret !== 'number' || Number.isNaN(caret)) return length;
-  return Math.min(Math.max(Math.trunc(caret), 0), length);
-}
-
 /**
  * Formats an expiry field as the shopper types: digits become `MM / YY` (or `MM / YYYY`) and
  * the caret stays after the same digit. Autofill's `2030-01` becomes `01 / 30`; anything that
@@ -141,7 +135,11 @@ export function formatExpiryInput(
   options: FormatExpiryInputOptions = {},
 ): ExpiryInputState {
   const text = typeof raw === 'string' ? raw : '';
-  const at = clampCaret(caret, text.length);
+  // Anything but a number (a caller's null selectionStart included) means the end.
+  const at =
+    typeof caret === 'number' && !Number.isNaN(caret)
+      ? Math.min(Math.max(Math.trunc(caret), 0), text.length)
+      : text.length;
   // Dropping what we don't understand would change what the shopper meant ("Dec 2030" is not
   // "02 / 030"); left alone, it stays visible and parseExpiry says what is wrong with it.
   const asTyped: ExpiryInputState = { value: text, caret: at };
@@ -154,8 +152,9 @@ export function formatExpiryInput(
   }
 
   // One pass over the code points, each normalised on its own so that offsets into `text`
-  // stay known. Digits are kept and a run of separators becomes one ' ' token.
-  const tokens: string[] = [];
+  // stay known. Only the digits are kept, and whether a separator ended a one-digit month.
+  let digits = '';
+  let split = false;
   let leadingSeparator = false;
   let digitsBeforeCaret = 0;
   let afterDigitBeforeCaret = 0;
@@ -167,7 +166,7 @@ export function formatExpiryInput(
     if (FORMAT_CHAR.test(codePoint)) continue;
     for (const char of codePoint.normalize('NFKC')) {
       if (char >= '0' && char <= '9') {
-        tokens.push(char);
+        digits += char;
         afterLastDigit = offset;
         if (start < at) {
           digitsBeforeCaret += 1;
@@ -175,15 +174,14 @@ export function formatExpiryInput(
         }
       } else if (!SEPARATOR_CHAR.test(char)) {
         return asTyped;
-      } else if (tokens.length === 0) {
+      } else if (digits === '') {
         leadingSeparator ||= char.trim() !== '';
-      } else if (tokens[tokens.length - 1] !== ' ') {
-        tokens.push(' ');
+      } else if (digits.length === 1) {
+        split = true;
       }
     }
   }
-  const digits = tokens.filter((token) => token !== ' ').join('');
-  const [first, second] = tokens;
+  const first = digits[0];
   if (first === undefined) return { value: '', caret: 0 };
   // Text between the caret and the last digit before it, invisible characters aside.
   const beforeCaret = text.slice(afterDigitBeforeCaret, at).replace(FORMAT_CHARS, '');
@@ -194,13 +192,13 @@ export function formatExpiryInput(
     if (digits.length > 4) return asTyped;
     return {
       value: `${SEPARATOR}${digits}`,
-      caret: digitsBeforeCaret === 0 ? 0 : SEPARATOR.length + digitsBeforeCaret,
+      caret: digitsBeforeCaret && SEPARATOR.length + digitsBeforeCaret,
     };
   }
 
   // A second digit or a typed separator ends the month; a lone 0 or 1 may still grow.
-  const monthDigits = second !== undefined && second !== ' ' ? 2 : 1;
-  const closed = second !== undefined;
+  const closed = split || digits.length > 1;
+  const monthDigits = split || !closed ? 1 : 2;
   const year = digits.slice(monthDigits);
   if (year.length > 4) return asTyped;
 
