@@ -68,27 +68,6 @@ function fail(reason: ExpiryErrorReason): ExpiryResult {
   return { ok: false, reason };
 }
 
-function fullYear(digits: string): number {
-  return digits.length === 2 ? 2000 + Number(digits) : Number(digits);
-}
-
-// The month and year a normalised text spells, before any range check; null when it is not
-// shaped like an expiry at all.
-function readExpiry(text: string): { month: number; year: number } | null {
-  const monthFirst = MONTH_FIRST.exec(text) ?? MONTH_FIRST_COMPACT.exec(text);
-  if (monthFirst) return { month: Number(monthFirst[1]), year: fullYear(monthFirst[2]) };
-  const yearFirst = YEAR_FIRST.exec(text);
-  if (yearFirst) return { month: Number(yearFirst[2]), year: Number(yearFirst[1]) };
-  return null;
-}
-
-function partialMonthOutOfRange(text: string): boolean {
-  const partial = MONTH_FIRST_PARTIAL.exec(text);
-  if (!partial) return false;
-  const month = Number(partial[1] ?? partial[2]);
-  return month < 1 || month > 12;
-}
-
 /**
  * Reads a card expiry date as a shopper may write it (`12/30`, `1 / 2030`, `１２／３０`,
  * `2030-12`, …) and judges it against `now` in local time. Never throws: null and undefined
@@ -101,11 +80,19 @@ export function parseExpiry(input: unknown, now: Date = new Date()): ExpiryResul
   if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH) return fail('format');
   const text = normalizeExpiryText(input);
   if (text === '') return fail('empty');
-  const expiry = readExpiry(text);
+  const monthFirst = MONTH_FIRST.exec(text) ?? MONTH_FIRST_COMPACT.exec(text);
+  if (monthFirst) {
+    const [, month, year] = monthFirst;
+    // Two-digit years are 20YY.
+    return checkExpiry(Number(month), Number(year) + (year.length === 2 ? 2000 : 0), now);
+  }
+  const yearFirst = YEAR_FIRST.exec(text);
+  if (yearFirst) return checkExpiry(Number(yearFirst[2]), Number(yearFirst[1]), now);
   // An unfinished entry whose month can never be right ("13 /") is told about the month, the
   // part to fix, rather than the format; one whose month is fine is told how to finish it.
-  if (!expiry) return fail(partialMonthOutOfRange(text) ? 'month' : 'format');
-  return checkExpiry(expiry.month, expiry.year, now);
+  const partial = MONTH_FIRST_PARTIAL.exec(text);
+  const month = partial ? Number(partial[1] ?? partial[2]) : 1;
+  return fail(month < 1 || month > 12 ? 'month' : 'format');
 }
 
 /**
