@@ -203,16 +203,17 @@ export function formatExpiryInput(
   const showSeparator = year !== '' || (deleting ? closed && tail === SEPARATOR : closed || pad);
   const value = `${month}${showSeparator ? SEPARATOR : ''}${year}`;
 
-  const yearStart = month.length + SEPARATOR.length;
-  let position: number;
-  if (digitsBeforeCaret === 0) position = 0;
-  else if (digitsBeforeCaret <= monthDigits) position = (pad ? 1 : 0) + digitsBeforeCaret;
-  else position = yearStart + digitsBeforeCaret - monthDigits;
-  // At the end of the month, typing steps past the separator once the month is complete;
-  // deleting steps back before it unless the caret was past a whole one, so backspace over
-  // the separator moves the caret instead of being undone.
-  if (showSeparator && digitsBeforeCaret > 0 && position === month.length) {
-    if (deleting ? beforeCaret === SEPARATOR : complete) position = yearStart;
-  }
+  // The caret stays after the same digit: the padding zero and the separator shift it. At the
+  // end of the month, typing steps past the separator once the month is complete; deleting
+  // steps back before it unless the caret was past a whole one, so backspace over the
+  // separator moves the caret instead of being undone.
+  const pastSeparator =
+    digitsBeforeCaret > monthDigits ||
+    (digitsBeforeCaret === monthDigits &&
+      showSeparator &&
+      (deleting ? beforeCaret === SEPARATOR : complete));
+  const position =
+    digitsBeforeCaret &&
+    digitsBeforeCaret + month.length - monthDigits + (pastSeparator ? SEPARATOR.length : 0);
   return { value, caret: position };
 }
