@@ -168,24 +168,16 @@ export function formatExpiryInput(
       }
     }
   }
-  const first = digits[0];
-  if (first === undefined) return { value: '', caret: 0 };
+  if (digits === '') return { value: '', caret: 0 };
   // Text between the caret and the last digit before it, invisible characters aside.
   const beforeCaret = text.slice(afterDigitBeforeCaret, at).replace(FORMAT_CHARS, '');
 
-  if (leadingSeparator) {
-    // The shopper deleted the month of `1 / 30`: keep the year where it is rather than slide
-    // its digits into the month, so that typing a new month puts things right.
-    if (digits.length > 4) return asTyped;
-    return {
-      value: `${SEPARATOR}${digits}`,
-      caret: digitsBeforeCaret && SEPARATOR.length + digitsBeforeCaret,
-    };
-  }
-
-  // A second digit or a typed separator ends the month; a lone 0 or 1 may still grow.
+  // A second digit or a typed separator ends the month; a lone 0 or 1 may still grow. After a
+  // leading separator there is no month: the shopper deleted the month of `1 / 30`, and the
+  // year stays where it is rather than slide its digits into the month, so that typing a new
+  // month puts things right.
   const closed = split || digits.length > 1;
-  const monthDigits = split || !closed ? 1 : 2;
+  const monthDigits = leadingSeparator ? 0 : split || !closed ? 1 : 2;
   const year = digits.slice(monthDigits);
   if (year.length > 4) return asTyped;
 
@@ -194,8 +186,8 @@ export function formatExpiryInput(
   // caret sits right after it: the shopper is fixing the month of `1 / 30` and may type on.
   // While deleting nothing is added back, or backspace would fight the shopper.
   const editingMonth = digitsBeforeCaret === 1 && beforeCaret === '';
-  const pad = !deleting && monthDigits === 1 && (first >= '2' || (closed && !editingMonth));
-  const month = pad ? `0${first}` : digits.slice(0, monthDigits);
+  const pad = !deleting && monthDigits === 1 && (digits >= '2' || (closed && !editingMonth));
+  const month = (pad ? '0' : '') + digits.slice(0, monthDigits);
   const complete = monthDigits === 2 || pad;
   // When deleting, a trailing separator survives only while it is whole: backspace right after
   // `12 / ` removes the separator instead of having it put back.
