@@ -49,31 +49,29 @@ const MAX_AUTO_WAIT_MS = 5000;
 const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
 
 function readUpdate(v: unknown): UpdateResult | undefined {
-  const card = obj(v) ? readCard(v.card) : undefined;
-  if (!card || !obj(v)) return undefined;
-  const { action, payment } = v;
-  const result: UpdateResult = card;
-  if (action != null) {
-    if (!obj(action) || action.type !== 'authenticate') return undefined;
-    if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
-    const { clientSecret, publishableKey, intent } = action;
+  if (!obj(v)) return undefined;
+  const result: UpdateResult | undefined = readCard(v.card);
+  const { action: a, payment: p } = v;
+  if (!result) return undefined;
+  if (a != null) {
+    if (!obj(a) || a.type !== 'authenticate' || !str(a.clientSecret) || !str(a.publishableKey)) {
+      return undefined;
+    }
     // Any other intent is a SetupIntent's (the default); the loader checks the secret's kind.
     result.action = {
       type: 'authenticate',
-      clientSecret,
-      publishableKey,
-      ...(intent === 'payment' ? { intent } : {}),
+      clientSecret: a.clientSecret,
+      publishableKey: a.publishableKey,
+      ...(a.intent === 'payment' ? { intent: 'payment' } : {}),
     };
   }
-  if (payment != null) {
-    if (!obj(payment) || !PAYMENT_STATUS.test(payment.status as string)) {
-      return undefined;
-    }
+  if (p != null) {
+    if (!obj(p) || !PAYMENT_STATUS.test(p.status as string)) return undefined;
     result.payment = {
-      status: payment.status as PaymentOutcome['status'],
-      ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
-      ...(str(payment.currency) ? { currency: payment.currency } : {}),
-      ...(str(payment.description) ? { description: shown(payment.description, 200) } : {}),
+      status: p.status as PaymentOutcome['status'],
+      ...(typeof p.amount === 'number' ? { amount: p.amount } : {}),
+      ...(str(p.currency) ? { currency: p.currency } : {}),
+      ...(str(p.description) ? { description: shown(p.description, 200) } : {}),
     };
   }
   return result;
