@@ -242,13 +242,6 @@ export class HttpAdapter implements CardkeepAdapter {
     const forward = () => controller.abort();
     signal?.addEventListener('abort', forward);
     const timer = setTimeout(forward, this.#options.timeout ?? 10_000);
-    // fetch and body reading fail with TypeError/DOMException; name what really happened.
-    const failure = (cause: unknown) => {
-      if (signal?.aborted) return abortError();
-      return controller.signal.aborted
-        ? new CardkeepError('timeout', `No answer from ${url} in time.`, { cause })
-        : new CardkeepError('network', `Could not reach ${url}.`, { cause });
-    };
     try {
       let answer: HandedOver;
       try {
@@ -267,8 +260,12 @@ export class HttpAdapter implements CardkeepAdapter {
             text: await response.text(),
           };
         }
-      } catch (error) {
-        throw failure(error);
+      } catch (cause) {
+        // fetch and body reading fail with TypeError/DOMException; name what really happened.
+        if (signal?.aborted) throw abortError();
+        throw controller.signal.aborted
+          ? new CardkeepError('timeout', `No answer from ${url} in time.`, { cause })
+          : new CardkeepError('network', `Could not reach ${url}.`, { cause });
       }
       const { status, headers, text } = answer;
       let data: unknown;
