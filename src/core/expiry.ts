@@ -54,7 +54,6 @@ const YEAR_FIRST = /^([0-9]{4}) ?[/-] ?([0-9]{1,2})$/;
 const MONTH_FIRST_PARTIAL = /^(?:([0-9]{2})|([0-9]{1,2}) ?[/.\- ] ?(?:[0-9]|2[0-9]{2})?)$/;
 
 const FORMAT_CHARS = /\p{Cf}/gu;
-const FORMAT_CHAR = /^\p{Cf}$/u;
 const SEPARATOR_CHAR = /^[/.\-\s]$/u;
 
 /** The text parseExpiry reads: NFKC, no Unicode format characters, one space per run, trimmed. */
@@ -150,8 +149,8 @@ export function formatExpiryInput(
   for (const codePoint of text) {
     const start = offset;
     offset += codePoint.length;
-    if (FORMAT_CHAR.test(codePoint)) continue;
-    for (const char of codePoint.normalize('NFKC')) {
+    // A format character (zero-width space, bidi mark) leaves nothing to read.
+    for (const char of codePoint.replace(FORMAT_CHARS, '').normalize('NFKC')) {
       if (char >= '0' && char <= '9') {
         digits += char;
         afterLastDigit = offset;
