@@ -2,7 +2,7 @@
 // here under its tag) and the Stripe.js helpers used by it and by 3-D Secure.
 import { CardkeepReplaceCard } from './components/replace-card/replace-card.js';
 import { defineOnce } from './components/shared/define-once.js';
-import { addMessages } from './i18n/locales.js';
+import { addMessages } from './i18n/add-messages.js';
 import { lateMessages } from './i18n/late-messages.js';
 
 export { CardkeepReplaceCard };

@@ -5,7 +5,8 @@ import { en } from './en.js';
 import { ja as jaLoaded } from './ja.js';
 import { lateMessages } from './late-messages.js';
 import { errorText } from './error-text.js';
-import { cardLabel, greetingNameFor, mergeMessages } from './messages.js';
+import { cardLabel, greetingNameFor } from './messages.js';
+import { mergeMessages } from './merge-messages.js';
 import type { Locale, MessageOverrides, Messages } from './messages.js';
 
 /** Japanese messages, complete (the elements load the 3-D Secure payment steps' with Stripe.js's helpers). */

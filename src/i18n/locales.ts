@@ -10,24 +10,12 @@ import type { Locale, SomeMessages } from './messages.js';
 /** A language's messages, perhaps without the forms' (see the element base). */
 type Loaded = SomeMessages;
 
-const loaded: Partial<Record<Locale, Loaded>> = { en: enCore };
+/** The languages in memory (shared with ./add-messages.ts, which adds to them). */
+export const loaded: Partial<Record<Locale, Loaded>> = { en: enCore };
 const pending: Partial<Record<Locale, Promise<Loaded>>> = {};
 
-/** Strings that travel with a lazily loaded part, per language (see addMessages). */
-const extras: Partial<Record<Locale, Loaded>> = {};
-
-/**
- * Adds strings that travel with a lazily loaded part (the 3-D Secure payment steps,
- * ./late-messages.ts) to each language, now or when it loads, so every element has them
- * from its next render.
- */
-export function addMessages(part: Record<Locale, Loaded>): void {
-  for (const locale of ['en', 'ja'] as const) {
-    extras[locale] = { ...extras[locale], ...part[locale] };
-    const have = loaded[locale];
-    if (have) loaded[locale] = { ...have, ...(have.locale === locale ? part[locale] : part.en) };
-  }
-}
+/** Strings that travel with a lazily loaded part, per language (./add-messages.ts). */
+export const extras: Partial<Record<Locale, Loaded>> = {};
 
 /**
  * The messages of `locale` if they are in memory. English stands in for a language whose

@@ -10,7 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { en } from '../../src/i18n/en.js';
-import { mergeMessages } from '../../src/i18n/messages.js';
+import { mergeMessages } from '../../src/i18n/merge-messages.js';
 import type { MessageOverrides } from '../../src/i18n/messages.js';
 
 const read = (path: string) => readFileSync(path, 'utf8');

@@ -63,13 +63,16 @@ const page = (
   src: string,
   element: string,
   nonce: string,
-  { eager = false, twice = false } = {},
+  { eager = false, twice = false, dismissible = false } = {},
 ) => {
   const script = `<script src="${src}"${nonce ? ` nonce="${nonce}"` : ''}></script>`;
   // Pasted twice: once before the element, once after it.
   return `<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><title>shop</title>${twice ? script : ''}</head>
-<body><${element} id="banner" endpoint="/cardkeep"${eager ? ' eager' : ''}></${element}>
+<body><${element} id="banner" endpoint="/cardkeep"${eager ? ' eager' : ''}${
+    dismissible ? ' dismissible' : ''
+  }></${element}>
+<a id="after" href="#orders">Your orders</a>
 ${script}</body></html>`;
 };
 
@@ -106,9 +109,13 @@ before(async () => {
     if (/^\/dist\/cardkeep-ui-/.test(url.pathname)) holdCard?.seen();
     if (url.pathname.startsWith('/cardkeep/')) return listener(req, res);
     const lang = url.searchParams.get('lang') ?? 'en';
-    if (url.pathname === '/same.html' || url.pathname === '/cdn.html') {
+    if (['/same.html', '/cdn.html', '/served.html'].includes(url.pathname)) {
+      // `/served.html`: the script tag as the reference server's handler serves it.
       const src =
-        url.pathname === '/cdn.html' ? `${cdn}/dist/cardkeep.min.js` : '/dist/cardkeep.min.js';
+        {
+          '/cdn.html': `${cdn}/dist/cardkeep.min.js`,
+          '/served.html': '/cardkeep/cardkeep.min.js',
+        }[url.pathname] ?? '/dist/cardkeep.min.js';
       const csp = url.searchParams.get('csp');
       res.writeHead(200, {
         'content-type': 'text/html; charset=utf-8',
@@ -121,7 +128,11 @@ before(async () => {
           src,
           url.searchParams.get('element') ?? 'cardkeep-banner',
           csp === 'nonce' ? 'n0nce' : '',
-          { eager: url.searchParams.has('eager'), twice: url.searchParams.has('twice') },
+          {
+            eager: url.searchParams.has('eager'),
+            twice: url.searchParams.has('twice'),
+            dismissible: url.searchParams.has('dismissible'),
+          },
         ),
       );
     }
@@ -164,12 +175,13 @@ const BANNER_TEXT = `document.getElementById('banner')?.shadowRoot?.textContent 
 
 /**
  * Opens a page with a fresh cache; records every heading text the banner ever shows (a flash of
- * the wrong language would be caught) and the console's errors.
+ * the wrong language would be caught) and the console's errors. `prepare` runs on the tab first.
  */
-async function open(path: string) {
+async function open(path: string, prepare?: (tab: Page) => Promise<void>) {
   seen = [];
   const context = await browser.createBrowserContext();
   const tab = await context.newPage();
+  await prepare?.(tab);
   const errors: string[] = [];
   tab.on('console', (message) => {
     if (message.type() === 'error') errors.push(message.text());
@@ -310,6 +322,32 @@ describe('the script tag loads only what the page needs', () => {
     }
   });
 
+  it('"Remind me later" by keyboard: the notice hides and focus moves on, with no more files', async () => {
+    backend(demoCustomer('expired', clock()));
+    const { tab, errors, close } = await open('/same.html?dismissible');
+    try {
+      await waitForText(tab, en.remindLater);
+      await tab.evaluate(
+        `document.getElementById('banner').shadowRoot.querySelector('button[part~=dismiss]').focus()`,
+      );
+      await tab.keyboard.press('Enter');
+      // Where focus goes comes with the notice: no form's chunk is fetched to move it, and
+      // a keyboard user is never left on <body>.
+      await tab.waitForFunction(`document.activeElement?.id === 'after'`, { timeout: 5000 });
+      assert.equal(
+        await tab.evaluate(`getComputedStyle(document.getElementById('banner')).display`),
+        'none',
+      );
+      assert.deepEqual(
+        scripts().map((p) => p.replace(/-[\w-]{8}\.min\.js$/, '')),
+        ['/dist/cardkeep.min.js', '/dist/cardkeep-ui'],
+      );
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   it('eager: the elements are fetched alongside the card, not after its answer; pasted twice, it works once', async () => {
     backend(demoCustomer('expired', clock()));
     let seenUi = () => {};
@@ -377,6 +415,42 @@ describe('the script tag loads only what the page needs', () => {
       await waitForText(tab, ja.expiredTitle);
       assert.ok(scripts().some((p) => /cardkeep-ja-/.test(p)));
       assert.deepEqual(await titles(tab), [ja.expiredTitle]);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  it('served by cardkeep/server: no map comment in the files; developer tools find each map by its SourceMap header', async () => {
+    backend(demoCustomer('expired', clock()));
+    // What DevTools learns of each script as it is parsed: its URL and the source map it names.
+    const parsed = new Map<string, string>();
+    const { tab, errors, close } = await open('/served.html', async (tab) => {
+      const devtools = await tab.createCDPSession();
+      devtools.on('Debugger.scriptParsed', ({ url, sourceMapURL }) => {
+        if (/\/cardkeep\/cardkeep[\w.-]*\.js$/.test(url)) parsed.set(url, sourceMapURL ?? '');
+      });
+      await devtools.send('Debugger.enable');
+    });
+    try {
+      await waitForText(tab, en.expiredTitle);
+      assert.deepEqual(
+        [...parsed.keys()]
+          .map((url) => url.replace(/^.*\//, '').replace(/-[\w-]{8}\.min/, ''))
+          .sort(),
+        ['cardkeep-ui.js', 'cardkeep.min.js'],
+      );
+      for (const [url, sourceMapURL] of parsed) {
+        assert.match(sourceMapURL, /\.min\.js\.map$/, `${url} names its map`);
+        assert.doesNotMatch(await (await fetch(url)).text(), /sourceMappingURL/);
+        const map = await fetch(new URL(sourceMapURL, url));
+        assert.equal(map.status, 200, `${sourceMapURL} is served`);
+        const { sources } = (await map.json()) as { sources: string[] };
+        assert.ok(
+          sources.some((source) => /src\/[\w/-]+\.ts$/.test(source)),
+          sources.join(),
+        );
+      }
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -1,29 +1,90 @@
 // The banner once a shopper has opened a form: the expiry form or the replacement form inline,
-// and the thank-you after a save. The banner imports this with the form's own code (the script
-// tag ships it in the expiry form's chunk, which every fix loads: rollup.config.mjs), so the
-// notice paints without it.
+// the thank-you after a save, and what happens on the way out of them (where focus goes:
+// ./focus-after-close.ts, which the notice's "Remind me later" uses too). The
+// banner imports this with the form's own code (the script tag ships it in the expiry form's
+// chunk, which every fix loads: rollup.config.mjs), so the notice paints without it.
 import { html } from 'lit';
-import type { TemplateResult } from 'lit';
+import type { ReactiveElement, TemplateResult } from 'lit';
 import type { CardkeepAdapter, CardSummary, PaymentOutcome } from '../../adapter/types.js';
+import { CardkeepOpenEvent } from '../../events/open.js';
+import type { CardkeepForm } from '../../events/open.js';
 import type { CardkeepUpdatedEvent } from '../../events/updated.js';
-import type { CardkeepBanner } from './banner.js';
+import type { BannerView, CardkeepBanner } from './banner.js';
 import { enForms } from '../../i18n/en-forms.js';
 import type { Messages, SomeMessages } from '../../i18n/messages.js';
 import { confirmation, enThanks, thanksText } from '../shared/confirmation.js';
+import { focusAfterClose } from './focus-after-close.js';
 
 /** The English strings of these views (Cancel, the thank-you) come with them. */
 export const enViews: SomeMessages = { ...enForms, ...enThanks };
 
-/** Where the views' outcomes go: the banner's handlers, made once. */
+/** Where the views' outcomes go: made once per banner by {@link formHooks}. */
 export interface FormHooks {
+  /** Opens `form` (its code is here), announces it and gives it the focus. */
+  open: (form: CardkeepForm) => Promise<void>;
   /** A form saved the card (either form's `cardkeep-updated`). */
   updated: (event: CardkeepUpdatedEvent) => void;
-  /** Back to the notice. */
-  cancel: () => void;
+  /** Back from the open `form` to the notice. */
+  cancel: (form: 'expiry' | 'replace') => void;
   /** Opens the replacement form. */
   replace: () => void;
   /** Closes the thank-you. */
   close: () => void;
+}
+
+/** What the views change in the banner: its (private) reactive state. */
+export interface BannerState {
+  view: BannerView;
+  card?: CardSummary;
+  payment?: PaymentOutcome | undefined;
+  replaced?: boolean;
+}
+
+/**
+ * The banner's handlers for its open forms and its thank-you: `show` sets its state and
+ * settles after the render, `replace` opens the replacement form. Focus follows each way out:
+ * Cancel back on the button that opened the form, a save on the thank-you, Close on to
+ * `focus-after-close` (or what follows the banner).
+ */
+export function formHooks(
+  host: CardkeepBanner,
+  show: (state: BannerState) => Promise<unknown>,
+  replace: () => void,
+): FormHooks {
+  const root = host.renderRoot;
+  return {
+    open: async (form) => {
+      const shown = show({ view: form });
+      host.dispatchEvent(new CardkeepOpenEvent(form));
+      await shown;
+      const opened = root.querySelector<ReactiveElement>(
+        form === 'expiry' ? 'cardkeep-expiry-form' : 'cardkeep-replace-card',
+      );
+      await opened?.updateComplete;
+      opened?.focus();
+    },
+    updated: async (event) => {
+      await show({
+        view: 'done',
+        card: event.card,
+        payment: event.payment,
+        // A new card (from either form's replacement) is thanked as one, not as a new date.
+        replaced: event
+          .composedPath()
+          .some((node) => (node as Element).localName === 'cardkeep-replace-card'),
+      });
+      root.querySelector<HTMLElement>('.done')?.focus();
+    },
+    cancel: async (form) => {
+      await show({ view: 'notice' });
+      root.querySelector<HTMLElement>(`[data-opens=${form}]`)?.focus();
+    },
+    replace,
+    close: async () => {
+      await show({ view: 'quiet' });
+      focusAfterClose(host, host.focusAfterClose);
+    },
+  };
 }
 
 /** What the views read of the banner itself: the public properties it hands the forms. */
@@ -47,6 +108,7 @@ export function formView(
   host: FormHost,
   on: FormHooks,
 ): TemplateResult {
+  const cancel = () => on.cancel(view);
   if (view === 'replace') {
     return html`<cardkeep-replace-card
       .fallbackUrl=${host.fallbackUrl}
@@ -55,7 +117,7 @@ export function formView(
       .messages=${host.messages}
       .now=${host.now}
       @cardkeep-updated=${on.updated}
-      @cancel=${on.cancel}
+      @cancel=${cancel}
       >${FORWARD}</cardkeep-replace-card
     >`;
   }
@@ -63,7 +125,7 @@ export function formView(
   const keydown = (event: KeyboardEvent) => {
     if (event.key !== 'Escape' || event.isComposing || event.defaultPrevented) return;
     event.preventDefault();
-    on.cancel();
+    cancel();
   };
   return html`<div class="stack" @keydown=${keydown}>
     <cardkeep-expiry-form
@@ -76,7 +138,7 @@ export function formView(
       >${FORWARD}</cardkeep-expiry-form
     >
     <div part="actions" class="row">
-      <button part="button" @click=${on.cancel}>${t.cancel}</button>
+      <button part="button" @click=${cancel}>${t.cancel}</button>
       <button part="button" class="link" @click=${on.replace}>${t.useDifferentCard}</button>
     </div>
   </div>`;

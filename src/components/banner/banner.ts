@@ -9,11 +9,9 @@ import { bannerFormsNow, loadBannerForms, loadExpiryForm, loadLazyParts } from '
 import { cardStatus } from '../../core/card-status.js';
 import { isCard } from '../../protocol/wire.js';
 import { CardkeepDismissedEvent } from '../../events/dismissed.js';
-import { CardkeepOpenEvent } from '../../events/open.js';
 import type { CardkeepForm } from '../../events/open.js';
 import { CardkeepShownEvent } from '../../events/shown.js';
 import type { CardkeepNotice } from '../../events/shown.js';
-import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { AsyncController } from '../shared/async-controller.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { CardkeepElement, langOf } from '../shared/cardkeep-element.js';
@@ -22,6 +20,7 @@ import { describe } from '../shared/describe-card.js';
 import { keepTogether } from '../shared/keep-together.js';
 import type * as Forms from './banner-forms.js';
 import { bannerStyles } from './banner.styles.js';
+import { focusAfterClose } from './focus-after-close.js';
 import type * as LinkNotices from './link-notice.js';
 import type { LinkNotice } from './link-notice.js';
 
@@ -41,45 +40,6 @@ const LINK_WARN_DAYS = 62;
 const BACKEND_KEYS = ['adapter', 'endpoint', 'token', 'credentials', 'csrfHeader', 'csrfToken'];
 
 const snoozeKey = (cardId: string) => `cardkeep:snooze:${cardId}`;
-
-/** What a keyboard reaches with Tab (disabled and hidden controls are filtered out later). */
-const FOCUSABLE =
-  'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]:not([tabindex="-1"])';
-
-/**
- * Where focus goes when the banner closes and its focused control disappears: the element the
- * merchant named (`focus-after-close`), else the first focusable element after the banner in
- * its document (or shadow root), else the last one before it; never `<body>`, so that a
- * keyboard user goes on from where the banner was.
- */
-function focusAfterClose(host: HTMLElement, named: string | HTMLElement | undefined): void {
-  const root = host.getRootNode() as Document | ShadowRoot;
-  const target = typeof named === 'string' ? root.getElementById(named.replace(/^#/, '')) : named;
-  if (target?.isConnected && (target.checkVisibility?.() ?? true)) {
-    // A heading or a region is a fine place to land: focusable by script, not by Tab.
-    if (!target.matches(FOCUSABLE) && !target.hasAttribute('tabindex')) target.tabIndex = -1;
-    target.focus();
-    if (target.matches(':focus, :focus-within')) return;
-  }
-  focusAround(host, root);
-}
-
-/** The first focusable element after `host` in `root`, else the last one before it. */
-function focusAround(host: HTMLElement, root: Document | ShadowRoot): void {
-  const candidates = [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter(
-    (el) =>
-      !host.contains(el) &&
-      !(el as HTMLButtonElement).disabled &&
-      (el.checkVisibility?.() ?? el.offsetParent !== null),
-  );
-  const after = candidates.find(
-    (el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING,
-  );
-  (
-    after ??
-    candidates.findLast((el) => host.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING)
-  )?.focus();
-}
 
 /** When the snooze on `cardId` ends (ms since the epoch); 0 when none or storage is off. */
 function snoozedUntil(cardId: string): number {
@@ -208,10 +168,12 @@ export class CardkeepBanner extends CardkeepElement {
   /** The dead-link and wallet notices (./link-notice.ts), loaded once a page needs them. */
   #extra: typeof LinkNotices | undefined;
   /**
-   * The open forms' views and the thank-you (./banner-forms.ts), loaded with the forms' code:
-   * the notice paints without them.
+   * The open forms' views, the thank-you and the ways out of them (./banner-forms.ts), loaded
+   * with the forms' code: the notice paints without them.
    */
   #forms: typeof Forms | undefined;
+  /** The handlers those views call, made once the forms' code is here. */
+  #on: Forms.FormHooks | undefined;
 
   /** The English strings of an open form's views and of the thank-you come with them. */
   protected override ownMessagesNow() {
@@ -224,52 +186,38 @@ export class CardkeepBanner extends CardkeepElement {
     if (this.hasUpdated && this.view === 'loading') void this.refresh();
   }
 
-  #open(form: CardkeepForm) {
-    this.view = form;
-    this.dispatchEvent(new CardkeepOpenEvent(form));
-  }
-
   /**
-   * Loads a form's code (`load`, which registers `tag`) and the banner's views of it; false
-   * when that failed (the notice says so). Once both are here a form opens at once, in the same
-   * task as the click.
+   * Opens `form` once its code (which registers the element) and the banner's views of it are
+   * here; the notice says so when they cannot be loaded. Once both are here a form opens at
+   * once, in the same task as the click.
    */
-  async #loadForm(tag: string, load: () => Promise<unknown>): Promise<boolean> {
+  async #openForm(form: CardkeepForm, load: () => Promise<unknown>) {
     this.#forms ??= bannerFormsNow();
-    if (customElements.get(tag) && this.#forms) return true;
-    const loaded = await this.#parts.run(async () => {
-      const [forms] = await Promise.all([loadBannerForms(), load()]);
-      this.#forms = forms;
-    });
-    return loaded?.status === 'success';
+    if (
+      !customElements.get(`cardkeep-${form === 'expiry' ? 'expiry-form' : 'replace-card'}`) ||
+      !this.#forms
+    ) {
+      const loaded = await this.#parts.run(async () => {
+        const [forms] = await Promise.all([loadBannerForms(), load()]);
+        this.#forms = forms;
+      });
+      if (loaded?.status !== 'success') return;
+    }
+    this.#on ??= this.#forms!.formHooks(
+      this,
+      (state) => {
+        Object.assign(this, state);
+        return this.updateComplete;
+      },
+      this.#onReplace,
+    );
+    await this.#on.open(form);
   }
 
-  #onExpiry = async () => {
-    // The script tag paints the notice before the form's code is here (src/lazy.ts).
-    if (!(await this.#loadForm('cardkeep-expiry-form', loadExpiryForm))) return;
-    this.#open('expiry');
-    await this.updateComplete;
-    const form = this.renderRoot.querySelector('cardkeep-expiry-form');
-    await form?.updateComplete;
-    form?.focus();
-  };
+  // The script tag paints the notice before the forms' code is here (src/lazy.ts).
+  #onExpiry = () => this.#openForm('expiry', loadExpiryForm);
 
-  #onReplace = async () => {
-    if (!(await this.#loadForm('cardkeep-replace-card', loadLazyParts))) return;
-    this.#open('replace');
-    await this.updateComplete;
-    const replace = this.renderRoot.querySelector('cardkeep-replace-card');
-    await replace?.updateComplete;
-    replace?.focus();
-  };
-
-  /** Back from either form to the notice, focus on the button that opened it. */
-  #onCancel = async () => {
-    const form = this.view;
-    this.view = 'notice';
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[data-opens=${form}]`)?.focus();
-  };
+  #onReplace = () => this.#openForm('replace', loadLazyParts);
 
   #onDismiss = async () => {
     const card = this.card!;
@@ -283,32 +231,6 @@ export class CardkeepBanner extends CardkeepElement {
     this.dispatchEvent(new CardkeepDismissedEvent(card.id, until));
     await this.updateComplete;
     focusAfterClose(this, this.focusAfterClose);
-  };
-
-  #onUpdated = async (event: CardkeepUpdatedEvent) => {
-    // A new card (from either form's replacement) is thanked as one, not as a new date.
-    this.replaced = event
-      .composedPath()
-      .some((node) => (node as Element).localName === 'cardkeep-replace-card');
-    this.card = event.card;
-    this.payment = event.payment;
-    this.view = 'done';
-    await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>('.done')?.focus();
-  };
-
-  #onClose = async () => {
-    this.view = 'quiet';
-    await this.updateComplete;
-    focusAfterClose(this, this.focusAfterClose);
-  };
-
-  /** The handlers the open forms' views and the thank-you call (./banner-forms.ts). */
-  #on: Forms.FormHooks = {
-    updated: this.#onUpdated,
-    cancel: this.#onCancel,
-    replace: this.#onReplace,
-    close: this.#onClose,
   };
 
   /** Loads the card again and decides afresh what to show (e.g. after a checkout failed). */
@@ -402,7 +324,7 @@ export class CardkeepBanner extends CardkeepElement {
 
   #renderBody(card: CardSummary) {
     const { t, view } = this;
-    if ((view === 'expiry' || view === 'replace') && this.#forms) {
+    if ((view === 'expiry' || view === 'replace') && this.#forms && this.#on) {
       return this.#forms.formView(view, t, card, this.backend, this, this.#on);
     }
     // A wallet card's expiry is the wallet's, and another method (Link…) has none (issue 16):
@@ -442,6 +364,7 @@ export class CardkeepBanner extends CardkeepElement {
     // fills it, which is what makes screen readers announce the outcome.
     const done =
       view === 'done' &&
+      this.#on &&
       this.#forms?.doneView(this.t, card, this.payment, this.replaced, this.now(), this.#on);
     return html`${done ? done[0] : this.#renderNotice(card)}
       <div class="visually-hidden" role="status">${done ? done[1] : nothing}</div>`;

@@ -5,8 +5,16 @@ import { css } from 'lit';
  * apart (the label and its hint closer); the live regions under the field (the entry's error,
  * "Saving…") are always in the page but leave the flow while empty, so the space under Save is
  * the same in every state and the next block starts one stack gap below whatever shows last.
+ * A busy or disabled button is styled here, not in the base sheet: the banner's notice has none.
  */
 export const expiryFormStyles = css`
+  button[aria-busy='true'] {
+    cursor: progress;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
+  }
   label {
     display: block;
     font-weight: 600;

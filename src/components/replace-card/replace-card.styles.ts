@@ -1,9 +1,16 @@
 import { css } from 'lit';
 
-/** Styles of `<cardkeep-replace-card>`, over the shared base sheet. */
+/**
+ * Styles of `<cardkeep-replace-card>`, over the shared base sheet (a disabled button is styled
+ * here, not there: the banner's notice has none).
+ */
 export const replaceCardStyles = css`
   [hidden] {
     display: none !important;
+  }
+  button:disabled {
+    cursor: default;
+    opacity: 0.6;
   }
   /* Busy is said by aria-busy and the status line; fading the button would fail contrast. */
   button[aria-busy='true'] {

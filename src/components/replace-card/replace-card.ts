@@ -9,7 +9,7 @@ import { CardkeepError } from '../../core/errors.js';
 import { CardkeepUpdatedEvent } from '../../events/updated.js';
 import { enForms } from '../../i18n/en-forms.js';
 import { enReplace } from '../../i18n/en-replace.js';
-import { addMessages } from '../../i18n/locales.js';
+import { addMessages } from '../../i18n/add-messages.js';
 import { lateMessages } from '../../i18n/late-messages.js';
 import type { Messages } from '../../i18n/messages.js';
 import { errorText } from '../../i18n/error-text.js';

@@ -9,6 +9,7 @@ import { css } from 'lit';
  * A page rule on the host element beats `:host`, though, even a plain `all: unset` (some CSS
  * resets do that to every element), and the page's text properties then reach us. Only this
  * sheet styles our top-level elements, so `:host > *` sets the ones readability needs again.
+ * A busy or disabled button is the forms' alone: those rules travel with them.
  * (Comments inside the css`` template would ship in the bundle, so they stay out here.)
  */
 export const baseStyles = css`
@@ -89,13 +90,6 @@ export const baseStyles = css`
     text-decoration: underline;
     font-weight: 400;
     padding-inline: 0.5em;
-  }
-  button[aria-busy='true'] {
-    cursor: progress;
-  }
-  button:disabled {
-    cursor: default;
-    opacity: 0.6;
   }
   .row {
     display: flex;

@@ -9,7 +9,7 @@ import type { CardkeepError } from '../../core/errors.js';
 import { CardkeepErrorEvent } from '../../events/error.js';
 import { enCore } from '../../i18n/en-core.js';
 import { loadLocale, messagesFor } from '../../i18n/locales.js';
-import { mergeMessages } from '../../i18n/messages.js';
+import type { mergeMessages as MergeMessages } from '../../i18n/merge-messages.js';
 import { usePageFont } from './page-font.js';
 import type { MessageOverrides, Messages, SomeMessages } from '../../i18n/messages.js';
 
@@ -43,6 +43,20 @@ const jsonConverter = {
     }
   },
 };
+
+/**
+ * Lays a merchant's `messages` over a language's (../../i18n/merge-messages.ts): loaded when an
+ * element first has `messages`, so a page without them never fetches it.
+ */
+let merge: typeof MergeMessages | undefined;
+let merging: Promise<void> | undefined;
+const loadMerge = () =>
+  (merging ??= import('../../i18n/merge-messages.js').then(
+    (module) => void (merge = module.mergeMessages),
+    // Offline: the language's own words for this page view, as a language that cannot be
+    // loaded falls back to English — a widget beats an empty box.
+    () => void (merge = (base) => base),
+  ));
 
 /** The real clock, the default of every element's `now`. */
 const realClock = () => new Date();
@@ -175,19 +189,20 @@ export class CardkeepElement extends LitElement {
 
   /** Changes held back while the element's language loads (see shouldUpdate). */
   #held = new Map<PropertyKey, unknown>();
-  /** Settles once the language is here and the held changes are requested again. */
+  /** Settles once the language (and the merge of `messages`) is here and the held changes are requested again. */
   #language: Promise<void> | undefined;
 
   /**
-   * Waits for the messages of the element's language (Japanese is loaded on demand) rather than
-   * show a moment of English. The changes seen meanwhile are replayed once they are here, so
-   * `willUpdate` still sees every property that changed.
+   * Waits for the messages of the element's language (Japanese is loaded on demand), and for
+   * what lays the merchant's `messages` over them, rather than show a moment of English or of
+   * words the merchant replaced. The changes seen meanwhile are replayed once they are here,
+   * so `willUpdate` still sees every property that changed.
    */
   protected override shouldUpdate(changed: PropertyValues<this>): boolean {
     const lang = langOf(this);
-    if (messagesFor(lang)) return true;
+    if (messagesFor(lang) && (merge || !this.messages)) return true;
     for (const [key, value] of changed) if (!this.#held.has(key)) this.#held.set(key, value);
-    this.#language ??= loadLocale(lang).then(() => {
+    this.#language ??= Promise.all([loadLocale(lang), this.messages && loadMerge()]).then(() => {
       this.#language = undefined;
       const held = this.#held;
       this.#held = new Map();
@@ -234,7 +249,8 @@ export class CardkeepElement extends LitElement {
     const lang = messagesFor(langOf(this)) ?? enCore;
     // English `errors` come in parts too: the notice's (`network`), the rest with the forms.
     const base = { ...own, ...lang, errors: { ...own.errors, ...lang.errors } } as Messages;
-    this.t = mergeMessages(base, this.messages);
+    // shouldUpdate saw to it that `merge` is here whenever there are `messages`.
+    this.t = merge ? merge(base, this.messages) : base;
   }
 
   /**

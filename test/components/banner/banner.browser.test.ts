@@ -347,4 +347,26 @@ describe('<cardkeep-banner>', () => {
     expect(form.shadowRoot!.querySelector('button')!.textContent!.trim()).to.equal('保存');
     await expect(el).to.be.accessible();
   });
+  it("speaks the merchant's `messages` from its first paint, never the words they replace", async () => {
+    const adapter = new FakeAdapter();
+    const wrapper = document.createElement('div');
+    document.body.append(wrapper);
+    mounted.push(wrapper);
+    wrapper.innerHTML = `<cardkeep-banner
+      messages='{"updateExpiry": "Change the date", "expiredBody": "{card} ran out in {expiry}."}'
+    ></cardkeep-banner>`;
+    const el = wrapper.firstElementChild as CardkeepBanner;
+    el.adapter = adapter;
+    el.now = clock;
+    const seen: string[] = [];
+    new MutationObserver(() => seen.push(text(el))).observe(el.shadowRoot!, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+    (await adapter.next('getCard')).resolve(expired);
+    await waitUntil(() => text(el).includes('Change the date'), 'the merchant’s button text');
+    expect(text(el)).to.contain('Visa •••• 4242 ran out in January 2020.');
+    expect(seen.filter((shown) => /Update expiry date|If your bank/.test(shown))).to.deep.equal([]);
+  });
 });
