@@ -154,7 +154,6 @@ export function doneView(
   card: CardSummary,
   payment: PaymentOutcome | undefined,
   replaced: boolean,
-  _now: Date,
   on: FormHooks,
 ): [TemplateResult, TemplateResult] {
   const [saved, paid] = thanksText(t, card, payment, replaced);
