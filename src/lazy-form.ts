@@ -3,6 +3,4 @@
 import { CardkeepExpiryForm } from './components/expiry-form/expiry-form.js';
 import { defineOnce } from './components/shared/define-once.js';
 
-export { CardkeepExpiryForm };
-
 defineOnce([['cardkeep-expiry-form', CardkeepExpiryForm]]);

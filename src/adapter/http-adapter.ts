@@ -3,7 +3,6 @@
 // need (the script tag paints a notice without it). What the server sent is checked here and in
 // ./read-card.ts (the card), since the browser trusts no answer's shape.
 import { abortError } from '../core/abort.js';
-import { sleep } from '../core/sleep.js';
 import { isCardkeepErrorCode } from '../core/error-codes.js';
 import { CardkeepError } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
@@ -50,31 +49,29 @@ const MAX_AUTO_WAIT_MS = 5000;
 const PAYMENT_STATUS = /^(succeeded|failed|requires_action|pending|none)$/;
 
 function readUpdate(v: unknown): UpdateResult | undefined {
-  const card = obj(v) ? readCard(v.card) : undefined;
-  if (!card || !obj(v)) return undefined;
-  const { action, payment } = v;
-  const result: UpdateResult = card;
-  if (action != null) {
-    if (!obj(action) || action.type !== 'authenticate') return undefined;
-    if (!str(action.clientSecret) || !str(action.publishableKey)) return undefined;
-    const { clientSecret, publishableKey, intent } = action;
+  if (!obj(v)) return undefined;
+  const result: UpdateResult | undefined = readCard(v.card);
+  const { action: a, payment: p } = v;
+  if (!result) return undefined;
+  if (a != null) {
+    if (!obj(a) || a.type !== 'authenticate' || !str(a.clientSecret) || !str(a.publishableKey)) {
+      return undefined;
+    }
     // Any other intent is a SetupIntent's (the default); the loader checks the secret's kind.
     result.action = {
       type: 'authenticate',
-      clientSecret,
-      publishableKey,
-      ...(intent === 'payment' ? { intent } : {}),
+      clientSecret: a.clientSecret,
+      publishableKey: a.publishableKey,
+      ...(a.intent === 'payment' ? { intent: 'payment' } : {}),
     };
   }
-  if (payment != null) {
-    if (!obj(payment) || !PAYMENT_STATUS.test(payment.status as string)) {
-      return undefined;
-    }
+  if (p != null) {
+    if (!obj(p) || !PAYMENT_STATUS.test(p.status as string)) return undefined;
     result.payment = {
-      status: payment.status as PaymentOutcome['status'],
-      ...(typeof payment.amount === 'number' ? { amount: payment.amount } : {}),
-      ...(str(payment.currency) ? { currency: payment.currency } : {}),
-      ...(str(payment.description) ? { description: shown(payment.description, 200) } : {}),
+      status: p.status as PaymentOutcome['status'],
+      ...(typeof p.amount === 'number' ? { amount: p.amount } : {}),
+      ...(str(p.currency) ? { currency: p.currency } : {}),
+      ...(str(p.description) ? { description: shown(p.description, 200) } : {}),
     };
   }
   return result;
@@ -96,11 +93,22 @@ function takeHandedOver(
   const response = peekHandedOver(key);
   if (!response) return undefined;
   dropHandedOver(key);
+  return abortable(response, signal);
+}
+
+/**
+ * Settles as `promise` does, or rejects with an AbortError as soon as `signal` aborts (at once if
+ * it has), as fetch would; `stop` then ends what `promise` waited for (a timer).
+ */
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal, stop?: () => void): Promise<T> {
   return new Promise((resolve, reject) => {
-    const abort = () => reject(abortError());
-    if (signal.aborted) abort();
-    signal.addEventListener('abort', abort, { once: true });
-    response.then(resolve, reject);
+    const abort = () => {
+      stop?.();
+      reject(abortError());
+    };
+    if (signal?.aborted) abort();
+    signal?.addEventListener('abort', abort);
+    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', abort));
   });
 }
 
@@ -216,7 +224,10 @@ export class HttpAdapter implements CardkeepAdapter {
           error.retryAfter !== undefined
             ? error.retryAfter * 1000
             : (o.retryDelay ?? 400) * (0.5 + Math.random());
-        await sleep(wait, signal);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await abortable(new Promise((resolve) => (timer = setTimeout(resolve, wait))), signal, () =>
+          clearTimeout(timer),
+        );
       }
     }
   }
@@ -231,13 +242,6 @@ export class HttpAdapter implements CardkeepAdapter {
     const forward = () => controller.abort();
     signal?.addEventListener('abort', forward);
     const timer = setTimeout(forward, this.#options.timeout ?? 10_000);
-    // fetch and body reading fail with TypeError/DOMException; name what really happened.
-    const failure = (cause: unknown) => {
-      if (signal?.aborted) return abortError();
-      return controller.signal.aborted
-        ? new CardkeepError('timeout', `No answer from ${url} in time.`, { cause })
-        : new CardkeepError('network', `Could not reach ${url}.`, { cause });
-    };
     try {
       let answer: HandedOver;
       try {
@@ -256,8 +260,12 @@ export class HttpAdapter implements CardkeepAdapter {
             text: await response.text(),
           };
         }
-      } catch (error) {
-        throw failure(error);
+      } catch (cause) {
+        // fetch and body reading fail with TypeError/DOMException; name what really happened.
+        if (signal?.aborted) throw abortError();
+        throw controller.signal.aborted
+          ? new CardkeepError('timeout', `No answer from ${url} in time.`, { cause })
+          : new CardkeepError('network', `Could not reach ${url}.`, { cause });
       }
       const { status, headers, text } = answer;
       let data: unknown;

@@ -54,7 +54,6 @@ const YEAR_FIRST = /^([0-9]{4}) ?[/-] ?([0-9]{1,2})$/;
 const MONTH_FIRST_PARTIAL = /^(?:([0-9]{2})|([0-9]{1,2}) ?[/.\- ] ?(?:[0-9]|2[0-9]{2})?)$/;
 
 const FORMAT_CHARS = /\p{Cf}/gu;
-const FORMAT_CHAR = /^\p{Cf}$/u;
 const SEPARATOR_CHAR = /^[/.\-\s]$/u;
 
 /** The text parseExpiry reads: NFKC, no Unicode format characters, one space per run, trimmed. */
@@ -66,27 +65,6 @@ export function normalizeExpiryText(input: string): string {
 
 function fail(reason: ExpiryErrorReason): ExpiryResult {
   return { ok: false, reason };
-}
-
-function fullYear(digits: string): number {
-  return digits.length === 2 ? 2000 + Number(digits) : Number(digits);
-}
-
-// The month and year a normalised text spells, before any range check; null when it is not
-// shaped like an expiry at all.
-function readExpiry(text: string): { month: number; year: number } | null {
-  const monthFirst = MONTH_FIRST.exec(text) ?? MONTH_FIRST_COMPACT.exec(text);
-  if (monthFirst) return { month: Number(monthFirst[1]), year: fullYear(monthFirst[2]) };
-  const yearFirst = YEAR_FIRST.exec(text);
-  if (yearFirst) return { month: Number(yearFirst[2]), year: Number(yearFirst[1]) };
-  return null;
-}
-
-function partialMonthOutOfRange(text: string): boolean {
-  const partial = MONTH_FIRST_PARTIAL.exec(text);
-  if (!partial) return false;
-  const month = Number(partial[1] ?? partial[2]);
-  return month < 1 || month > 12;
 }
 
 /**
@@ -101,11 +79,19 @@ export function parseExpiry(input: unknown, now: Date = new Date()): ExpiryResul
   if (typeof input !== 'string' || input.length > MAX_INPUT_LENGTH) return fail('format');
   const text = normalizeExpiryText(input);
   if (text === '') return fail('empty');
-  const expiry = readExpiry(text);
+  const monthFirst = MONTH_FIRST.exec(text) ?? MONTH_FIRST_COMPACT.exec(text);
+  if (monthFirst) {
+    const [, month, year] = monthFirst;
+    // Two-digit years are 20YY.
+    return checkExpiry(Number(month), Number(year) + (year.length === 2 ? 2000 : 0), now);
+  }
+  const yearFirst = YEAR_FIRST.exec(text);
+  if (yearFirst) return checkExpiry(Number(yearFirst[2]), Number(yearFirst[1]), now);
   // An unfinished entry whose month can never be right ("13 /") is told about the month, the
   // part to fix, rather than the format; one whose month is fine is told how to finish it.
-  if (!expiry) return fail(partialMonthOutOfRange(text) ? 'month' : 'format');
-  return checkExpiry(expiry.month, expiry.year, now);
+  const partial = MONTH_FIRST_PARTIAL.exec(text);
+  const month = partial ? Number(partial[1] ?? partial[2]) : 1;
+  return fail(month < 1 || month > 12 ? 'month' : 'format');
 }
 
 /**
@@ -123,12 +109,6 @@ export function checkExpiry(month: number, year: number, now: Date = new Date())
   return { ok: true, month, year };
 }
 
-function clampCaret(caret: number | undefined, length: number): number {
-  // Anything but a number (a caller's null selectionStart included) means the end.
-  if (typeof caret !== 'number' || Number.isNaN(caret)) return length;
-  return Math.min(Math.max(Math.trunc(caret), 0), length);
-}
-
 /**
  * Formats an expiry field as the shopper types: digits become `MM / YY` (or `MM / YYYY`) and
  * the caret stays after the same digit. Autofill's `2030-01` becomes `01 / 30`; anything that
@@ -141,7 +121,11 @@ export function formatExpiryInput(
   options: FormatExpiryInputOptions = {},
 ): ExpiryInputState {
   const text = typeof raw === 'string' ? raw : '';
-  const at = clampCaret(caret, text.length);
+  // Anything but a number (a caller's null selectionStart included) means the end.
+  const at =
+    typeof caret === 'number' && !Number.isNaN(caret)
+      ? Math.min(Math.max(Math.trunc(caret), 0), text.length)
+      : text.length;
   // Dropping what we don't understand would change what the shopper meant ("Dec 2030" is not
   // "02 / 030"); left alone, it stays visible and parseExpiry says what is wrong with it.
   const asTyped: ExpiryInputState = { value: text, caret: at };
@@ -154,8 +138,9 @@ export function formatExpiryInput(
   }
 
   // One pass over the code points, each normalised on its own so that offsets into `text`
-  // stay known. Digits are kept and a run of separators becomes one ' ' token.
-  const tokens: string[] = [];
+  // stay known. Only the digits are kept, and whether a separator ended a one-digit month.
+  let digits = '';
+  let split = false;
   let leadingSeparator = false;
   let digitsBeforeCaret = 0;
   let afterDigitBeforeCaret = 0;
@@ -164,10 +149,10 @@ export function formatExpiryInput(
   for (const codePoint of text) {
     const start = offset;
     offset += codePoint.length;
-    if (FORMAT_CHAR.test(codePoint)) continue;
-    for (const char of codePoint.normalize('NFKC')) {
+    // A format character (zero-width space, bidi mark) leaves nothing to read.
+    for (const char of codePoint.replace(FORMAT_CHARS, '').normalize('NFKC')) {
       if (char >= '0' && char <= '9') {
-        tokens.push(char);
+        digits += char;
         afterLastDigit = offset;
         if (start < at) {
           digitsBeforeCaret += 1;
@@ -175,32 +160,23 @@ export function formatExpiryInput(
         }
       } else if (!SEPARATOR_CHAR.test(char)) {
         return asTyped;
-      } else if (tokens.length === 0) {
+      } else if (digits === '') {
         leadingSeparator ||= char.trim() !== '';
-      } else if (tokens[tokens.length - 1] !== ' ') {
-        tokens.push(' ');
+      } else if (digits.length === 1) {
+        split = true;
       }
     }
   }
-  const digits = tokens.filter((token) => token !== ' ').join('');
-  const [first, second] = tokens;
-  if (first === undefined) return { value: '', caret: 0 };
+  if (digits === '') return { value: '', caret: 0 };
   // Text between the caret and the last digit before it, invisible characters aside.
   const beforeCaret = text.slice(afterDigitBeforeCaret, at).replace(FORMAT_CHARS, '');
 
-  if (leadingSeparator) {
-    // The shopper deleted the month of `1 / 30`: keep the year where it is rather than slide
-    // its digits into the month, so that typing a new month puts things right.
-    if (digits.length > 4) return asTyped;
-    return {
-      value: `${SEPARATOR}${digits}`,
-      caret: digitsBeforeCaret === 0 ? 0 : SEPARATOR.length + digitsBeforeCaret,
-    };
-  }
-
-  // A second digit or a typed separator ends the month; a lone 0 or 1 may still grow.
-  const monthDigits = second !== undefined && second !== ' ' ? 2 : 1;
-  const closed = second !== undefined;
+  // A second digit or a typed separator ends the month; a lone 0 or 1 may still grow. After a
+  // leading separator there is no month: the shopper deleted the month of `1 / 30`, and the
+  // year stays where it is rather than slide its digits into the month, so that typing a new
+  // month puts things right.
+  const closed = split || digits.length > 1;
+  const monthDigits = leadingSeparator ? 0 : split || !closed ? 1 : 2;
   const year = digits.slice(monthDigits);
   if (year.length > 4) return asTyped;
 
@@ -209,8 +185,8 @@ export function formatExpiryInput(
   // caret sits right after it: the shopper is fixing the month of `1 / 30` and may type on.
   // While deleting nothing is added back, or backspace would fight the shopper.
   const editingMonth = digitsBeforeCaret === 1 && beforeCaret === '';
-  const pad = !deleting && monthDigits === 1 && (first >= '2' || (closed && !editingMonth));
-  const month = pad ? `0${first}` : digits.slice(0, monthDigits);
+  const pad = !deleting && monthDigits === 1 && (digits >= '2' || (closed && !editingMonth));
+  const month = (pad ? '0' : '') + digits.slice(0, monthDigits);
   const complete = monthDigits === 2 || pad;
   // When deleting, a trailing separator survives only while it is whole: backspace right after
   // `12 / ` removes the separator instead of having it put back.
@@ -218,16 +194,17 @@ export function formatExpiryInput(
   const showSeparator = year !== '' || (deleting ? closed && tail === SEPARATOR : closed || pad);
   const value = `${month}${showSeparator ? SEPARATOR : ''}${year}`;
 
-  const yearStart = month.length + SEPARATOR.length;
-  let position: number;
-  if (digitsBeforeCaret === 0) position = 0;
-  else if (digitsBeforeCaret <= monthDigits) position = (pad ? 1 : 0) + digitsBeforeCaret;
-  else position = yearStart + digitsBeforeCaret - monthDigits;
-  // At the end of the month, typing steps past the separator once the month is complete;
-  // deleting steps back before it unless the caret was past a whole one, so backspace over
-  // the separator moves the caret instead of being undone.
-  if (showSeparator && digitsBeforeCaret > 0 && position === month.length) {
-    if (deleting ? beforeCaret === SEPARATOR : complete) position = yearStart;
-  }
+  // The caret stays after the same digit: the padding zero and the separator shift it. At the
+  // end of the month, typing steps past the separator once the month is complete; deleting
+  // steps back before it unless the caret was past a whole one, so backspace over the
+  // separator moves the caret instead of being undone.
+  const pastSeparator =
+    digitsBeforeCaret > monthDigits ||
+    (digitsBeforeCaret === monthDigits &&
+      showSeparator &&
+      (deleting ? beforeCaret === SEPARATOR : complete));
+  const position =
+    digitsBeforeCaret &&
+    digitsBeforeCaret + month.length - monthDigits + (pastSeparator ? SEPARATOR.length : 0);
   return { value, caret: position };
 }

@@ -1,5 +1,6 @@
-// A wait a caller can give up on. Only the adapters wait (HttpAdapter before its retry, the
-// in-memory one to act like a network): apart from ./abort.ts, which every element needs.
+// A wait a caller can give up on, for adapters (the in-memory one waits to act like a network;
+// HttpAdapter waits its retry through its own abortable helper): apart from ./abort.ts, which
+// every element needs.
 import { abortError } from './abort.js';
 
 /** Waits `ms`, or rejects with an AbortError as soon as `signal` aborts (or at once if it has). */

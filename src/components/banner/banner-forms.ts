@@ -12,9 +12,7 @@ import type { CardkeepUpdatedEvent } from '../../events/updated.js';
 import type { BannerView, CardkeepBanner } from './banner.js';
 import { enForms } from '../../i18n/en-forms.js';
 import type { Messages, SomeMessages } from '../../i18n/messages.js';
-import { confirmation, enThanks, paymentSentence } from '../shared/confirmation.js';
-import { describe } from '../shared/describe-card.js';
-import { isCard } from '../../protocol/wire.js';
+import { confirmation, enThanks, thanksText } from '../shared/confirmation.js';
 import { focusAfterClose } from './focus-after-close.js';
 
 /** The English strings of these views (Cancel, the thank-you) come with them. */
@@ -156,10 +154,9 @@ export function doneView(
   card: CardSummary,
   payment: PaymentOutcome | undefined,
   replaced: boolean,
-  now: Date,
   on: FormHooks,
 ): [TemplateResult, TemplateResult] {
-  const [label, month] = describe(t, card, now);
+  const [saved, paid] = thanksText(t, card, payment, replaced);
   return [
     html`<section part="base" class="stack done" tabindex="-1" aria-label=${t.updatedTitle}>
       ${confirmation(t, card, payment, on.replace, replaced)}
@@ -168,9 +165,7 @@ export function doneView(
       </div>
     </section>`,
     html`<p>${t.updatedTitle}</p>
-      <p>
-        ${replaced ? (isCard(card) ? t.replaced(label) : t.replacedMethod(label)) : t.updatedBody(label, month)}
-      </p>
-      <p>${paymentSentence(t, payment)}</p>`,
+      <p>${saved}</p>
+      <p>${paid}</p>`,
   ];
 }

@@ -365,7 +365,7 @@ export class CardkeepBanner extends CardkeepElement {
     const done =
       view === 'done' &&
       this.#on &&
-      this.#forms?.doneView(this.t, card, this.payment, this.replaced, this.now(), this.#on);
+      this.#forms?.doneView(this.t, card, this.payment, this.replaced, this.#on);
     return html`${done ? done[0] : this.#renderNotice(card)}
       <div class="visually-hidden" role="status">${done ? done[1] : nothing}</div>`;
   }

@@ -43,9 +43,30 @@ function paidAmount(t: Messages, payment: PaymentOutcome | undefined): string | 
 }
 
 /**
- * The thank-you after a successful update: the new expiry (or, for a `replaced` card, that the
- * new card is saved) and, when a failed renewal was retried, how that went. `offerReplace` is
- * the way to a different card if it failed again.
+ * What the thank-you says, as `[saved, paid]`: the new expiry (or, for a `replaced` card, that
+ * the new card is saved) and how a retried renewal went (empty when none was); then the card's
+ * name and month, which stay on one line. The banner's live region says the same words.
+ */
+export function thanksText(
+  t: Messages,
+  card: CardSummary,
+  payment: PaymentOutcome | undefined,
+  replaced: boolean,
+) {
+  const label = methodLabel(card);
+  const month = isCard(card) ? t.expiryMonth(card.expMonth, card.expYear) : '';
+  // A replacement by another method (Link…) is named in words, with no expiry.
+  const saved = !replaced
+    ? t.updatedBody(label, month)
+    : isCard(card)
+      ? t.replaced(label)
+      : t.replacedMethod(label);
+  return [saved, paymentSentence(t, payment), label, month] as const;
+}
+
+/**
+ * The thank-you after a successful update (see thanksText). `offerReplace` is the way to a
+ * different card if the retried payment failed again.
  */
 export function confirmation(
   t: Messages,
@@ -55,15 +76,7 @@ export function confirmation(
   replaced = false,
 ): TemplateResult {
   const failed = paymentDue(payment);
-  const paid = paymentSentence(t, payment);
-  const label = methodLabel(card);
-  const month = isCard(card) ? t.expiryMonth(card.expMonth, card.expYear) : '';
-  // A replacement by another method (Link…) is named in words, with no expiry.
-  const saved = !replaced
-    ? t.updatedBody(label, month)
-    : isCard(card)
-      ? t.replaced(label)
-      : t.replacedMethod(label);
+  const [saved, paid, label, month] = thanksText(t, card, payment, replaced);
   // The card, the month and the amount each stay on one line (keep-together.ts).
   return html`<h2 part="title">${t.updatedTitle}</h2>
     <p part="message">${keepTogether(saved, [label, month])}</p>
