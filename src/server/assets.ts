@@ -20,8 +20,11 @@ export interface AssetReply {
   body: Uint8Array<ArrayBuffer>;
 }
 
-/** Answers asset requests; returns undefined for any other request (the API routes). */
-export type AssetResponder = (request: Request) => Promise<AssetReply | undefined>;
+/**
+ * Answers asset requests (`path` is the request URL's pathname); undefined, at once, for any
+ * other request (the API routes), so those do not wait a turn of the event loop for a no.
+ */
+export type AssetResponder = (request: Request, path: string) => Promise<AssetReply> | undefined;
 
 /** One file in its three encodings, made once on first request. */
 interface Variants {
@@ -112,12 +115,7 @@ export function createAssetResponder(
     return variants;
   };
 
-  return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
-    const path = new URL(request.url).pathname;
-    if (!path.startsWith(`${basePath}/`)) return undefined;
-    const name = path.slice(basePath.length + 1);
-    if (!files.has(name)) return undefined;
+  const serve = async (request: Request, name: string): Promise<AssetReply> => {
     const variants = await load(name);
     const accepts = accepted(request.headers.get('accept-encoding'));
     const encoding = accepts.has('br') ? 'br' : accepts.has('gzip') ? 'gzip' : 'identity';
@@ -146,5 +144,12 @@ export function createAssetResponder(
     }
     if (encoding !== 'identity') headers['Content-Encoding'] = encoding;
     return { status: 200, headers, body: variants[encoding] };
+  };
+
+  return (request, path) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+    if (!path.startsWith(`${basePath}/`)) return undefined;
+    const name = path.slice(basePath.length + 1);
+    return files.has(name) ? serve(request, name) : undefined;
   };
 }

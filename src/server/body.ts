@@ -1,7 +1,7 @@
-// The one request-body reader: the handler reads a web Request's stream with it, the Node
-// adapter an IncomingMessage, the demo server its form posts and the browser tests' plugin its
-// control requests. Each is an async iterable of byte chunks. And how a write's body becomes
-// the JSON object its route parses.
+// The request-body reader for async iterables of byte chunks: the handler reads a web Request's
+// stream with it, the demo server its form posts and the browser tests' plugin its control
+// requests. (The Node adapter reads its IncomingMessage with plain events: node.ts says why.)
+// And how a write's body becomes the JSON object its route parses.
 import { badRequest, HttpError } from './http-error.js';
 import type { JsonObject } from './validate.js';
 

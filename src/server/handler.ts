@@ -188,23 +188,30 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
    */
   const linkInfo = (state: 'active' | 'used') => ({ state, ...ways });
 
-  /** Counts a hit in `bucket`; a 429 with Retry-After once over the limit. */
-  async function limit(bucket: keyof typeof maxima, key: string): Promise<void> {
+  /**
+   * Counts a hit in `bucket`; a 429 with Retry-After once over the limit. Undefined when the
+   * bucket has no limit: a request then does not wait a turn of the event loop for nothing.
+   */
+  function limit(bucket: keyof typeof maxima, key: string): Promise<void> | undefined {
     const max = maxima[bucket];
-    if (max === false) return;
-    const wait = await state.hit(bucket, key, max, windowMs);
-    if (wait) {
-      throw new HttpError(429, 'rate_limited', 'Too many requests. Please wait a moment.', {
-        retryAfter: wait,
-      });
-    }
+    if (max === false) return undefined;
+    return state.hit(bucket, key, max, windowMs).then((wait) => {
+      if (wait) {
+        throw new HttpError(429, 'rate_limited', 'Too many requests. Please wait a moment.', {
+          retryAfter: wait,
+        });
+      }
+    });
   }
 
   /** A read: the client limit (skipped while the state is down: reading changes nothing). */
   async function read(route: Route, request: Request, ip: string, now: Date): Promise<Reply> {
-    await limit('ip-read', ip).catch((error: unknown) => {
-      if (!(error instanceof StateUnavailableError)) throw error;
-    });
+    const limited = limit('ip-read', ip);
+    if (limited) {
+      await limited.catch((error: unknown) => {
+        if (!(error instanceof StateUnavailableError)) throw error;
+      });
+    }
     const { customerId, link } = await identify(request, now);
     const body = await route.run(store, customerId, route.parse({}, now), {});
     if (link && route.path === '/card') {
@@ -224,7 +231,8 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     now: Date,
     known?: string,
   ): Promise<Reply> {
-    await limit('ip-write', ip);
+    const limited = limit('ip-write', ip);
+    if (limited) await limited;
     const { customerId, link } = await identify(request, now);
     const key = request.headers.get('idempotency-key') ?? undefined;
     if (key !== undefined && !isId(key)) {
@@ -245,7 +253,8 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
 
     const work = async (): Promise<IdempotentWork> => {
       try {
-        await limit('customer-write', customerId);
+        const limited = limit('customer-write', customerId);
+        if (limited) await limited;
         const body = await state.withLock(customerId, async () => {
           if (link && (await spent(link))) throw used();
           const context = key === undefined ? {} : { idempotencyKey: key };
@@ -286,8 +295,13 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     return serverError();
   }
 
-  async function respond(request: Request, client: ClientInfo, known?: string): Promise<Reply> {
-    const path = new URL(request.url).pathname;
+  /** The JSON routes; `path` is the request URL's pathname. */
+  function respond(
+    request: Request,
+    path: string,
+    client: ClientInfo,
+    known?: string,
+  ): Promise<Reply> {
     const route = path.startsWith(basePath) ? ROUTES.get(path.slice(basePath.length)) : undefined;
     if (!route) throw new HttpError(404, 'not_found', 'No such Cardkeep route.');
     if (request.method !== route.method) {
@@ -325,7 +339,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
       });
       const text = init.body ? JSON.stringify(init.body) : undefined;
       try {
-        return (await respond(request, client, text)).response;
+        return (await respond(request, `${basePath}${path}`, client, text)).response;
       } catch (error) {
         const failure = failed(error);
         return { status: failure.status, body: failure.body };
@@ -338,20 +352,27 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     client: ClientInfo = {},
     body?: string,
   ): Promise<RawAnswer> => {
-    const asset = await assets?.(request);
-    if (asset) return { status: asset.status, headers: asset.headers, text: asset.body };
+    // Parsed once here; every step below takes the parts it needs.
+    const url = new URL(request.url);
+    const asset = assets?.(request, url.pathname);
+    if (asset) {
+      const { status, headers, body: bytes } = await asset;
+      return { status, headers, text: bytes };
+    }
     const started = Date.now();
     const logLine = (status: number, code?: string) =>
       logger?.info?.('cardkeep', {
         method: request.method,
-        path: safePath(request.url),
+        // The path without the query string, which might carry a token.
+        path: url.pathname,
         status,
         ...(code === undefined ? {} : { code }),
         ms: Date.now() - started,
       });
     let shown: RawAnswer | null;
     try {
-      shown = await page(request, body, client);
+      const pageReply = page(request, url, body, client);
+      shown = pageReply && (await pageReply);
     } catch (error) {
       const failure = failed(error);
       shown = serialise({
@@ -365,7 +386,7 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     }
     let reply: Reply;
     try {
-      reply = await respond(request, client, body);
+      reply = await respond(request, url.pathname, client, body);
     } catch (error) {
       const failure = failed(error);
       reply = {
@@ -382,13 +403,4 @@ export function createCardkeepHandler(options: CardkeepHandlerOptions): Cardkeep
     return new Response(status === 304 ? null : text, { status, headers });
   };
   return Object.assign(handler, { basePath, maxBodyBytes, answer });
-}
-
-/** The path without the query string, which might carry a token. */
-function safePath(url: string): string {
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '?';
-  }
 }

@@ -16,6 +16,15 @@ export interface MemoryStateOptions {
   maxWebhookEvents?: number;
 }
 
+/** Runs `work` now; a synchronous throw becomes its rejection, as it would in `then`. */
+function startNow<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error as Error);
+  }
+}
+
 /** A {@link CardkeepState} that lives in this process's memory. */
 export function createMemoryState(options: MemoryStateOptions = {}): CardkeepState {
   const clock = options.now ?? (() => new Date());
@@ -41,15 +50,16 @@ export function createMemoryState(options: MemoryStateOptions = {}): CardkeepSta
     spendLink: async (nonce, link, expiresAtMs) => spentLinks.add(nonce, link, expiresAtMs, now()),
 
     withLock<T>(key: string, work: () => Promise<T>): Promise<T> {
-      const result = (locks.get(key) ?? Promise.resolve()).then(work);
-      const tail = result.then(
-        () => {},
-        () => {},
-      );
-      locks.set(key, tail);
-      void tail.then(() => {
+      const previous = locks.get(key);
+      // Nobody ahead: start at once, instead of a turn of the event loop later.
+      const result = previous ? previous.then(work) : startNow(work);
+      // The next write for the key starts once this one settled, either way; the last one out
+      // removes the key.
+      const release = () => {
         if (locks.get(key) === tail) locks.delete(key);
-      });
+      };
+      const tail: Promise<void> = result.then(release, release);
+      locks.set(key, tail);
       return result;
     },
 

@@ -2,7 +2,7 @@
 // Fastify, Koa…), whatever ran before it: a body parser that already read the body, a mount path
 // that the framework stripped from `req.url`, or nothing at all.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { readBody, utf8Text } from './body.js';
+import { utf8Text } from './body.js';
 import {
   createCardkeepHandler,
   type CardkeepHandler,
@@ -69,12 +69,46 @@ class TooLarge {
 
 /**
  * Reads the body, stopping at `limit` bytes: a {@link TooLarge} when it is larger, with the
- * stream left where it stopped so the caller can answer first and drain after.
+ * stream paused where it stopped so the caller can answer first and drain after. Plain 'data'
+ * events, not `req.iterator()`: on Node 20 the async iterator's machinery (a readable listener,
+ * end-of-stream tracking, a promise per chunk) cost the write path more than the handler's
+ * own checks did.
  */
-async function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | TooLarge> {
-  const body = await readBody(req.iterator({ destroyOnReturn: false }), limit);
-  if (body === null) return new TooLarge(limit + 1);
-  return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+function readNodeBody(req: IncomingMessage, limit: number): Promise<Buffer | TooLarge> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      req.pause();
+      resolve(new TooLarge(size));
+    };
+    const onEnd = () => {
+      stop();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: unknown) => {
+      stop();
+      reject(error);
+    };
+    // Destroyed before its end (the client went away): nothing to answer.
+    const onClose = () => onError(new Error('cardkeep: the request closed before its body ended.'));
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 /**
@@ -168,24 +202,49 @@ async function bodyOf(
   return parsedAsText ? Buffer.from(JSON.stringify(parsed), 'utf8') : new RawBodyGone();
 }
 
-/** The request's headers as a web `Headers`. */
-function headersOf(req: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+/**
+ * The request's headers as a Request's `headers` init. Node has already joined repeated
+ * headers into one string each, so the object itself usually is that init: filled into the
+ * Request's Headers once, where a `Headers` built first was copied a second time. A list
+ * (`set-cookie`) gives each value on its own, as `Headers.append` would; a missing one none.
+ */
+function headersOf(req: IncomingMessage): HeadersInit {
+  const { headers } = req;
+  for (const name of Object.keys(headers)) {
+    if (typeof headers[name] !== 'string') {
+      return Object.entries(headers).flatMap(([name, value]) =>
+        value === undefined
+          ? []
+          : (Array.isArray(value) ? value : [value]).map((v): [string, string] => [name, v]),
+      );
+    }
   }
-  return headers;
+  return headers as Record<string, string>;
 }
 
-/** The absolute URL of the request; a bogus Host header must not break it. */
-function absoluteUrl(req: IncomingMessage, url: string): URL {
-  const host = /^[\w.:[\]-]{1,255}$/.test(req.headers.host ?? '') ? req.headers.host : 'localhost';
-  try {
-    return new URL(url, `http://${host}`);
-  } catch {
-    return new URL('http://localhost/');
+const HOST = /^[\w.:[\]-]{1,255}$/;
+/** A request-target that is a plain path: no `//`, `/\` or tab and newline for the parser to fold. */
+const PLAIN_PATH = /^\/(?![/\\])[^\t\n\r]*$/;
+
+/**
+ * The request, with an absolute URL a bogus Host header must not break: a Host that is no host
+ * name (or one no URL can carry, `a:b:c`) becomes `localhost`, the path staying as it came. A
+ * plain path is joined to the origin as text and parsed once, by the Request itself; anything
+ * else (an absolute-form target, `//x`) is resolved against the origin, as the URL parser does.
+ */
+function requestOf(req: IncomingMessage, url: string, init: RequestInit): Request {
+  const given = req.headers.host ?? '';
+  for (const host of HOST.test(given) ? [given, 'localhost'] : ['localhost']) {
+    try {
+      return new Request(
+        PLAIN_PATH.test(url) ? `http://${host}${url}` : new URL(url, `http://${host}`),
+        init,
+      );
+    } catch {
+      // Not a URL with this host: the next one.
+    }
   }
+  return new Request('http://localhost/', init);
 }
 
 const isCardkeepHandler = (handler: WebHandler | CardkeepHandler): handler is CardkeepHandler =>
@@ -227,7 +286,7 @@ export function toNodeListener(
         // Our own handler takes the body we hold as text (see CardkeepHandler.answer); bytes
         // that are not UTF-8, and any other handler, get it in the Request as usual.
         const text = answer && body && body.length ? utf8Text(body) : undefined;
-        const request = new Request(absoluteUrl(req, url), {
+        const request = requestOf(req, url, {
           method,
           headers: headersOf(req),
           ...(body && body.length && text === undefined ? { body: new Uint8Array(body) } : {}),

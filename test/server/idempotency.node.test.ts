@@ -40,6 +40,35 @@ describe('IdempotencyCache', () => {
     assert.ok(cache.size <= 2);
   });
 
+  it('at the bound, keeps the newest keys write after write; a running one goes once finished', async () => {
+    const cache = new IdempotencyCache(60_000, 3);
+    let release!: () => void;
+    const slow = cache.run('slow', '{}', 0, async () => {
+      await new Promise<void>((resolve) => (release = resolve));
+      return { response: { status: 200, body: 'slow' }, store: true };
+    });
+    for (const key of ['a', 'b', 'c', 'd', 'e']) await cache.run(key, '{}', 0, ok(key));
+    // The running write stays; the finished ones go oldest first.
+    assert.deepEqual(
+      ['slow', 'a', 'b', 'c', 'd', 'e'].map((key) => cache.has(key, 0)),
+      [true, false, false, false, true, true],
+    );
+    release();
+    await slow;
+    await cache.run('f', '{}', 0, ok('f'));
+    assert.deepEqual(
+      ['slow', 'd', 'e', 'f'].map((key) => cache.has(key, 0)),
+      [false, true, true, true],
+    );
+    // Many writes later, exactly the newest keys are remembered.
+    for (let i = 0; i < 1000; i++) await cache.run(`k${i}`, '{}', 0, ok(i));
+    assert.equal(cache.size, 3);
+    assert.deepEqual(
+      ['k996', 'k997', 'k998', 'k999'].map((key) => cache.has(key, 0)),
+      [false, true, true, true],
+    );
+  });
+
   it('forgets keys after the TTL', async () => {
     const cache = new IdempotencyCache(1000);
     await cache.run('k', '{}', 0, ok(1));

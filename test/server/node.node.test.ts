@@ -124,6 +124,51 @@ describe('toNodeListener', () => {
     });
     assert.equal(status, 200);
   });
+
+  it('hands authenticate the request as sent: its URL, query and every header', async (t) => {
+    const seen: { url: string; method: string; tags: string | null; cookies: string[] }[] = [];
+    const handler = createCardkeepHandler({
+      store: MemoryStore.demo('payment_failed', { now: clock }),
+      now: clock,
+      authenticate: (request) => {
+        seen.push({
+          url: request.url,
+          method: request.method,
+          tags: request.headers.get('x-tag'),
+          cookies: request.headers.getSetCookie(),
+        });
+        return 'cus_demo';
+      },
+      logger: false,
+    });
+    const server = createServer(toNodeListener(handler));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    t.after(() => server.close());
+    const { port } = server.address() as AddressInfo;
+    const { request } = await import('node:http');
+    /** A GET with the given Host and repeated headers; resolves to the status. */
+    const get = (host: string, path: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, path, setHost: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.setHeader('Host', host);
+        req.setHeader('X-Tag', ['a', 'b']);
+        req.setHeader('Set-Cookie', ['one=1', 'two=2']);
+        req.on('error', reject);
+        req.end();
+      });
+
+    assert.equal(await get('shop.example:8080', '/card?lang=ja'), 200);
+    // A Host the adapter's pattern lets through but no URL can carry: the fallback origin.
+    assert.equal(await get('a:b:c', '/card'), 200);
+    const asSent = { method: 'GET', tags: 'a, b', cookies: ['one=1', 'two=2'] };
+    assert.deepEqual(seen, [
+      { url: 'http://shop.example:8080/card?lang=ja', ...asSent },
+      { url: 'http://localhost/card', ...asSent },
+    ]);
+  });
 });
 
 describe('limits over time', () => {

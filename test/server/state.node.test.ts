@@ -72,6 +72,18 @@ describe('createMemoryState', () => {
       }),
     );
     assert.equal(await state.withLock('cus_a', async () => 'next'), 'next');
+    // Nor does one that throws before it returns a promise, first in line or queued.
+    const throwing = () => {
+      throw new Error('sync boom');
+    };
+    const held = state.withLock('cus_c', async () => {});
+    await Promise.all([
+      assert.rejects(state.withLock('cus_d', throwing), /sync boom/),
+      assert.rejects(state.withLock('cus_c', throwing), /sync boom/),
+    ]);
+    await held;
+    assert.equal(await state.withLock('cus_d', async () => 'free'), 'free');
+    assert.equal(await state.withLock('cus_c', async () => 'free'), 'free');
   });
 
   it('replays a finished idempotent call and refuses its key for another request', async () => {

@@ -96,12 +96,16 @@ export interface PageReply {
   text: string;
 }
 
-/** The page's routes: null when the request is not for them. */
+/**
+ * The page's routes (`url` is the request's, parsed once by the handler): null, at once, when
+ * the request is not for them, so the JSON routes do not wait a turn of the event loop for it.
+ */
 export type UpdatePageRoutes = (
   request: Request,
+  url: URL,
   body?: string,
   client?: ClientInfo,
-) => Promise<PageReply | null>;
+) => Promise<PageReply> | null;
 
 /** What a token turned out to be. */
 type TokenInfo =
@@ -458,13 +462,22 @@ export function createUpdatePage(
     return redirect(pageUrl({ sent: '1', lang: locale }));
   }
 
-  return async (request, body, client) => {
-    const api: Api = (method, path, token, init) => deps.api(method, path, token, init, client);
-    const url = new URL(request.url);
+  return (request, url, body, client) => {
     const path = url.pathname.slice(basePath.length);
     if (!url.pathname.startsWith(basePath) || (path !== '/update' && path !== '/update/resend')) {
       return null;
     }
+    return route(request, url, path, body, client);
+  };
+
+  async function route(
+    request: Request,
+    url: URL,
+    path: string,
+    body: string | undefined,
+    client: ClientInfo | undefined,
+  ): Promise<PageReply> {
+    const api: Api = (method, path, token, init) => deps.api(method, path, token, init, client);
     const allowed = path === '/update' ? ['GET', 'HEAD', 'POST'] : ['POST'];
     if (!allowed.includes(request.method)) {
       const reply = page(
@@ -491,7 +504,7 @@ export function createUpdatePage(
         locale,
       );
     }
-  };
+  }
 }
 
 function errorFields(error: unknown): Record<string, unknown> {
