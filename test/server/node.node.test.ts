@@ -3,10 +3,31 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
+import type { TestContext } from 'node:test';
 import { createCardkeepHandler, MemoryStore, toNodeListener } from '../../src/server/index.js';
 import { YEAR, clock } from '../support/clock.js';
 
 const CARD = 'pm_demo_visa4242';
+
+/**
+ * The demo customer's handler on Node's http at a free loopback port, closed after the test;
+ * resolves to the port.
+ */
+async function listen(
+  t: TestContext,
+  authenticate: (request: Request) => string = () => 'cus_demo',
+): Promise<number> {
+  const handler = createCardkeepHandler({
+    store: MemoryStore.demo('payment_failed', { now: clock }),
+    now: clock,
+    authenticate,
+    logger: false,
+  });
+  const server = createServer(toNodeListener(handler));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(() => server.close());
+  return (server.address() as AddressInfo).port;
+}
 
 describe('toNodeListener', () => {
   it('answers its routes and passes every other path to next()', async (t) => {
@@ -73,16 +94,7 @@ describe('toNodeListener', () => {
   });
 
   it('answers a body that is not UTF-8 with 400, not a guess', async (t) => {
-    const handler = createCardkeepHandler({
-      store: MemoryStore.demo('payment_failed', { now: clock }),
-      now: clock,
-      authenticate: () => 'cus_demo',
-      logger: false,
-    });
-    const server = createServer(toNodeListener(handler));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const origin = `http://127.0.0.1:${await listen(t)}`;
     const bytes = Buffer.concat([
       Buffer.from('{"cardId":"'),
       Buffer.from([0xff, 0xfe]),
@@ -100,16 +112,7 @@ describe('toNodeListener', () => {
   });
 
   it('survives a bogus Host header', async (t) => {
-    const handler = createCardkeepHandler({
-      store: MemoryStore.demo('payment_failed', { now: clock }),
-      now: clock,
-      authenticate: () => 'cus_demo',
-      logger: false,
-    });
-    const server = createServer(toNodeListener(handler));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const { port } = server.address() as AddressInfo;
+    const port = await listen(t);
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
       const req = request(
@@ -127,24 +130,15 @@ describe('toNodeListener', () => {
 
   it('hands authenticate the request as sent: its URL, query and every header', async (t) => {
     const seen: { url: string; method: string; tags: string | null; cookies: string[] }[] = [];
-    const handler = createCardkeepHandler({
-      store: MemoryStore.demo('payment_failed', { now: clock }),
-      now: clock,
-      authenticate: (request) => {
-        seen.push({
-          url: request.url,
-          method: request.method,
-          tags: request.headers.get('x-tag'),
-          cookies: request.headers.getSetCookie(),
-        });
-        return 'cus_demo';
-      },
-      logger: false,
+    const port = await listen(t, (request) => {
+      seen.push({
+        url: request.url,
+        method: request.method,
+        tags: request.headers.get('x-tag'),
+        cookies: request.headers.getSetCookie(),
+      });
+      return 'cus_demo';
     });
-    const server = createServer(toNodeListener(handler));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    t.after(() => server.close());
-    const { port } = server.address() as AddressInfo;
     const { request } = await import('node:http');
     /** A GET with the given Host and repeated headers; resolves to the status. */
     const get = (host: string, path: string) =>
