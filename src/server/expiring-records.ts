@@ -12,6 +12,13 @@ interface Entry<V> {
 export class ExpiringRecords<V> {
   readonly #entries = new Map<string, Entry<V>>();
   #lastSweep = 0;
+  /**
+   * Where dropping the oldest goes on from. Map iterators are live (they reach keys added later
+   * and skip deleted ones), so one serves every write at the bound; a new one from the Map's
+   * start each time would step over every slot deleted since V8 last compacted the table (as
+   * IdempotencyCache did: ~15 µs per write at 100 000 keys).
+   */
+  #cursor: Iterator<string> | undefined;
 
   /**
    * `maxEntries`: past it the oldest records go first. Leave it unbounded where forgetting a
@@ -35,9 +42,15 @@ export class ExpiringRecords<V> {
     this.#sweep(now);
     if (this.get(key, now) !== undefined) return false;
     this.#entries.delete(key);
-    for (const oldest of this.#entries.keys()) {
-      if (this.#entries.size < this.maxEntries) break;
-      this.#entries.delete(oldest);
+    while (this.#entries.size >= this.maxEntries) {
+      this.#cursor ??= this.#entries.keys();
+      const oldest = this.#cursor.next();
+      // A finished iterator stays finished, even for keys added later: start afresh next time.
+      if (oldest.done) {
+        this.#cursor = undefined;
+        break;
+      }
+      this.#entries.delete(oldest.value);
     }
     this.#entries.set(key, { value, expires: expiresAtMs });
     return true;

@@ -115,6 +115,20 @@ describe('createMemoryState', () => {
     assert.equal(await state.firstDelivery('evt_1', 60_000), true);
     assert.equal(await state.firstDelivery('evt_3', 60_000), false);
   });
+
+  it('keeps the newest webhook ids at its bound, write after write', async () => {
+    const clock = clocked();
+    const state = createMemoryState({ now: clock.now, maxWebhookEvents: 3 });
+    for (let i = 1; i <= 10; i++) assert.equal(await state.firstDelivery(`evt_${i}`, 60_000), true);
+    // The three newest are still known (a redelivery is seen as one)…
+    for (const id of ['evt_10', 'evt_9', 'evt_8']) {
+      assert.equal(await state.firstDelivery(id, 60_000), false, id);
+    }
+    // …and the oldest are forgotten, each taking the place of the oldest left.
+    assert.equal(await state.firstDelivery('evt_1', 60_000), true);
+    assert.equal(await state.firstDelivery('evt_8', 60_000), true);
+    assert.equal(await state.firstDelivery('evt_10', 60_000), false);
+  });
 });
 
 /** A state whose engine is down: every call fails the way a timed-out Redis call does. */
