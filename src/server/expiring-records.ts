@@ -2,6 +2,7 @@
 // itself expires) and Stripe webhook event ids. The in-memory side of CardkeepState keeps them
 // here, beside IdempotencyCache and SlidingWindowLimiter; memory stays bounded by sweeping
 // expired records once a minute, and by `maxEntries` where dropping the oldest is safe.
+import { OldestFirst } from './oldest-first.js';
 
 interface Entry<V> {
   value: V;
@@ -12,13 +13,8 @@ interface Entry<V> {
 export class ExpiringRecords<V> {
   readonly #entries = new Map<string, Entry<V>>();
   #lastSweep = 0;
-  /**
-   * Where dropping the oldest goes on from. Map iterators are live (they reach keys added later
-   * and skip deleted ones), so one serves every write at the bound; a new one from the Map's
-   * start each time would step over every slot deleted since V8 last compacted the table (as
-   * IdempotencyCache did: ~15 µs per write at 100 000 keys).
-   */
-  #cursor: Iterator<string> | undefined;
+  /** Dropping the oldest goes on where it stopped (./oldest-first.ts). */
+  readonly #oldest = new OldestFirst(this.#entries);
 
   /**
    * `maxEntries`: past it the oldest records go first. Leave it unbounded where forgetting a
@@ -43,14 +39,9 @@ export class ExpiringRecords<V> {
     if (this.get(key, now) !== undefined) return false;
     this.#entries.delete(key);
     while (this.#entries.size >= this.maxEntries) {
-      this.#cursor ??= this.#entries.keys();
-      const oldest = this.#cursor.next();
-      // A finished iterator stays finished, even for keys added later: start afresh next time.
-      if (oldest.done) {
-        this.#cursor = undefined;
-        break;
-      }
-      this.#entries.delete(oldest.value);
+      const oldest = this.#oldest.next();
+      if (!oldest) break;
+      this.#entries.delete(oldest[0]);
     }
     this.#entries.set(key, { value, expires: expiresAtMs });
     return true;

@@ -3,6 +3,7 @@
 // running twice. In memory: one process, and bounded: past `maxEntries` the oldest finished
 // entries go first, so a flood of writes cannot grow the heap without limit. The in-memory
 // side of CardkeepState.idempotent (memory-state.ts).
+import { OldestFirst } from './oldest-first.js';
 import type { IdempotentResult, IdempotentWork, StoredResponse } from './state.js';
 
 interface Entry {
@@ -33,13 +34,8 @@ export const IDEMPOTENCY_MAX_ENTRIES = 100_000;
 export class IdempotencyCache {
   readonly #entries = new Map<string, Entry>();
   #lastSweep = 0;
-  /**
-   * Where eviction goes on from: the oldest entry it has not looked at. Map iterators are live
-   * (they reach entries added later and skip deleted ones), so one iterator serves every
-   * eviction. A new iterator from the Map's start each time would step over every slot deleted
-   * since V8 last compacted the table: at the bound, ~15 µs per write (100 000 keys).
-   */
-  #cursor: Iterator<[string, Entry]> | undefined;
+  /** Eviction goes on where it stopped (./oldest-first.ts). */
+  readonly #oldest = new OldestFirst(this.#entries);
   /** Entries eviction passed while they were still running: the first to go once finished. */
   readonly #passed = new Set<string>();
 
@@ -131,14 +127,10 @@ export class IdempotencyCache {
       if (entry) this.#entries.delete(scope);
     }
     while (this.#entries.size >= this.maxEntries) {
-      this.#cursor ??= this.#entries.entries();
-      const next = this.#cursor.next();
-      if (next.done) {
-        // Every entry left is running: this one goes over the bound until they finish.
-        this.#cursor = undefined;
-        return;
-      }
-      const [scope, entry] = next.value;
+      const next = this.#oldest.next();
+      // Every entry left is running: this one goes over the bound until they finish.
+      if (!next) return;
+      const [scope, entry] = next;
       if (entry.done) this.#entries.delete(scope);
       else this.#passed.add(scope);
     }
