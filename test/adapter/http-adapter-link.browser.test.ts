@@ -4,26 +4,8 @@ import '../support/setup.js';
 import { expect } from '@open-wc/testing';
 import { HttpAdapter } from '../../src/adapter/http-adapter.js';
 import { CardkeepError } from '../../src/core/errors.js';
+import { answering, wireVisa } from '../support/wire-answers.js';
 import { startServer } from '../support/server.js';
-
-/** A backend that answers every request with `body` (a hostile or buggy one, for parsing). */
-const answering = (status: number, body: unknown) =>
-  (() =>
-    Promise.resolve(
-      new Response(JSON.stringify(body), {
-        status,
-        headers: { 'Content-Type': 'application/json' },
-      }),
-    )) as typeof fetch;
-
-const card = {
-  id: 'pm_1',
-  brand: 'visa',
-  last4: '4242',
-  expMonth: 1,
-  expYear: 2030,
-  status: 'ok',
-};
 
 describe('HttpAdapter and signed links', () => {
   it('reads an active link from the reference server, and a forged one is refused with its reason', async () => {
@@ -45,7 +27,7 @@ describe('HttpAdapter and signed links', () => {
 
   it('keeps the ways forward, but never a URL that is not http(s) or a path', async () => {
     const link = (l: unknown) =>
-      new HttpAdapter({ endpoint: '/x', token: 't', fetch: answering(200, { card, link: l }) })
+      new HttpAdapter({ endpoint: '/x', token: 't', fetch: answering({ card: wireVisa, link: l }) })
         .getCard()
         .then((c) => c!.link);
     expect(
@@ -70,7 +52,7 @@ describe('HttpAdapter and signed links', () => {
     const error = await new HttpAdapter({
       endpoint: '/x',
       token: 't',
-      fetch: answering(401, { error: { code: 'unauthorized', message: 'm', reason: 'expired' } }),
+      fetch: answering({ error: { code: 'unauthorized', message: 'm', reason: 'expired' } }, 401),
     })
       .getCard()
       .catch((e: unknown) => e);

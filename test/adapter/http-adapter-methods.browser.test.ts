@@ -5,28 +5,10 @@ import { expect } from '@open-wc/testing';
 import { HttpAdapter } from '../../src/adapter/http-adapter.js';
 import { isCard } from '../../src/adapter/types.js';
 import { CardkeepError } from '../../src/core/errors.js';
-
-/** A backend that answers every request with `body` (a buggy one, for parsing). */
-const answering = (body: unknown) =>
-  (() =>
-    Promise.resolve(
-      new Response(JSON.stringify(body), {
-        status: 200,
-        headers: { 'Content-Type': 'application/json' },
-      }),
-    )) as typeof fetch;
+import { answering, wireVisa } from '../support/wire-answers.js';
 
 const adapter = (body: unknown) =>
   new HttpAdapter({ endpoint: '/x', token: null, retryDelay: 1, fetch: answering(body) });
-
-const visa = {
-  id: 'pm_1',
-  brand: 'visa',
-  last4: '4242',
-  expMonth: 1,
-  expYear: 2030,
-  status: 'ok',
-};
 
 /** The CardkeepError a read of `card` ends in. */
 async function refusal(card: unknown): Promise<CardkeepError> {
@@ -53,23 +35,23 @@ describe('HttpAdapter: the method on file', () => {
 
   it('drops card fields a backend sent along with another kind: no digits reach the page', async () => {
     const read = await adapter({
-      card: { ...visa, id: 'pm_link', kind: 'link', last4: '4242 4242 4242 4242' },
+      card: { ...wireVisa, id: 'pm_link', kind: 'link', last4: '4242 4242 4242 4242' },
     }).getCard();
     expect(read).to.deep.equal({ id: 'pm_link', kind: 'link', status: 'ok' });
   });
 
   it('a summary without a kind, or with kind "card", is a card', async () => {
-    expect(await adapter({ card: visa }).getCard()).to.deep.equal(visa);
-    const read = await adapter({ card: { ...visa, kind: 'card' } }).getCard();
+    expect(await adapter({ card: wireVisa }).getCard()).to.deep.equal(wireVisa);
+    const read = await adapter({ card: { ...wireVisa, kind: 'card' } }).getCard();
     expect(isCard(read!)).to.equal(true);
     expect(read!.last4).to.equal('4242');
   });
 
   it('still refuses a card without exactly four digits, and a kind that is no type name', async () => {
     for (const card of [
-      { ...visa, last4: '4242424242424242' },
-      { ...visa, last4: '42' },
-      { ...visa, kind: 'card', last4: undefined },
+      { ...wireVisa, last4: '4242424242424242' },
+      { ...wireVisa, last4: '42' },
+      { ...wireVisa, kind: 'card', last4: undefined },
       { id: 'pm_x', kind: 'Link 4242', status: 'ok' },
       { id: 'pm_x', kind: '<b>link</b>', status: 'ok' },
       { id: 'pm_x', kind: 7, status: 'ok' },
