@@ -6,6 +6,7 @@ import { abortError } from '../core/abort.js';
 import { isCardkeepErrorCode } from '../core/error-codes.js';
 import { CardkeepError } from '../core/errors.js';
 import { randomId } from '../core/random-id.js';
+import { abortable } from '../core/sleep.js';
 import { dropHandedOver, handoverKey, peekHandedOver } from './handover.js';
 import type { HandedOver } from './handover.js';
 import { takeLinkToken } from './link-token.js';
@@ -94,22 +95,6 @@ function takeHandedOver(
   if (!response) return undefined;
   dropHandedOver(key);
   return abortable(response, signal);
-}
-
-/**
- * Settles as `promise` does, or rejects with an AbortError as soon as `signal` aborts (at once if
- * it has), as fetch would; `stop` then ends what `promise` waited for (a timer).
- */
-function abortable<T>(promise: Promise<T>, signal?: AbortSignal, stop?: () => void): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const abort = () => {
-      stop?.();
-      reject(abortError());
-    };
-    if (signal?.aborted) abort();
-    signal?.addEventListener('abort', abort);
-    promise.then(resolve, reject).finally(() => signal?.removeEventListener('abort', abort));
-  });
 }
 
 /** Seconds from a Retry-After header (delta seconds or an HTTP date). */
@@ -224,6 +209,7 @@ export class HttpAdapter implements CardkeepAdapter {
           error.retryAfter !== undefined
             ? error.retryAfter * 1000
             : (o.retryDelay ?? 400) * (0.5 + Math.random());
+        // sleep(), written out: one function less in the expiry form's chunk (~19 B gzip).
         let timer: ReturnType<typeof setTimeout> | undefined;
         await abortable(new Promise((resolve) => (timer = setTimeout(resolve, wait))), signal, () =>
           clearTimeout(timer),
